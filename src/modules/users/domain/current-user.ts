@@ -1,0 +1,9 @@
+import { Permission } from './permission';
+import { Role } from './role';
+
+/** The authenticated caller as other contexts see it: checked against the user's *current* state. */
+export interface CurrentUser {
+  readonly id: string;
+  readonly role: Role;
+  readonly permissions: ReadonlySet<Permission>;
+}

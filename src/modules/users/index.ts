@@ -1,0 +1,8 @@
+// Public surface of the Users context. Other contexts import only from here.
+export { ROLES, isRole } from './domain/role';
+export type { Role } from './domain/role';
+export { PERMISSIONS, ROLE_PERMISSIONS, permissionsOf, roleHas } from './domain/permission';
+export type { Permission } from './domain/permission';
+export type { CurrentUser } from './domain/current-user';
+export { UserDirectory } from './application/ports/user-directory.port';
+export type { DirectoryUser } from './application/ports/user-directory.port';
