@@ -5,6 +5,7 @@ const transform = {
   '^.+\\.(t|j)sx?$': [
     '@swc/jest',
     {
+      swcrc: false,
       jsc: {
         parser: { syntax: 'typescript', decorators: true, dynamicImport: true },
         transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },

@@ -15,7 +15,7 @@ if (!fs.existsSync(swc)) {
 }
 // Start clean so a deleted source file (a migration above all) never lingers in dist/.
 for (const dir of ['src', 'migrations']) fs.rmSync(path.join(root, 'dist', dir), { recursive: true, force: true });
-execFileSync(swc, ['src', 'migrations', '-d', 'dist', '--config-file', '.swcrc', '--quiet'], {
+execFileSync(swc, ['src', 'migrations', '-d', 'dist', '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'], {
   cwd: root,
   stdio: 'inherit',
 });

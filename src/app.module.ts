@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule } from './platform/config';
+import { ContextModuleOptions } from './platform/context-module-options';
+import { DatabaseModule } from './platform/database';
+import { HealthModule } from './platform/health';
+import { LoggingModule } from './platform/logging';
+import { QueueBackendSettings, QueueModule } from './platform/queue';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  queue: QueueBackendSettings;
+  /** Extra modules (tests register e.g. an extra notification channel this way). */
+  extraImports?: DynamicModule['imports'];
+}
+
+/** Composition root: the platform plus the three bounded contexts, nothing else. */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    const { config } = options;
+    const context: ContextModuleOptions = { http: config.runsHttpApi, workers: config.runsWorkers };
+    void context;
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
+        DatabaseModule.forRoot(options.databaseUrl),
+        QueueModule.forRoot(options.queue, config.runsWorkers),
+        HealthModule,
+        ...(options.extraImports ?? []),
+      ],
+    };
+  }
+}

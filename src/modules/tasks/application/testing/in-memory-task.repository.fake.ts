@@ -1,0 +1,113 @@
+import { Task, TaskProps } from '../../domain/task.aggregate';
+import { VersionConflictError } from '../../domain/task.errors';
+import { TaskListFilter, TaskListQuery, TaskPage, TaskRepository } from '../ports/task.repository.port';
+import { compareTasks, isAfterCursor, taskCursorFor } from '../task-list-order';
+import type { InMemoryTaskCommentRepository } from './in-memory-task-comment.repository.fake';
+import type { InMemoryTaskWatcherRepository } from './in-memory-task-watcher.repository.fake';
+import type { TransactionalFake } from './in-memory-unit-of-work.fake';
+
+const clone = (p: TaskProps): TaskProps => ({
+  ...p,
+  labels: [...p.labels],
+  dueAt: p.dueAt && new Date(p.dueAt.getTime()),
+  createdAt: new Date(p.createdAt.getTime()),
+  updatedAt: new Date(p.updatedAt.getTime()),
+  completedAt: p.completedAt && new Date(p.completedAt.getTime()),
+  cancelledAt: p.cancelledAt && new Date(p.cancelledAt.getTime()),
+});
+
+/**
+ * TaskRepository in memory, with the adapter's optimistic locking: `save` / `delete` with a stale
+ * expected version throw VersionConflictError. Every read returns a fresh aggregate, like a database.
+ */
+export class InMemoryTaskRepository extends TaskRepository implements TransactionalFake {
+  private rows = new Map<string, TaskProps>();
+  /** When set, `save` and `delete` wait for it first (lets tests interleave concurrent use cases). */
+  beforeWrite: (() => Promise<void>) | null = null;
+  saves = 0;
+
+  constructor(
+    private readonly watchers?: InMemoryTaskWatcherRepository,
+    private readonly comments?: InMemoryTaskCommentRepository,
+  ) {
+    super();
+  }
+
+  async findById(id: string): Promise<Task | null> {
+    const row = this.rows.get(id);
+    return row ? Task.restore(clone(row)) : null;
+  }
+
+  async save(task: Task, expectedVersion: number | null): Promise<void> {
+    if (this.beforeWrite) await this.beforeWrite();
+    const stored = this.rows.get(task.id);
+    if (expectedVersion === null ? stored !== undefined : stored?.version !== expectedVersion) {
+      throw new VersionConflictError(task.id, expectedVersion);
+    }
+    this.rows.set(task.id, clone(task.toProps()));
+    this.saves++;
+  }
+
+  async delete(id: string, expectedVersion: number): Promise<void> {
+    if (this.beforeWrite) await this.beforeWrite();
+    if (this.rows.get(id)?.version !== expectedVersion) throw new VersionConflictError(id, expectedVersion);
+    this.rows.delete(id);
+    this.watchers?.removeTask(id);
+    this.comments?.removeTask(id);
+  }
+
+  async list(query: TaskListQuery): Promise<TaskPage> {
+    const matching = [...this.rows.values()]
+      .map((row) => Task.restore(clone(row)))
+      .filter((task) => this.matches(task, query.filter))
+      .filter((task) => query.after === null || isAfterCursor(task, query.after))
+      .sort(compareTasks(query.sort));
+    const items = matching.slice(0, query.limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: matching.length > query.limit && last ? taskCursorFor(last, query.sort) : null };
+  }
+
+  async findActiveByAssignee(userId: string): Promise<Task[]> {
+    return [...this.rows.values()]
+      .filter((row) => row.assigneeId === userId && (row.state === 'assigned' || row.state === 'in_progress'))
+      .map((row) => Task.restore(clone(row)));
+  }
+
+  /** Test helper: store a task as-is (no version check). */
+  put(task: Task): Task {
+    this.rows.set(task.id, clone(task.toProps()));
+    return task;
+  }
+
+  count(): number {
+    return this.rows.size;
+  }
+
+  snapshot(): unknown {
+    return new Map([...this.rows].map(([id, row]) => [id, clone(row)]));
+  }
+
+  restore(snapshot: unknown): void {
+    this.rows = new Map([...(snapshot as Map<string, TaskProps>)].map(([id, row]) => [id, clone(row)]));
+  }
+
+  private matches(task: Task, f: TaskListFilter): boolean {
+    if (f.state !== undefined && task.state !== f.state) return false;
+    if (f.assigneeId !== undefined && task.assigneeId !== f.assigneeId) return false;
+    if (f.creatorId !== undefined && task.creatorId !== f.creatorId) return false;
+    if (f.priority !== undefined && task.priority !== f.priority) return false;
+    if (f.label !== undefined && !task.labels.includes(f.label)) return false;
+    if (f.dueBefore !== undefined && (task.dueAt === null || task.dueAt.getTime() >= f.dueBefore.getTime())) return false;
+    if (f.q !== undefined) {
+      const text = `${task.title} ${task.description ?? ''}`.toLowerCase();
+      if (!f.q.toLowerCase().split(/\s+/).every((term) => text.includes(term))) return false;
+    }
+    if (f.visibleTo !== undefined) {
+      const me = f.visibleTo;
+      const visible =
+        task.creatorId === me || task.assigneeId === me || (this.watchers?.watchingSync(task.id, me) ?? false);
+      if (!visible) return false;
+    }
+    return true;
+  }
+}

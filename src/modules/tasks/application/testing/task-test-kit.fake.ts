@@ -1,0 +1,69 @@
+import { newId } from '../../../../kernel';
+import { type CurrentUser, type Role, permissionsOf } from '../../../users';
+import { AssigneeDeactivationReactionService } from '../assignee-deactivation-reaction.service';
+import { TaskAssignmentService } from '../task-assignment.service';
+import { TaskCommentService } from '../task-comment.service';
+import { TaskCreationService } from '../task-creation.service';
+import { TaskDeletionService } from '../task-deletion.service';
+import { TaskQueryService } from '../task-query.service';
+import { TaskStateTransitionService } from '../task-state-transition.service';
+import { TaskUpdateService } from '../task-update.service';
+import { TaskWatcherService } from '../task-watcher.service';
+import { FixedClock } from './fixed-clock.fake';
+import { InMemoryTaskCommentRepository } from './in-memory-task-comment.repository.fake';
+import { InMemoryTaskWatcherRepository } from './in-memory-task-watcher.repository.fake';
+import { InMemoryTaskRepository } from './in-memory-task.repository.fake';
+import { InMemoryUnitOfWork } from './in-memory-unit-of-work.fake';
+import { InMemoryUserDirectory } from './in-memory-user-directory.fake';
+import { RecordingEventPublisher } from './recording-event-publisher.fake';
+
+/** A caller with the permissions of `role` (not registered in any directory). */
+export function actorFor(role: Role, id: string = newId()): CurrentUser {
+  return { id, role, permissions: permissionsOf(role) };
+}
+
+/** The Tasks use cases wired to in-memory fakes that share one fake transaction. */
+export function createTaskTestKit() {
+  const watchers = new InMemoryTaskWatcherRepository();
+  const comments = new InMemoryTaskCommentRepository();
+  const tasks = new InMemoryTaskRepository(watchers, comments);
+  const publisher = new RecordingEventPublisher();
+  const uow = new InMemoryUnitOfWork().enlist(tasks, watchers, comments, publisher);
+  const clock = new FixedClock();
+  const directory = new InMemoryUserDirectory();
+
+  /** A registered user (in the directory) and the matching caller. */
+  const user = (role: Role, options: { active?: boolean; name?: string } = {}): CurrentUser => {
+    const actor = actorFor(role);
+    directory.put({
+      id: actor.id,
+      email: `${actor.id}@example.test`,
+      name: options.name ?? `${role} ${actor.id.slice(-4)}`,
+      role,
+      active: options.active ?? true,
+    });
+    return actor;
+  };
+
+  return {
+    tasks,
+    comments,
+    watchers,
+    publisher,
+    uow,
+    clock,
+    directory,
+    user,
+    creation: new TaskCreationService(tasks, directory, uow, publisher, clock),
+    query: new TaskQueryService(tasks, watchers),
+    update: new TaskUpdateService(tasks, watchers, uow, publisher, clock),
+    assignment: new TaskAssignmentService(tasks, watchers, directory, uow, publisher, clock),
+    transition: new TaskStateTransitionService(tasks, watchers, uow, publisher, clock),
+    deletion: new TaskDeletionService(tasks, watchers, uow, publisher, clock),
+    commenting: new TaskCommentService(tasks, watchers, comments, uow, publisher, clock),
+    watching: new TaskWatcherService(tasks, watchers, clock),
+    deactivation: new AssigneeDeactivationReactionService(tasks, uow, publisher, clock),
+  };
+}
+
+export type TaskTestKit = ReturnType<typeof createTaskTestKit>;

@@ -1,0 +1,36 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { CurrentUser } from '../domain/current-user';
+import { permissionsOf } from '../domain/permission';
+import { UserRepository } from './ports/user.repository.port';
+import { UserState, UserStateCache } from './ports/user-state-cache.port';
+
+/**
+ * Turns a verified access token's subject into the caller, on every request. Reads the user's
+ * current state, so a role change or deactivation takes effect on the very next request whatever
+ * the token says.
+ */
+@Injectable()
+export class CurrentUserService {
+  constructor(
+    private readonly users: UserRepository,
+    @Optional() private readonly cache?: UserStateCache,
+  ) {}
+
+  /**
+   * @param tokenVersion the user version the token was issued at, if it carries one. A token newer
+   * than the cached state proves the cache entry stale, so it is read again from the store.
+   * @returns null when the user does not exist or is deactivated (the caller answers 401).
+   */
+  async resolve(sub: string, tokenVersion?: number): Promise<CurrentUser | null> {
+    let state = await this.cache?.get(sub);
+    if (state && tokenVersion !== undefined && tokenVersion > state.version) state = undefined;
+    if (!state) {
+      const user = await this.users.findById(sub);
+      if (!user) return null;
+      state = { id: user.id, role: user.role, active: user.active, version: user.version } satisfies UserState;
+      await this.cache?.set(state);
+    }
+    if (!state.active) return null;
+    return { id: state.id, role: state.role, permissions: permissionsOf(state.role) };
+  }
+}

@@ -1,0 +1,46 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClsModule } from 'nestjs-cls';
+import { UnitOfWork } from '../../kernel';
+import { AppConfig } from '../config';
+import { dataSourceOptions } from './data-source-options';
+import { TypeOrmUnitOfWork } from './typeorm-unit-of-work';
+
+/**
+ * TypeORM on PostgreSQL (the URL is resolved before the app is built: DATABASE_URL or the
+ * embedded server), the ambient-transaction plugin, and the UnitOfWork port.
+ */
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(databaseUrl: string): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            ...dataSourceOptions(databaseUrl, config.dbPoolSize, `taskwire-${config.role}`),
+            autoLoadEntities: true,
+            retryAttempts: 0,
+          }),
+        }),
+        ClsModule.forRoot({
+          global: true,
+          middleware: { mount: true, generateId: true, idGenerator: (req: { id?: string }) => req.id ?? '' },
+          plugins: [
+            new ClsPluginTransactional({
+              imports: [TypeOrmModule],
+              adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+              enableTransactionProxy: false,
+            }),
+          ],
+        }),
+      ],
+      providers: [{ provide: UnitOfWork, useClass: TypeOrmUnitOfWork }],
+      exports: [UnitOfWork],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './database.module';
+export * from './database-provisioner';
+export * from './data-source-options';
+export * from './migration-runner';
+export { EmbeddedPostgresServer } from './embedded/embedded-postgres.server';

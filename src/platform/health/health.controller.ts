@@ -1,0 +1,66 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { hasPendingMigrations } from '../database/migration-runner';
+import { Public } from '../http/public.decorator';
+import { QueueProbe } from '../queue/queue-probe';
+import { ProcessHeartbeatService } from './process-heartbeat.service';
+
+@ApiTags('operations')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    private readonly db: TypeOrmHealthIndicator,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queue: QueueProbe,
+    private readonly heartbeats: ProcessHeartbeatService,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ operationId: 'health.live', summary: 'Liveness: 200 while the process runs' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ operationId: 'health.ready', summary: 'Readiness: database, queue backend and migrations; 503 with details otherwise' })
+  ready() {
+    return this.health.check([
+      () => this.db.pingCheck('database', { connection: this.dataSource, timeout: 2000 }),
+      async () => {
+        const check = this.indicator.check('queue');
+        try {
+          await this.queue.check();
+          return check.up({ backend: this.queue.kind });
+        } catch (err) {
+          return check.down({ backend: this.queue.kind, message: (err as Error).message });
+        }
+      },
+      async () => {
+        const check = this.indicator.check('migrations');
+        try {
+          return (await hasPendingMigrations(this.dataSource)) ? check.down({ message: 'pending migrations' }) : check.up();
+        } catch (err) {
+          return check.down({ message: (err as Error).message });
+        }
+      },
+      async () => {
+        // Informational: workers are separate processes; the API can serve without them.
+        const check = this.indicator.check('workers');
+        try {
+          const processes = await this.heartbeats.list();
+          const workers = processes.filter((p) => p.alive && p.role !== 'api').length;
+          return check.up({ alive: workers });
+        } catch {
+          return check.up({ alive: 'unknown' });
+        }
+      },
+    ]);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './queue-backend';
+export * from './queue-names';
+export * from './queue-probe';
+export * from './queue.module';
+export type { SelfCheckResult } from './self-check.processor';

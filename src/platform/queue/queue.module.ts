@@ -1,0 +1,34 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { QueueBackendSettings } from './queue-backend';
+import { QueueNames } from './queue-names';
+import { QueueProbe } from './queue-probe';
+import { SelfCheckProcessor } from './self-check.processor';
+
+/**
+ * BullMQ via @nestjs/bullmq on the chosen backend. Context modules register their own queues with
+ * `BullModule.registerQueue` and include their processors only when the process runs workers.
+ */
+@Global()
+@Module({})
+export class QueueModule {
+  static forRoot(settings: QueueBackendSettings, runsWorkers: boolean): DynamicModule {
+    return {
+      module: QueueModule,
+      imports: [
+        BullModule.forRoot({
+          connection: settings.connection,
+          prefix: settings.prefix,
+          defaultJobOptions: { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 86_400 } },
+        }),
+        BullModule.registerQueue({ name: QueueNames.platformSelfCheck }),
+      ],
+      providers: [
+        { provide: QueueBackendSettings, useValue: settings },
+        QueueProbe,
+        ...(runsWorkers ? [SelfCheckProcessor] : []),
+      ],
+      exports: [QueueProbe, QueueBackendSettings],
+    };
+  }
+}
