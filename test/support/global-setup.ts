@@ -4,7 +4,6 @@ import { assertTestDatabase } from './test-database';
 import { EMBEDDED_TEST_DATA_DIR, STATE_FILE } from './test-paths';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __TASKWIRE_EMBEDDED_PG__: EmbeddedPostgresServer | undefined;
 }
 

@@ -55,8 +55,10 @@ export class HealthController {
         const check = this.indicator.check('workers');
         try {
           const processes = await this.heartbeats.list();
-          const workers = processes.filter((p) => p.alive && p.role !== 'api').length;
-          return check.up({ alive: workers });
+          const alive = processes.filter((p) => p.alive && p.role !== 'api');
+          const byRole: Record<string, number> = {};
+          for (const p of alive) byRole[p.role] = (byRole[p.role] ?? 0) + 1;
+          return check.up({ alive: alive.length, byRole });
         } catch {
           return check.up({ alive: 'unknown' });
         }

@@ -35,19 +35,20 @@ export function ensureServerUser(): OsUser | null {
   return created;
 }
 
-/** Can `user` traverse to (and read) `path`? Checked by actually trying as that user. */
+/** Can `user` reach (execute, or traverse when it is a directory) `path`? Tried as that user. */
 export function userCanReach(user: OsUser, path: string): boolean {
-  const result = spawnSync('test', ['-r', path], { uid: user.uid, gid: user.gid });
+  const result = spawnSync('test', ['-x', path], { uid: user.uid, gid: user.gid });
   return result.status === 0;
 }
 
 /**
- * Makes every directory above `path` traversable (o+x, never readable) so the unprivileged server
- * user can reach its binaries and data directory when the project lives under, say, /root.
+ * Makes `path` (when a directory) and every directory above it traversable (o+x, never readable)
+ * so the unprivileged server user can reach its binaries and data directory when the project lives
+ * under, say, /root or a private temporary directory.
  */
 export function grantTraverse(path: string): string[] {
   const changed: string[] = [];
-  let dir = dirname(path);
+  let dir = statSync(path).isDirectory() ? path : dirname(path);
   const { root } = parse(path);
   while (dir !== root) {
     const mode = statSync(dir).mode;
