@@ -25,7 +25,7 @@ export class HttpClient {
       payload = JSON.stringify(body);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload as BodyInit | undefined });
+    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload as string | undefined });
     const text = await res.text();
     let parsed: unknown = text;
     if (text && /json/.test(res.headers.get('content-type') ?? '')) parsed = JSON.parse(text);

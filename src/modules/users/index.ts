@@ -6,3 +6,12 @@ export type { Permission } from './domain/permission';
 export type { CurrentUser } from './domain/current-user';
 export { UserDirectory } from './application/ports/user-directory.port';
 export type { DirectoryUser } from './application/ports/user-directory.port';
+// Event types and payloads other contexts react to (Tasks: deactivated users; Notifications).
+export { USER_EVENT_TYPES } from './domain/user.domain-event';
+export type {
+  UserEventType,
+  UserRegisteredPayload,
+  UserRoleChangedPayload,
+  UserDeactivatedPayload,
+  UserReactivatedPayload,
+} from './domain/user.domain-event';

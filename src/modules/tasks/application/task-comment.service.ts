@@ -7,8 +7,7 @@ import { TaskCommentCursor, TaskCommentRepository } from './ports/task-comment.r
 import { TaskRepository } from './ports/task.repository.port';
 import { TaskWatcherRepository } from './ports/task-watcher.repository.port';
 import { TaskCommentView, toTaskCommentView } from './task-comment.view';
-import { TASK_PAGE_LIMIT } from './task-query.service';
-import { loadVisibleTask } from './task-use-case.support';
+import { TASK_PAGE_LIMIT, loadVisibleTask } from './task-use-case.support';
 
 export interface ListCommentsInput {
   limit?: number;

@@ -14,10 +14,9 @@ import {
   TaskSort,
 } from './ports/task.repository.port';
 import { TaskWatcherRepository } from './ports/task-watcher.repository.port';
-import { loadVisibleTask } from './task-use-case.support';
+import { TASK_PAGE_LIMIT, loadVisibleTask } from './task-use-case.support';
 import { TaskView, toTaskView } from './task.view';
 
-export const TASK_PAGE_LIMIT = { default: 20, min: 1, max: 100 } as const;
 const Q_MAX = 500;
 
 /** GET /tasks query (already parsed by the API layer; the cursor already decoded). */

@@ -7,6 +7,9 @@ import { TaskPolicy } from '../domain/task-policy';
 import type { TaskRepository } from './ports/task.repository.port';
 import type { TaskWatcherRepository } from './ports/task-watcher.repository.port';
 
+/** `?limit=` of every Tasks listing (API.md: 1..100, default 20). */
+export const TASK_PAGE_LIMIT = { default: 20, min: 1, max: 100 } as const;
+
 /**
  * Loads a task the caller may see. Unknown ids, malformed ids and tasks the caller may not see
  * all end in the same 404 TASK_NOT_FOUND, so existence never leaks. The watch list is only

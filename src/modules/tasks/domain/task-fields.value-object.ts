@@ -16,9 +16,7 @@ export const TASK_LIMITS = {
 } as const;
 
 export function charLength(value: string): number {
-  let n = 0;
-  for (const _ of value) n++;
-  return n;
+  return Array.from(value).length;
 }
 
 type Errors = FieldError[];

@@ -2,6 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { Clock, UnitOfWork } from '../../../kernel';
 import { EventPublisher } from '../../events';
 import { User } from '../domain/user.aggregate';
+import { EmailTakenError } from '../domain/user.errors';
 import { assertUserFields, normalizeEmail } from '../domain/user-fields.policy';
 import { PasswordHasher } from './ports/password-hasher.port';
 import { RefreshTokenStore } from './ports/refresh-token-store.port';
@@ -49,14 +50,27 @@ export class AdminBootstrapService {
   async ensureAdmin(email: string, password: string): Promise<AdminBootstrapResult> {
     assertUserFields({ email, password });
     const normalized = normalizeEmail(email);
-    const nothingToDo: AdminBootstrapResult = { outcome: 'admin_exists', userId: null };
     // Fast path without a hash or a lock: the common case on every restart.
-    if ((await this.users.countActiveAdmins()) > 0) return nothingToDo;
+    if ((await this.users.countActiveAdmins()) > 0) return nothingToDo();
     const passwordHash = await this.hasher.hash(password);
 
-    const result = await this.unitOfWork.run(async (): Promise<AdminBootstrapResult> => {
+    let result: AdminBootstrapResult;
+    try {
+      result = await this.createOrPromote(normalized, passwordHash);
+    } catch (error) {
+      // Another instance created this very account at the same moment (only possible if the
+      // adapter's lockAdmins does not serialize): what we wanted exists, unless it is no admin.
+      if (error instanceof EmailTakenError && (await this.users.countActiveAdmins()) > 0) return nothingToDo();
+      throw error;
+    }
+    if (result.userId) await this.cache?.invalidate(result.userId);
+    return result;
+  }
+
+  private createOrPromote(normalized: string, passwordHash: string): Promise<AdminBootstrapResult> {
+    return this.unitOfWork.run(async (): Promise<AdminBootstrapResult> => {
       await this.users.lockAdmins();
-      if ((await this.users.countActiveAdmins()) > 0) return nothingToDo;
+      if ((await this.users.countActiveAdmins()) > 0) return nothingToDo();
       const now = this.clock.now();
       const existing = await this.users.findByEmail(normalized);
       if (!existing) {
@@ -80,13 +94,15 @@ export class AdminBootstrapService {
       await this.refreshTokens.revokeAllForUser(existing.id);
       return { outcome: 'promoted', userId: existing.id };
     });
-    if (result.userId) await this.cache?.invalidate(result.userId);
-    return result;
   }
+}
+
+function nothingToDo(): AdminBootstrapResult {
+  return { outcome: 'admin_exists', userId: null };
 }
 
 /** The local part of the address, e.g. `ops` for ops@example.com (the admin can rename later). */
 function defaultAdminName(email: string): string {
   const local = email.slice(0, email.indexOf('@')).trim();
-  return (local || 'Administrator').slice(0, 100);
+  return [...(local || 'Administrator')].slice(0, 100).join('');
 }

@@ -80,6 +80,7 @@ describe('UserAdministrationService', () => {
       const mia = await kit.seedUser({ email: 'mia@example.com' });
       const session = await kit.authentication.login({ email: 'mia@example.com', password: 'correct horse' });
       await kit.administration.updateUser(asAdmin, mia.id, { active: false });
+      expect(kit.refreshTokens.all().filter((r) => r.userId === mia.id).map((r) => r.revokedAt)).toEqual([kit.clock.now()]);
       await expectCode(kit.authentication.refresh(session.refreshToken), 'INVALID_REFRESH_TOKEN');
       expect(await kit.currentUser.resolve(mia.id)).toBeNull();
 

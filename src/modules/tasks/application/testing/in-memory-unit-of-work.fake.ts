@@ -8,11 +8,13 @@ export interface TransactionalFake {
 
 /**
  * Runs `work` as a transaction over the registered fakes: when it throws, every participant is
- * rolled back to its state before `run`. Nested runs join the outer one.
+ * rolled back to its state before `run`. Transactions run one at a time (as if every one locked
+ * the same rows), which keeps snapshot rollback correct while use cases interleave their reads.
+ * Nested runs are not supported (they would wait for themselves); the use cases never nest.
  */
 export class InMemoryUnitOfWork extends UnitOfWork {
   private readonly participants: TransactionalFake[] = [];
-  private depth = 0;
+  private tail: Promise<unknown> = Promise.resolve();
   commits = 0;
   rollbacks = 0;
 
@@ -21,10 +23,14 @@ export class InMemoryUnitOfWork extends UnitOfWork {
     return this;
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.depth > 0) return work();
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(() => this.transaction(work));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private async transaction<T>(work: () => Promise<T>): Promise<T> {
     const snapshots = this.participants.map((p) => p.snapshot());
-    this.depth++;
     try {
       const result = await work();
       this.commits++;
@@ -33,8 +39,6 @@ export class InMemoryUnitOfWork extends UnitOfWork {
       this.participants.forEach((p, i) => p.restore(snapshots[i]));
       this.rollbacks++;
       throw error;
-    } finally {
-      this.depth--;
     }
   }
 }

@@ -38,10 +38,12 @@ export abstract class UserRepository {
   /** Sorted by (createdAt, id) ascending. */
   abstract list(query: UserListQuery): Promise<User[]>;
   /**
-   * Serializes changes that can reduce the number of active admins: holds a transaction-scoped
-   * lock (e.g. `SELECT … FOR UPDATE` on the active admins, or `pg_advisory_xact_lock`) until the
-   * unit of work ends, so two concurrent demotions of the last two admins cannot both see "2".
-   * Must be called inside UnitOfWork.run, before countActiveAdmins.
+   * Serializes decisions about the set of active admins: holds a transaction-scoped lock until the
+   * unit of work ends, so two concurrent demotions of the last two admins cannot both see "2", and
+   * two instances bootstrapping at once cannot both see "0". It must also work when there is no
+   * admin row to lock, so use `pg_advisory_xact_lock(<constant>)` rather than `FOR UPDATE` on the
+   * admin rows. Re-entrant within one unit of work. Called inside UnitOfWork.run, before
+   * countActiveAdmins.
    */
   abstract lockAdmins(): Promise<void>;
 }

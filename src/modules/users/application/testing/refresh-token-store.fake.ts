@@ -1,9 +1,9 @@
 import { Clock } from '../../../../kernel';
 import { RefreshTokenRecord, RefreshTokenStore } from '../ports/refresh-token-store.port';
-import { assertInUnitOfWork, FakeUnitOfWork, RollbackParticipant } from './unit-of-work.fake';
+import { assertInUnitOfWork, FakeUnitOfWork } from './unit-of-work.fake';
 
-export class InMemoryRefreshTokenStore extends RefreshTokenStore implements RollbackParticipant {
-  private records = new Map<string, RefreshTokenRecord>();
+export class InMemoryRefreshTokenStore extends RefreshTokenStore {
+  private readonly records = new Map<string, RefreshTokenRecord>();
   private raceLostFor = new Set<string>();
 
   constructor(
@@ -11,13 +11,6 @@ export class InMemoryRefreshTokenStore extends RefreshTokenStore implements Roll
     private readonly uow?: FakeUnitOfWork,
   ) {
     super();
-  }
-
-  snapshot(): () => void {
-    const copy = new Map([...this.records].map(([id, r]) => [id, { ...r }]));
-    return () => {
-      this.records = copy;
-    };
   }
 
   all(): RefreshTokenRecord[] {
@@ -34,6 +27,7 @@ export class InMemoryRefreshTokenStore extends RefreshTokenStore implements Roll
     if (this.records.has(record.id)) throw new Error(`duplicate refresh token id ${record.id}`);
     if ([...this.records.values()].some((r) => r.tokenHash === record.tokenHash)) throw new Error('duplicate token hash');
     this.records.set(record.id, { ...record });
+    this.uow?.onRollback(() => this.records.delete(record.id));
   }
 
   async findByHash(tokenHash: string): Promise<RefreshTokenRecord | null> {
@@ -46,10 +40,11 @@ export class InMemoryRefreshTokenStore extends RefreshTokenStore implements Roll
     const record = this.records.get(id);
     if (!record) return false;
     if (this.raceLostFor.delete(id)) {
-      record.rotatedAt = this.clock.now();
+      record.rotatedAt = this.clock.now(); // by the other request, which committed
       return false;
     }
     if (record.rotatedAt || record.revokedAt) return false;
+    this.remember(record);
     record.rotatedAt = this.clock.now();
     return true;
   }
@@ -71,6 +66,15 @@ export class InMemoryRefreshTokenStore extends RefreshTokenStore implements Roll
 
   private revokeWhere(matches: (r: RefreshTokenRecord) => boolean): void {
     const now = this.clock.now();
-    for (const r of this.records.values()) if (matches(r) && !r.revokedAt) r.revokedAt = now;
+    for (const r of this.records.values()) {
+      if (!matches(r) || r.revokedAt) continue;
+      this.remember(r);
+      r.revokedAt = now;
+    }
+  }
+
+  private remember(record: RefreshTokenRecord): void {
+    const before = { ...record };
+    this.uow?.onRollback(() => Object.assign(record, before));
   }
 }

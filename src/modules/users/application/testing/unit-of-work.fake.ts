@@ -1,43 +1,57 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { UnitOfWork } from '../../../../kernel';
 
-/** A fake whose state a FakeUnitOfWork can roll back: returns a function that restores it. */
-export interface RollbackParticipant {
-  snapshot(): () => void;
+interface Scope {
+  undo: Array<() => void>;
+  onEnd: Array<() => void>;
 }
 
 /**
- * Runs work like a transaction would, as far as unit tests need: nested runs join the outer one,
- * and when the work throws, every participant is restored to its state before the run (so a test
- * notices a use case that relies on a write the rollback undoes). Fakes can ask `isActive` to
- * refuse writes made outside any unit of work. No isolation between concurrent runs.
+ * Runs work like a transaction would, as far as unit tests need: nested runs join the outer one;
+ * fakes register an undo step for each write (`onRollback`), and when the work throws, the steps of
+ * that unit of work — only those, so concurrent units of work stay independent — are undone. A
+ * test thus notices a use case that relies on a write its own failure rolls back. Fakes can ask
+ * `isActive` to refuse writes outside any unit of work, and hold locks until it ends (`onEnd`).
  */
 export class FakeUnitOfWork extends UnitOfWork {
-  private readonly scope = new AsyncLocalStorage<true>();
-  private readonly participants: RollbackParticipant[] = [];
+  private readonly scope = new AsyncLocalStorage<Scope>();
   commits = 0;
   rollbacks = 0;
 
-  enlist(...participants: RollbackParticipant[]): this {
-    this.participants.push(...participants);
-    return this;
+  get isActive(): boolean {
+    return this.scope.getStore() !== undefined;
   }
 
-  get isActive(): boolean {
-    return this.scope.getStore() === true;
+  /** Identifies the running unit of work (for re-entrant fake locks). */
+  get current(): object | undefined {
+    return this.scope.getStore();
+  }
+
+  /** Registers how to undo a write just made; a no-op outside a unit of work (autocommit). */
+  onRollback(undo: () => void): void {
+    this.scope.getStore()?.undo.push(undo);
+  }
+
+  /** Runs `release` when the current unit of work commits or rolls back. */
+  onEnd(release: () => void): void {
+    const scope = this.scope.getStore();
+    if (!scope) throw new Error('onEnd outside UnitOfWork.run');
+    scope.onEnd.push(release);
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.isActive) return work();
-    const restorers = this.participants.map((p) => p.snapshot());
+    const scope: Scope = { undo: [], onEnd: [] };
     try {
-      const result = await this.scope.run(true, work);
+      const result = await this.scope.run(scope, work);
       this.commits += 1;
       return result;
     } catch (error) {
-      for (const restore of restorers.reverse()) restore();
+      for (const undo of scope.undo.reverse()) undo();
       this.rollbacks += 1;
       throw error;
+    } finally {
+      for (const release of scope.onEnd) release();
     }
   }
 }

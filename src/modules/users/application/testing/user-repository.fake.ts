@@ -3,26 +3,21 @@ import { User, UserProps } from '../../domain/user.aggregate';
 import { EmailTakenError } from '../../domain/user.errors';
 import { normalizeEmail } from '../../domain/user-fields.policy';
 import { UserListQuery, UserRepository } from '../ports/user.repository.port';
-import { assertInUnitOfWork, FakeUnitOfWork, RollbackParticipant } from './unit-of-work.fake';
+import { assertInUnitOfWork, FakeUnitOfWork } from './unit-of-work.fake';
 
 /**
  * Stores copies of the state, never the aggregate object: a change a use case forgets to save is
  * not seen by the next read, as with a real database.
  */
-export class InMemoryUserRepository extends UserRepository implements RollbackParticipant {
-  private rows = new Map<string, UserProps>();
+export class InMemoryUserRepository extends UserRepository {
+  private readonly rows = new Map<string, UserProps>();
+  private adminLock: Promise<void> = Promise.resolve();
+  private adminLockHolder: object | undefined;
   /** Method names in call order, to check e.g. that lockAdmins comes before countActiveAdmins. */
   readonly calls: string[] = [];
 
   constructor(private readonly uow?: FakeUnitOfWork) {
     super();
-  }
-
-  snapshot(): () => void {
-    const copy = new Map([...this.rows].map(([id, row]) => [id, { ...row }]));
-    return () => {
-      this.rows = copy;
-    };
   }
 
   /** Puts a user straight into the store (test setup; records no events). */
@@ -59,7 +54,7 @@ export class InMemoryUserRepository extends UserRepository implements RollbackPa
 
   async emailTaken(email: string): Promise<boolean> {
     this.calls.push('emailTaken');
-    return (await this.findByEmailQuietly(email)) !== undefined;
+    return this.findByEmailQuietly(email) !== undefined;
   }
 
   async save(user: User): Promise<void> {
@@ -68,9 +63,11 @@ export class InMemoryUserRepository extends UserRepository implements RollbackPa
     const exists = this.rows.has(user.id);
     if (user.persistedVersion === 0 && exists) throw new Error(`insert of existing user ${user.id}`);
     if (user.persistedVersion > 0 && !exists) throw new Error(`update of unknown user ${user.id}`);
-    const other = await this.findByEmailQuietly(user.email);
+    const other = this.findByEmailQuietly(user.email);
     if (other && other.id !== user.id) throw new EmailTakenError(); // the unique index
+    const previous = this.rows.get(user.id);
     this.rows.set(user.id, user.toProps());
+    this.uow?.onRollback(() => (previous ? this.rows.set(user.id, previous) : this.rows.delete(user.id)));
   }
 
   async countActiveAdmins(): Promise<number> {
@@ -91,9 +88,21 @@ export class InMemoryUserRepository extends UserRepository implements RollbackPa
       .map((r) => User.restore(r));
   }
 
+  /** Like a transaction-scoped advisory lock: waits for the holder's unit of work to end. */
   async lockAdmins(): Promise<void> {
     this.calls.push('lockAdmins');
     assertInUnitOfWork(this.uow, 'UserRepository.lockAdmins');
+    const holder = this.uow?.current;
+    if (holder && this.adminLockHolder === holder) return; // re-entrant, like an advisory lock
+    const previous = this.adminLock;
+    let release!: () => void;
+    this.adminLock = new Promise<void>((resolve) => (release = resolve));
+    this.uow?.onEnd(() => {
+      if (this.adminLockHolder === holder) this.adminLockHolder = undefined;
+      release();
+    });
+    await previous;
+    this.adminLockHolder = holder;
   }
 
   /** Test helper: the roles of all stored users by email. */
@@ -101,7 +110,7 @@ export class InMemoryUserRepository extends UserRepository implements RollbackPa
     return Object.fromEntries([...this.rows.values()].map((r) => [r.email, r.role]));
   }
 
-  private async findByEmailQuietly(email: string): Promise<UserProps | undefined> {
+  private findByEmailQuietly(email: string): UserProps | undefined {
     const wanted = normalizeEmail(email);
     return [...this.rows.values()].find((r) => r.email.toLowerCase() === wanted);
   }

@@ -39,7 +39,6 @@ export function createUsersTestKit() {
   const users = new InMemoryUserRepository(uow);
   const refreshTokens = new InMemoryRefreshTokenStore(clock, uow);
   const events = new RecordingEventPublisher(uow);
-  uow.enlist(users, refreshTokens, events);
   const hasher = new FakePasswordHasher();
   const accessTokens = new FakeAccessTokenIssuer();
   const limiter = new FakeAttemptLimiter();

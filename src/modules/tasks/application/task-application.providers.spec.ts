@@ -1,0 +1,38 @@
+import { Test } from '@nestjs/testing';
+import { Clock, UnitOfWork } from '../../../kernel';
+import { EventPublisher } from '../../events';
+import { UserDirectory } from '../../users';
+import { TaskCommentRepository } from './ports/task-comment.repository.port';
+import { TaskRepository } from './ports/task.repository.port';
+import { TaskWatcherRepository } from './ports/task-watcher.repository.port';
+import { TASK_APPLICATION_SERVICES } from './task-application.providers';
+import { TaskCreationService } from './task-creation.service';
+import { FixedClock } from './testing/fixed-clock.fake';
+import { InMemoryTaskCommentRepository } from './testing/in-memory-task-comment.repository.fake';
+import { InMemoryTaskWatcherRepository } from './testing/in-memory-task-watcher.repository.fake';
+import { InMemoryTaskRepository } from './testing/in-memory-task.repository.fake';
+import { InMemoryUnitOfWork } from './testing/in-memory-unit-of-work.fake';
+import { InMemoryUserDirectory } from './testing/in-memory-user-directory.fake';
+import { RecordingEventPublisher } from './testing/recording-event-publisher.fake';
+import { actorFor } from './testing/task-test-kit.fake';
+
+describe('Tasks use cases under Nest DI', () => {
+  it('resolve with nothing but the ports bound (constructor metadata names the port classes)', async () => {
+    const module = await Test.createTestingModule({
+      providers: [
+        ...TASK_APPLICATION_SERVICES,
+        { provide: TaskRepository, useValue: new InMemoryTaskRepository() },
+        { provide: TaskCommentRepository, useValue: new InMemoryTaskCommentRepository() },
+        { provide: TaskWatcherRepository, useValue: new InMemoryTaskWatcherRepository() },
+        { provide: UserDirectory, useValue: new InMemoryUserDirectory() },
+        { provide: EventPublisher, useValue: new RecordingEventPublisher() },
+        { provide: UnitOfWork, useValue: new InMemoryUnitOfWork() },
+        { provide: Clock, useValue: new FixedClock() },
+      ],
+    }).compile();
+    for (const service of TASK_APPLICATION_SERVICES) expect(module.get(service)).toBeInstanceOf(service);
+    const view = await module.get(TaskCreationService).create(actorFor('member'), { title: 'Wired' });
+    expect(view.title).toBe('Wired');
+    await module.close();
+  });
+});
