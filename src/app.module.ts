@@ -5,6 +5,9 @@ import { DatabaseModule } from './platform/database';
 import { HealthModule } from './platform/health';
 import { LoggingModule } from './platform/logging';
 import { QueueBackendSettings, QueueModule } from './platform/queue';
+import { EventsModule } from './modules/events';
+import { TasksModule } from './modules/tasks';
+import { UsersModule } from './modules/users';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -20,7 +23,6 @@ export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     const { config } = options;
     const context: ContextModuleOptions = { http: config.runsHttpApi, workers: config.runsWorkers };
-    void context;
     return {
       module: AppModule,
       imports: [
@@ -29,6 +31,9 @@ export class AppModule {
         DatabaseModule.forRoot(options.databaseUrl),
         QueueModule.forRoot(options.queue, config.runsWorkers),
         HealthModule,
+        EventsModule.register(context),
+        UsersModule.register(context),
+        TasksModule.register(context),
         ...(options.extraImports ?? []),
       ],
     };

@@ -14,3 +14,4 @@ export type {
   TaskDeletedPayload,
   TaskCommentedPayload,
 } from './domain/task.domain-event';
+export { TasksModule } from './tasks.module';

@@ -15,3 +15,7 @@ export type {
   UserDeactivatedPayload,
   UserReactivatedPayload,
 } from './domain/user.domain-event';
+// HTTP auth surface for other contexts' controllers.
+export { Public } from '../../platform/http/public.decorator';
+export { RequirePermissions, AuthUser, PERMISSIONS_KEY } from './api/auth.decorators';
+export { UsersModule } from './users.module';

@@ -1,0 +1,18 @@
+/** Every event type taskwire records (API.md "Events and audit"). */
+export const EVENT_TYPES = [
+  'task.created',
+  'task.updated',
+  'task.assigned',
+  'task.unassigned',
+  'task.started',
+  'task.paused',
+  'task.completed',
+  'task.cancelled',
+  'task.deleted',
+  'task.commented',
+  'user.registered',
+  'user.role_changed',
+  'user.deactivated',
+  'user.reactivated',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];

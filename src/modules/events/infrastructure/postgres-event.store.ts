@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { DomainEvent } from '../../../kernel';
+import { EventFilter, EventOrigin, EventPage, EventStore } from '../application/ports/event-store.port';
+import { StoredEvent } from '../domain/stored-event';
+import { EVENT_COLUMNS, EventRow, toStoredEvent } from './event-row.mapper';
+
+/** NOTIFY channel: committed events (payload: their ids). Wakes relays and live streams. */
+export const EVENTS_CHANNEL = 'taskwire_events';
+const NOTIFY_MAX_BYTES = 7900;
+
+/** The outbox / audit table in PostgreSQL; writes join the ambient transaction. */
+@Injectable()
+export class PostgresEventStore extends EventStore {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+    super();
+  }
+
+  async append(events: readonly DomainEvent[], origin: EventOrigin): Promise<string[]> {
+    if (events.length === 0) return [];
+    const params: unknown[] = [];
+    const tuples = events.map((e) => {
+      const base = params.length;
+      params.push(
+        e.id,
+        e.type,
+        e.aggregateType,
+        e.aggregateId,
+        e.actorId,
+        e.occurredAt,
+        origin.correlationId,
+        origin.causationId,
+        JSON.stringify(e.payload),
+        e.idempotencyKey,
+      );
+      return `(${Array.from({ length: 10 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+    });
+    const rows: Array<{ id: string }> = await this.txHost.tx.query(
+      `INSERT INTO events.events (id, type, aggregate_type, aggregate_id, actor_id, occurred_at, correlation_id, causation_id, payload, idempotency_key)
+       VALUES ${tuples.join(', ')}
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING id`,
+      params,
+    );
+    const ids = rows.map((r) => r.id);
+    if (ids.length) {
+      // Delivered to listeners when (and only if) the transaction commits.
+      const payload = ids.join(',');
+      await this.txHost.tx.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, payload.length <= NOTIFY_MAX_BYTES ? payload : '*']);
+    }
+    return ids;
+  }
+
+  async findById(id: string): Promise<StoredEvent | null> {
+    const rows: EventRow[] = await this.txHost.tx.query(`SELECT ${EVENT_COLUMNS} FROM events.events WHERE id = $1`, [id]);
+    return rows[0] ? toStoredEvent(rows[0]) : null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<StoredEvent[]> {
+    if (!ids.length) return [];
+    const rows: EventRow[] = await this.txHost.tx.query(`SELECT ${EVENT_COLUMNS} FROM events.events WHERE id = ANY($1::uuid[]) ORDER BY seq`, [ids]);
+    return rows.map(toStoredEvent);
+  }
+
+  async seqOf(id: string): Promise<string | null> {
+    const rows: Array<{ seq: string }> = await this.txHost.tx.query('SELECT seq::text AS seq FROM events.events WHERE id = $1', [id]);
+    return rows[0]?.seq ?? null;
+  }
+
+  async list(filter: EventFilter, limit: number, afterSeq: string | null): Promise<EventPage> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.type) add('type = ?', filter.type);
+    if (filter.aggregateType) add('aggregate_type = ?', filter.aggregateType);
+    if (filter.aggregateId) add('aggregate_id = ?', filter.aggregateId);
+    if (filter.actorId) add('actor_id = ?', filter.actorId);
+    if (filter.after) add('occurred_at >= ?', filter.after);
+    if (filter.before) add('occurred_at < ?', filter.before);
+    if (afterSeq) add('seq > ?', afterSeq);
+    params.push(limit + 1);
+    const rows: EventRow[] = await this.txHost.tx.query(
+      `SELECT ${EVENT_COLUMNS} FROM events.events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT $${params.length}`,
+      params,
+    );
+    const items = rows.slice(0, limit).map(toStoredEvent);
+    return { items, nextAfterSeq: rows.length > limit ? items[items.length - 1].seq : null };
+  }
+}
