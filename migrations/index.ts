@@ -1,8 +1,9 @@
 // Every migration, in order. A generated migration is added here (TypeORM loads this list, so the
 // same list works from sources in tests and from dist/ in production).
 import { Platform1764380000000 } from './1764380000000-platform';
+import { Idempotency1764380050000 } from './1764380050000-idempotency';
 import { Users1764380100000 } from './1764380100000-users';
 import { Events1764380200000 } from './1764380200000-events';
 import { Tasks1764380300000 } from './1764380300000-tasks';
 
-export const MIGRATIONS = [Platform1764380000000, Users1764380100000, Events1764380200000, Tasks1764380300000];
+export const MIGRATIONS = [Platform1764380000000, Idempotency1764380050000, Users1764380100000, Events1764380200000, Tasks1764380300000];

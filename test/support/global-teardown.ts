@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
-import { STATE_FILE } from './test-paths';
 
 export default async function globalTeardown(): Promise<void> {
   await globalThis.__TASKWIRE_EMBEDDED_PG__?.stop();
-  rmSync(STATE_FILE, { force: true });
+  if (globalThis.__TASKWIRE_E2E_DIR__) rmSync(globalThis.__TASKWIRE_E2E_DIR__, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
-import { STATE_FILE } from './test-paths';
+import { stateFile } from './test-paths';
 
 /**
  * The PostgreSQL server the e2e suites use: DATABASE_URL when set (its database name must contain
@@ -14,8 +14,7 @@ export function serverUrl(): string {
     assertTestDatabase(fromEnv);
     return fromEnv;
   }
-  if (!existsSync(STATE_FILE)) throw new Error('the e2e global setup did not run (no embedded PostgreSQL)');
-  return (JSON.parse(readFileSync(STATE_FILE, 'utf8')) as { url: string }).url;
+  return (JSON.parse(readFileSync(stateFile(), 'utf8')) as { url: string }).url;
 }
 
 export function assertTestDatabase(url: string): void {

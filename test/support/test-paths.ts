@@ -1,6 +1,12 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Where the e2e global setup keeps its embedded PostgreSQL (reused across runs: fast restarts). */
-export const EMBEDDED_TEST_DATA_DIR = process.env.TEST_DATA_DIR ?? join(tmpdir(), 'taskwire-e2e-pg');
-export const STATE_FILE = join(EMBEDDED_TEST_DATA_DIR, 'e2e-state.json');
+/** Each e2e run gets its own embedded PostgreSQL under this folder (runs may overlap). */
+export const E2E_RUNS_DIR = join(tmpdir(), 'taskwire-e2e-runs');
+
+/** Set by the global setup for the test files of this run. */
+export function stateFile(): string {
+  const file = process.env.TASKWIRE_E2E_STATE;
+  if (!file) throw new Error('the e2e global setup did not run (no embedded PostgreSQL)');
+  return file;
+}

@@ -1,29 +1,75 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { AppConfig } from '../../platform/config';
 import { ContextModuleOptions } from '../../platform/context-module-options';
+import { DatabaseConnectionInfo } from '../../platform/database';
+import { QueueNames } from '../../platform/queue';
+import { EventsController } from './api/events.controller';
+import { EventAuditService } from './application/event-audit.service';
 import { OutboxEventPublisher } from './application/event-publisher.service';
+import { EventVisibilityService } from './application/event-visibility.service';
 import { EventOriginContext } from './application/ports/event-origin.port';
 import { EventPublisher } from './application/ports/event-publisher.port';
+import { EventQueries } from './application/ports/event-queries.port';
 import { EventStore } from './application/ports/event-store.port';
+import { EventVisibilityRegistry } from './application/ports/event-visibility.port';
 import { ClsEventOrigin } from './infrastructure/cls-event-origin';
+import { EventBusDispatcher } from './infrastructure/event-bus.dispatcher';
+import { EventProcessor } from './infrastructure/event.processor';
+import { EventStreamService } from './infrastructure/event-stream.service';
+import { LiveEventHub } from './infrastructure/live-event-hub';
+import { OutboxRelay } from './infrastructure/outbox-relay';
 import { PostgresEventStore } from './infrastructure/postgres-event.store';
+import { RelaySettings } from './infrastructure/relay.settings';
 
 /**
- * The Events context: outbox + audit trail, relay, event bus, live stream. Global so that every
- * context can inject the EventPublisher port (and the other ports exported from index.ts).
+ * The Events context: outbox + audit trail, relay, in-process event bus, audit API, live stream.
+ * Global, so every context can inject the ports exported from index.ts (EventPublisher first).
  */
 @Global()
 @Module({})
 export class EventsModule {
   static register(options: ContextModuleOptions): DynamicModule {
-    void options;
+    const relaySettings: Provider = {
+      provide: RelaySettings,
+      inject: [AppConfig, DatabaseConnectionInfo],
+      useFactory: (config: AppConfig, db: DatabaseConnectionInfo): RelaySettings => ({
+        enabled: options.workers,
+        databaseUrl: db.url,
+        batchSize: config.outboxBatchSize,
+        pollIntervalMs: config.outboxPollIntervalMs,
+        enqueueTimeoutMs: 5000,
+      }),
+    };
     return {
       module: EventsModule,
+      imports: [
+        EventEmitterModule.forRoot({ wildcard: false, global: true }),
+        BullModule.registerQueue({
+          name: QueueNames.events,
+          defaultJobOptions: {
+            attempts: 15,
+            backoff: { type: 'exponential', delay: 1000 },
+            removeOnComplete: { age: 3600, count: 10_000 },
+            removeOnFail: { age: 14 * 86_400 },
+          },
+        }),
+      ],
+      controllers: options.http ? [EventsController] : [],
       providers: [
+        relaySettings,
         { provide: EventStore, useClass: PostgresEventStore },
         { provide: EventOriginContext, useClass: ClsEventOrigin },
         { provide: EventPublisher, useClass: OutboxEventPublisher },
+        EventVisibilityService,
+        { provide: EventVisibilityRegistry, useExisting: EventVisibilityService },
+        EventAuditService,
+        { provide: EventQueries, useExisting: EventAuditService },
+        ...(options.http ? [LiveEventHub, EventStreamService] : []),
+        ...(options.workers ? [OutboxRelay, EventBusDispatcher, EventProcessor] : []),
       ],
-      exports: [EventPublisher],
+      exports: [EventPublisher, EventQueries, EventVisibilityRegistry],
     };
   }
 }

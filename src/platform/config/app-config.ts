@@ -62,6 +62,11 @@ export class AppConfig {
   readonly rateLimit!: RateLimitSetting;
   readonly authRateLimit!: RateLimitSetting;
   readonly shutdownTimeoutMs!: number;
+  /** Outbox relay: events claimed per batch, and the polling fallback interval. */
+  readonly outboxBatchSize!: number;
+  readonly outboxPollIntervalMs!: number;
+  /** Event-bus jobs processed concurrently per worker process. */
+  readonly eventsConcurrency!: number;
   readonly version!: string;
 
   static fromEnv(env: Env = process.env, cwd = process.cwd()): AppConfig {
@@ -139,6 +144,9 @@ function readEnv(env: Env, cwd: string): Omit<AppConfig, 'with' | 'runsHttpApi' 
     rateLimit: rateLimit(env, 'RATE_LIMIT', '600/1m'),
     authRateLimit: rateLimit(env, 'AUTH_RATE_LIMIT', '10/1m'),
     shutdownTimeoutMs: duration(env, 'SHUTDOWN_TIMEOUT', '25s', 1000),
+    outboxBatchSize: int(env, 'OUTBOX_BATCH_SIZE', 500, 1, 10_000),
+    outboxPollIntervalMs: duration(env, 'OUTBOX_POLL_INTERVAL', '1000ms', 10),
+    eventsConcurrency: int(env, 'EVENTS_CONCURRENCY', 8, 1, 256),
     version,
   };
 }

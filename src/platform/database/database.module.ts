@@ -8,6 +8,11 @@ import { AppConfig } from '../config';
 import { dataSourceOptions } from './data-source-options';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work';
 
+/** The resolved connection URL (for components that need their own connection, e.g. LISTEN). */
+export abstract class DatabaseConnectionInfo {
+  abstract readonly url: string;
+}
+
 /**
  * TypeORM on PostgreSQL (the URL is resolved before the app is built: DATABASE_URL or the
  * embedded server), the ambient-transaction plugin, and the UnitOfWork port.
@@ -39,8 +44,11 @@ export class DatabaseModule {
           ],
         }),
       ],
-      providers: [{ provide: UnitOfWork, useClass: TypeOrmUnitOfWork }],
-      exports: [UnitOfWork],
+      providers: [
+        { provide: UnitOfWork, useClass: TypeOrmUnitOfWork },
+        { provide: DatabaseConnectionInfo, useValue: { url: databaseUrl } satisfies DatabaseConnectionInfo },
+      ],
+      exports: [UnitOfWork, DatabaseConnectionInfo],
     };
   }
 }

@@ -54,7 +54,8 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
     global: true,
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowMs,
-    enableDraftSpec: true, // RateLimit-Limit / -Remaining / -Reset, and Retry-After on 429
+    enableDraftSpec: true,
+    skipOnError: true, // a Redis outage must not take the API down: limits fail open // RateLimit-Limit / -Remaining / -Reset, and Retry-After on 429
     ...(redis ? { redis, nameSpace: `${config.queuePrefix}:rl:` } : {}),
     allowList: (request: FastifyRequest) => NOT_RATE_LIMITED.test(request.url),
     keyGenerator: (request: FastifyRequest) => {

@@ -1,5 +1,6 @@
 import { applyDecorators, INestApplication, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, SwaggerModule, getSchemaPath } from '@nestjs/swagger';
+import { documentIdempotencyKey } from '../idempotency/idempotency-openapi';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 
 export class FieldErrorDto {
@@ -72,7 +73,7 @@ export function setupOpenApi(app: INestApplication, version: string): void {
       .setTitle('taskwire')
       .setDescription(
         'Tasks, their lifecycle and the notifications they cause. Errors are RFC 9457 `application/problem+json` with a stable `code`. ' +
-          'Lists use `limit` (1..100) and an opaque `cursor`. POST routes accept `Idempotency-Key`.',
+          'Lists use `limit` (1..100) and an opaque `cursor`.',
       )
       .setVersion(version)
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from /api/v1/auth/login' })
@@ -80,6 +81,7 @@ export function setupOpenApi(app: INestApplication, version: string): void {
       .build(),
     { operationIdFactory: (controllerKey, methodKey) => `${controllerKey}.${methodKey}`, extraModels: [ProblemDto] },
   );
+  documentIdempotencyKey(document, getSchemaPath(ProblemDto));
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',

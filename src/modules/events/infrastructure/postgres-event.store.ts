@@ -59,7 +59,7 @@ export class PostgresEventStore extends EventStore {
 
   async findByIds(ids: readonly string[]): Promise<StoredEvent[]> {
     if (!ids.length) return [];
-    const rows: EventRow[] = await this.txHost.tx.query(`SELECT ${EVENT_COLUMNS} FROM events.events WHERE id = ANY($1::uuid[]) ORDER BY seq`, [ids]);
+    const rows: EventRow[] = await this.txHost.tx.query(`SELECT ${EVENT_COLUMNS} FROM events.events WHERE id = ANY($1::uuid[]) ORDER BY events.seq`, [ids]);
     return rows.map(toStoredEvent);
   }
 
@@ -84,7 +84,7 @@ export class PostgresEventStore extends EventStore {
     if (afterSeq) add('seq > ?', afterSeq);
     params.push(limit + 1);
     const rows: EventRow[] = await this.txHost.tx.query(
-      `SELECT ${EVENT_COLUMNS} FROM events.events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT $${params.length}`,
+      `SELECT ${EVENT_COLUMNS} FROM events.events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY events.seq LIMIT $${params.length}`,
       params,
     );
     const items = rows.slice(0, limit).map(toStoredEvent);

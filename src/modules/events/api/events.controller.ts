@@ -1,0 +1,78 @@
+import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiPageResponse, ApiProblems } from '../../../platform/http/openapi';
+import { AuthUser, RequirePermissions } from '../../users';
+import type { CurrentUser } from '../../users';
+import { EventAuditService } from '../application/event-audit.service';
+import { EventStreamService } from '../infrastructure/event-stream.service';
+import { EventResponseDto } from './dto/event.response.dto';
+import { EventIdParamDto, ListEventsQueryDto } from './dto/list-events.request.dto';
+
+@ApiTags('events')
+@Controller('events')
+export class EventsController {
+  constructor(
+    private readonly audit: EventAuditService,
+    private readonly streams: EventStreamService,
+  ) {}
+
+  @Get()
+  @RequirePermissions('events:read')
+  @ApiOperation({ operationId: 'events.list', summary: 'The audit trail, oldest first (admins and managers)' })
+  @ApiPageResponse(EventResponseDto)
+  @ApiProblems(400, 401, 403, 429)
+  list(@Query() query: ListEventsQueryDto) {
+    return this.audit.list(
+      {
+        type: query.type,
+        aggregateId: query.aggregateId,
+        actorId: query.actorId,
+        after: query.after ? new Date(query.after) : undefined,
+        before: query.before ? new Date(query.before) : undefined,
+      },
+      { limit: query.limit, cursor: query.cursor },
+    );
+  }
+
+  @Get('stream')
+  @ApiOperation({
+    operationId: 'events.stream',
+    summary: 'Live Server-Sent Events of what the caller may see',
+    description: 'Each message: `id:` event id, `event:` type, `data:` the event as JSON. Reconnect with `Last-Event-ID` (or `?lastEventId=`) to resume without gaps.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id' })
+  @ApiQuery({ name: 'lastEventId', required: false, description: 'Same as the Last-Event-ID header (for clients that cannot set headers)' })
+  @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiProblems(401, 429)
+  async stream(
+    @AuthUser() caller: CurrentUser,
+    @Headers('last-event-id') lastEventIdHeader: string | undefined,
+    @Query('lastEventId') lastEventIdQuery: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const lastEventId = lastEventIdHeader ?? lastEventIdQuery ?? null;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-request-id': String(request.id),
+    });
+    await this.streams.stream(caller, lastEventId && /^[0-9a-f-]{36}$/i.test(lastEventId) ? lastEventId : null, res);
+  }
+
+  @Get(':id')
+  @RequirePermissions('events:read')
+  @ApiOperation({ operationId: 'events.get', summary: 'One event (admins and managers)' })
+  @ApiOkResponse({ type: EventResponseDto })
+  @ApiProblems(400, 401, 403, 404, 429)
+  get(@Param() params: EventIdParamDto) {
+    return this.audit.get(params.id);
+  }
+}

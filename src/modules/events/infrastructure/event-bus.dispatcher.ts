@@ -1,0 +1,76 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClsService } from 'nestjs-cls';
+import { UnitOfWork } from '../../../kernel';
+import { CLS_CAUSATION_ID, CLS_CORRELATION_ID } from '../../../platform/context';
+import { EventDelivery } from '../application/event-delivery';
+import { EventView } from '../domain/stored-event';
+
+export class HandlerFailuresError extends Error {
+  constructor(readonly failures: Array<{ handler: string; error: Error }>) {
+    super(`handlers failed: ${failures.map((f) => `${f.handler}: ${f.error.message}`).join('; ')}`);
+  }
+}
+
+export interface DispatchResult {
+  ran: string[];
+  skipped: string[];
+}
+
+/**
+ * The in-process event bus (EventEmitter2 via @nestjs/event-emitter): hands one event to every
+ * handler subscribed to its type. Each handler's work runs in its own transaction together with a
+ * row in `events.handler_runs`, so a handler runs to completion at most once per event: a retry of
+ * the event (or a duplicate job) skips handlers that already succeeded. Handlers run with the
+ * event's correlation id and the event as causation, so events they publish stay traceable.
+ */
+@Injectable()
+export class EventBusDispatcher {
+  private readonly logger = new Logger('EventBus');
+
+  constructor(
+    private readonly emitter: EventEmitter2,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly cls: ClsService,
+  ) {}
+
+  async dispatch(event: EventView): Promise<DispatchResult> {
+    const ran: string[] = [];
+    const skipped: string[] = [];
+    const failures: Array<{ handler: string; error: Error }> = [];
+    const delivery: EventDelivery = {
+      event,
+      runOnce: async (handler, work) => {
+        try {
+          const didRun = await this.runOnce(event, handler, work);
+          (didRun ? ran : skipped).push(handler);
+        } catch (err) {
+          failures.push({ handler, error: err as Error });
+          this.logger.warn({ eventId: event.id, eventType: event.type, correlationId: event.correlationId, handler, err }, `handler ${handler} failed`);
+        }
+      },
+    };
+    await this.cls.run(async () => {
+      this.cls.set(CLS_CORRELATION_ID, event.correlationId ?? undefined);
+      this.cls.set(CLS_CAUSATION_ID, event.id);
+      await this.emitter.emitAsync(event.type, delivery);
+    });
+    if (failures.length) throw new HandlerFailuresError(failures);
+    return { ran, skipped };
+  }
+
+  private runOnce(event: EventView, handler: string, work: () => Promise<void>): Promise<boolean> {
+    return this.unitOfWork.run(async () => {
+      const claimed: unknown[] = await this.txHost.tx.query(
+        `INSERT INTO events.handler_runs (event_id, handler) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+        [event.id, handler],
+      );
+      if (claimed.length === 0) return false; // done before (a concurrent duplicate waits above, then lands here)
+      await work();
+      return true;
+    });
+  }
+}

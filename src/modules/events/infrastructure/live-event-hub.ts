@@ -1,0 +1,87 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { StoredEvent } from '../domain/stored-event';
+import { EVENT_COLUMNS, EventRow, toStoredEvent } from './event-row.mapper';
+import { PgNotificationListener } from './pg-notification.listener';
+import { EVENTS_CHANNEL } from './postgres-event.store';
+import { RelaySettings } from './relay.settings';
+
+type Subscriber = (events: StoredEvent[]) => void;
+
+/**
+ * Fans committed events out to live streams in this process. Events reach it through PostgreSQL
+ * NOTIFY (sent at commit by whichever process wrote them), so a stream held open here sees events
+ * written by any API or worker process. Listening starts with the first subscriber.
+ */
+@Injectable()
+export class LiveEventHub implements OnApplicationShutdown {
+  private readonly logger = new Logger('LiveEventHub');
+  private readonly subscribers = new Set<Subscriber>();
+  private listener: PgNotificationListener | null = null;
+  private starting: Promise<void> | null = null;
+  private lastSeq = '0';
+  private fetching: Promise<void> = Promise.resolve();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly settings: RelaySettings,
+  ) {}
+
+  async subscribe(subscriber: Subscriber): Promise<() => void> {
+    this.subscribers.add(subscriber);
+    await this.ensureListening();
+    return () => this.subscribers.delete(subscriber);
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.subscribers.clear();
+    await this.listener?.stop();
+    this.listener = null;
+  }
+
+  private ensureListening(): Promise<void> {
+    this.starting ??= (async () => {
+      const rows: Array<{ seq: string | null }> = await this.dataSource.query('SELECT max(seq)::text AS seq FROM events.events');
+      this.lastSeq = rows[0]?.seq ?? '0';
+      this.listener = new PgNotificationListener(
+        this.settings.databaseUrl,
+        EVENTS_CHANNEL,
+        (payload) => this.onNotify(payload),
+        () => this.onNotify('*'),
+      );
+      await this.listener.start();
+    })().catch((err: Error) => {
+      this.starting = null;
+      throw err;
+    });
+    return this.starting;
+  }
+
+  private onNotify(payload: string): void {
+    // Serialised, so subscribers see events in the order they were fetched.
+    this.fetching = this.fetching.then(() => this.fetchAndPublish(payload)).catch((err: Error) => this.logger.warn(`live fetch failed: ${err.message}`));
+  }
+
+  private async fetchAndPublish(payload: string): Promise<void> {
+    if (this.subscribers.size === 0) return;
+    const ids = payload === '*' ? [] : payload.split(',').filter(Boolean);
+    const rows: EventRow[] = ids.length
+      ? await this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM events.events WHERE id = ANY($1::uuid[]) ORDER BY events.seq`, [ids])
+      : await this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM events.events WHERE seq > $1 ORDER BY events.seq LIMIT 1000`, [this.lastSeq]);
+    if (rows.length === 0) return;
+    const events = rows.map(toStoredEvent);
+    for (const e of events) if (BigInt(e.seq) > BigInt(this.lastSeq)) this.lastSeq = e.seq;
+    for (const subscriber of this.subscribers) {
+      try {
+        subscriber(events);
+      } catch (err) {
+        this.logger.warn(`stream subscriber failed: ${(err as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { DataSource, EntityManager } from 'typeorm';
+import { QueueNames } from '../../../platform/queue';
+import { EventView, toEventView } from '../domain/stored-event';
+import { EVENT_COLUMNS, EventRow, toStoredEvent } from './event-row.mapper';
+import { PgNotificationListener } from './pg-notification.listener';
+import { EVENTS_CHANNEL } from './postgres-event.store';
+import { RelaySettings } from './relay.settings';
+
+export interface RelayStats {
+  batches: number;
+  enqueued: number;
+  failures: number;
+  lastError: string | null;
+}
+
+/**
+ * Moves committed, unpublished events from the outbox to the `events` queue.
+ *
+ * - Wakes on NOTIFY (sent by the inserting transaction at commit) and polls as a fallback.
+ * - Claims a batch with `FOR UPDATE SKIP LOCKED`, so several relays in several processes share the
+ *   work without blocking each other; it skips an aggregate whose older events are still claimed by
+ *   another relay, so events of one aggregate are enqueued in their log order.
+ * - The BullMQ job id is the event id: re-enqueueing after a crash between `add` and commit creates
+ *   no duplicate job.
+ * - When the queue backend is down, the transaction rolls back: events wait in the table and the
+ *   relay retries with backoff — nothing is lost and nothing has to be replayed by hand.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private listener: PgNotificationListener | null = null;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private waiter: { finish: () => void; wakeable: boolean } | null = null;
+  private pendingWake = false;
+  readonly stats: RelayStats = { batches: 0, enqueued: 0, failures: 0, lastError: null };
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueNames.events) private readonly queue: Queue,
+    private readonly settings: RelaySettings,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.settings.enabled) return;
+    await this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.listener = new PgNotificationListener(this.settings.databaseUrl, EVENTS_CHANNEL, () => this.nudge(), () => this.nudge());
+    await this.listener.start().catch((err: Error) => this.logger.warn(`LISTEN unavailable, polling only: ${err.message}`));
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.nudge();
+    await this.loop;
+    await this.listener?.stop();
+    this.listener = null;
+  }
+
+  /** Wake the loop now (a NOTIFY arrived, or a test wants it); stopping wakes any sleep. */
+  nudge(): void {
+    this.pendingWake = true;
+    if (this.waiter && (this.waiter.wakeable || !this.running)) this.waiter.finish();
+  }
+
+  private async run(): Promise<void> {
+    let backoffMs = 0;
+    while (this.running) {
+      let moved = 0;
+      try {
+        moved = await this.relayBatch();
+        backoffMs = 0;
+      } catch (err) {
+        this.stats.failures += 1;
+        this.stats.lastError = (err as Error).message;
+        backoffMs = Math.min(backoffMs ? backoffMs * 2 : 250, 5000);
+        this.logger.warn(`relay batch failed (retrying in ${backoffMs} ms): ${(err as Error).message}`);
+      }
+      if (!this.running) break;
+      if (backoffMs) await this.sleep(backoffMs, false);
+      else if (moved < this.settings.batchSize) await this.sleep(this.settings.pollIntervalMs, true);
+    }
+  }
+
+  /** Sleeps `ms`; a wakeable sleep ends early on a nudge (or at once if one is pending). */
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    if (wakeable && this.pendingWake) {
+      this.pendingWake = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.waiter = null;
+        if (wakeable) this.pendingWake = false;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      this.waiter = { finish, wakeable };
+    });
+  }
+
+  /** One claim → enqueue → mark cycle. Returns how many events were enqueued. */
+  async relayBatch(): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      const rows: EventRow[] = await em.query(
+        `SELECT ${EVENT_COLUMNS} FROM events.events WHERE published_at IS NULL ORDER BY events.seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.settings.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      const events = await this.withoutBlockedAggregates(em, rows.map(toStoredEvent).map((e) => ({ seq: e.seq, view: toEventView(e) })));
+      if (events.length === 0) return 0;
+      await this.enqueue(events.map((e) => e.view));
+      await em.query(`UPDATE events.events SET published_at = now() WHERE id = ANY($1::uuid[])`, [events.map((e) => e.view.id)]);
+      this.stats.batches += 1;
+      this.stats.enqueued += events.length;
+      return events.length;
+    });
+  }
+
+  /** Drops aggregates that still have an older unpublished event claimed by another relay. */
+  private async withoutBlockedAggregates(em: EntityManager, events: Array<{ seq: string; view: EventView }>) {
+    const minSeq = new Map<string, string>();
+    for (const e of events) if (!minSeq.has(e.view.aggregateId)) minSeq.set(e.view.aggregateId, e.seq);
+    const blocked: Array<{ aggregate_id: string }> = await em.query(
+      `SELECT DISTINCT e.aggregate_id FROM events.events e
+         JOIN unnest($1::uuid[], $2::bigint[]) AS b(aggregate_id, min_seq) ON e.aggregate_id = b.aggregate_id
+        WHERE e.published_at IS NULL AND e.seq < b.min_seq`,
+      [[...minSeq.keys()], [...minSeq.values()]],
+    );
+    if (blocked.length === 0) return events;
+    const skip = new Set(blocked.map((b) => b.aggregate_id));
+    return events.filter((e) => !skip.has(e.view.aggregateId));
+  }
+
+  private async enqueue(events: EventView[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`queue backend did not accept ${events.length} jobs within ${this.settings.enqueueTimeoutMs} ms`)), this.settings.enqueueTimeoutMs);
+    });
+    try {
+      await Promise.race([
+        this.queue.addBulk(events.map((event) => ({ name: event.type, data: event, opts: { jobId: event.id } }))),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
