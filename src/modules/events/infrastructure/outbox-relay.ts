@@ -22,8 +22,8 @@ export interface RelayStats {
  *
  * - Wakes on NOTIFY (sent by the inserting transaction at commit) and polls as a fallback.
  * - Claims a batch with `FOR UPDATE SKIP LOCKED`, so several relays in several processes share the
- *   work without blocking each other; it skips an aggregate whose older events are still claimed by
- *   another relay, so events of one aggregate are enqueued in their log order.
+ *   work without blocking each other; within a batch it stops an aggregate at the first older
+ *   event another relay still holds, so events of one aggregate are enqueued in their log order.
  * - The BullMQ job id is the event id: re-enqueueing after a crash between `add` and commit creates
  *   no duplicate job.
  * - When the queue backend is down, the transaction rolls back: events wait in the table and the
@@ -122,7 +122,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         [this.settings.batchSize],
       );
       if (rows.length === 0) return 0;
-      const events = await this.withoutBlockedAggregates(em, rows.map(toStoredEvent).map((e) => ({ seq: e.seq, view: toEventView(e) })));
+      const events = await this.withoutGaps(em, rows.map(toStoredEvent).map((e) => ({ seq: e.seq, view: toEventView(e) })));
       if (events.length === 0) return 0;
       await this.enqueue(events.map((e) => e.view));
       await em.query(`UPDATE events.events SET published_at = now() WHERE id = ANY($1::uuid[])`, [events.map((e) => e.view.id)]);
@@ -132,19 +132,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** Drops aggregates that still have an older unpublished event claimed by another relay. */
-  private async withoutBlockedAggregates(em: EntityManager, events: Array<{ seq: string; view: EventView }>) {
-    const minSeq = new Map<string, string>();
-    for (const e of events) if (!minSeq.has(e.view.aggregateId)) minSeq.set(e.view.aggregateId, e.seq);
-    const blocked: Array<{ aggregate_id: string }> = await em.query(
-      `SELECT DISTINCT e.aggregate_id FROM events.events e
-         JOIN unnest($1::uuid[], $2::bigint[]) AS b(aggregate_id, min_seq) ON e.aggregate_id = b.aggregate_id
-        WHERE e.published_at IS NULL AND e.seq < b.min_seq`,
-      [[...minSeq.keys()], [...minSeq.values()]],
+  /**
+   * Keeps, per aggregate, only the events before the first older-or-interleaved unpublished event
+   * that this batch does not hold (another relay holds it, or it committed late): those go first,
+   * so one aggregate's events always reach the queue in log order.
+   */
+  private async withoutGaps(em: EntityManager, events: Array<{ seq: string; view: EventView }>) {
+    const maxSeq = events[events.length - 1].seq;
+    const gaps: Array<{ aggregate_id: string; first_gap: string }> = await em.query(
+      `SELECT e.aggregate_id, min(e.seq)::text AS first_gap FROM events.events e
+        WHERE e.published_at IS NULL AND e.aggregate_id = ANY($1::uuid[]) AND e.id <> ALL($2::uuid[]) AND e.seq < $3
+        GROUP BY e.aggregate_id`,
+      [[...new Set(events.map((e) => e.view.aggregateId))], events.map((e) => e.view.id), maxSeq],
     );
-    if (blocked.length === 0) return events;
-    const skip = new Set(blocked.map((b) => b.aggregate_id));
-    return events.filter((e) => !skip.has(e.view.aggregateId));
+    if (gaps.length === 0) return events;
+    const firstGap = new Map(gaps.map((g) => [g.aggregate_id, BigInt(g.first_gap)]));
+    return events.filter((e) => {
+      const gap = firstGap.get(e.view.aggregateId);
+      return gap === undefined || BigInt(e.seq) < gap;
+    });
   }
 
   private async enqueue(events: EventView[]): Promise<void> {
