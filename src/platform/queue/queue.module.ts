@@ -1,7 +1,9 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { QueueBackendSettings } from './queue-backend';
 import { QueueNames } from './queue-names';
+import { ProcessorCoverageCheck } from './processor-coverage.check';
 import { QueueProbe } from './queue-probe';
 import { SelfCheckProcessor } from './self-check.processor';
 
@@ -22,11 +24,12 @@ export class QueueModule {
           defaultJobOptions: { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 86_400 } },
         }),
         BullModule.registerQueue({ name: QueueNames.platformSelfCheck }),
+        DiscoveryModule,
       ],
       providers: [
         { provide: QueueBackendSettings, useValue: settings },
         QueueProbe,
-        ...(runsWorkers ? [SelfCheckProcessor] : []),
+        ...(runsWorkers ? [SelfCheckProcessor, ProcessorCoverageCheck] : []),
       ],
       exports: [QueueProbe, QueueBackendSettings],
     };
