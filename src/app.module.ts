@@ -3,11 +3,12 @@ import { AppConfig, ConfigModule } from './platform/config';
 import { ContextModuleOptions } from './platform/context-module-options';
 import { DatabaseModule } from './platform/database';
 import { HealthModule } from './platform/health';
+import { IdempotencyModule } from './platform/idempotency';
 import { LoggingModule } from './platform/logging';
 import { QueueBackendSettings, QueueModule } from './platform/queue';
 import { EventsModule } from './modules/events';
 import { TasksModule } from './modules/tasks';
-import { UsersModule } from './modules/users';
+import { UsersModule } from './modules/users/users.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -31,6 +32,7 @@ export class AppModule {
         DatabaseModule.forRoot(options.databaseUrl),
         QueueModule.forRoot(options.queue, config.runsWorkers),
         HealthModule,
+        IdempotencyModule.forRoot({ workers: config.runsWorkers }),
         EventsModule.register(context),
         UsersModule.register(context),
         TasksModule.register(context),
