@@ -14,4 +14,8 @@ export type {
   TaskDeletedPayload,
   TaskCommentedPayload,
 } from './domain/task.domain-event';
-export { TasksModule } from './tasks.module';
+// Read port for notifications: who watches a task (bound by TasksModule, which is global).
+export { TaskAudience } from './application/ports/task-audience.port';
+// TasksModule itself is imported by the composition root (app.module.ts) from ./tasks.module, not
+// from here: other contexts that import this file (notifications → TaskAudience) must not load the
+// Tasks module graph, which imports them back.

@@ -1,11 +1,57 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContextModuleOptions } from '../../platform/context-module-options';
+import { EventVisibilityRegistry } from '../events';
+import { TaskCommentsController } from './api/task-comments.controller';
+import { TaskWatchersController } from './api/task-watchers.controller';
+import { TasksController } from './api/tasks.controller';
+import { TaskAudience } from './application/ports/task-audience.port';
+import { TaskCommentRepository } from './application/ports/task-comment.repository.port';
+import { TaskRepository } from './application/ports/task.repository.port';
+import { TaskWatcherRepository } from './application/ports/task-watcher.repository.port';
+import { TASK_APPLICATION_SERVICES } from './application/task-application.providers';
+import { TaskAuditTrailService } from './application/task-audit-trail.service';
+import { TASK_AGGREGATE_TYPE } from './domain/task.domain-event';
+import { WatcherTaskAudience } from './infrastructure/task-audience.adapter';
+import { TaskCommentOrmEntity } from './infrastructure/task-comment.orm-entity';
+import { TaskCommentTypeormRepository } from './infrastructure/task-comment.typeorm-repository';
+import { TaskOrmEntity } from './infrastructure/task.orm-entity';
+import { TaskTypeormRepository } from './infrastructure/task.typeorm-repository';
+import { TaskWatcherOrmEntity } from './infrastructure/task-watcher.orm-entity';
+import { TaskWatcherTypeormRepository } from './infrastructure/task-watcher.typeorm-repository';
+import { UserDeactivatedListener } from './infrastructure/user-deactivated.listener';
 
-/** The Tasks context. Wiring is completed by the infrastructure/api work. */
+/**
+ * The Tasks context. Controllers only where the HTTP API runs, the `user.deactivated` reaction only
+ * where workers run. Global, so the next contexts (notifications) can inject TaskAudience.
+ */
 @Module({})
-export class TasksModule {
+export class TasksModule implements OnModuleInit {
+  constructor(
+    private readonly visibility: EventVisibilityRegistry,
+    private readonly auditTrail: TaskAuditTrailService,
+  ) {}
+
   static register(options: ContextModuleOptions): DynamicModule {
-    void options;
-    return { module: TasksModule, providers: [], exports: [] };
+    return {
+      module: TasksModule,
+      global: true,
+      imports: [TypeOrmModule.forFeature([TaskOrmEntity, TaskCommentOrmEntity, TaskWatcherOrmEntity])],
+      controllers: options.http ? [TasksController, TaskCommentsController, TaskWatchersController] : [],
+      providers: [
+        ...TASK_APPLICATION_SERVICES,
+        { provide: TaskRepository, useClass: TaskTypeormRepository },
+        { provide: TaskCommentRepository, useClass: TaskCommentTypeormRepository },
+        { provide: TaskWatcherRepository, useClass: TaskWatcherTypeormRepository },
+        { provide: TaskAudience, useClass: WatcherTaskAudience },
+        ...(options.workers ? [UserDeactivatedListener] : []),
+      ],
+      exports: [TaskAudience],
+    };
+  }
+
+  /** The audit API and the live stream show a task's events to whoever may see the task. */
+  onModuleInit(): void {
+    this.visibility.register(TASK_AGGREGATE_TYPE, (caller, taskId) => this.auditTrail.canSeeEventsOf(caller, taskId));
   }
 }

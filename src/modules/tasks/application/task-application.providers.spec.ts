@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { Clock, UnitOfWork } from '../../../kernel';
-import { EventPublisher } from '../../events';
+import { EventPublisher, EventQueries } from '../../events';
 import { UserDirectory } from '../../users';
 import { TaskCommentRepository } from './ports/task-comment.repository.port';
 import { TaskRepository } from './ports/task.repository.port';
@@ -13,6 +13,7 @@ import { InMemoryTaskWatcherRepository } from './testing/in-memory-task-watcher.
 import { InMemoryTaskRepository } from './testing/in-memory-task.repository.fake';
 import { InMemoryUnitOfWork } from './testing/in-memory-unit-of-work.fake';
 import { InMemoryUserDirectory } from './testing/in-memory-user-directory.fake';
+import { PublishedEventQueries } from './testing/published-event-queries.fake';
 import { RecordingEventPublisher } from './testing/recording-event-publisher.fake';
 import { actorFor } from './testing/task-test-kit.fake';
 
@@ -26,6 +27,7 @@ describe('Tasks use cases under Nest DI', () => {
         { provide: TaskWatcherRepository, useValue: new InMemoryTaskWatcherRepository() },
         { provide: UserDirectory, useValue: new InMemoryUserDirectory() },
         { provide: EventPublisher, useValue: new RecordingEventPublisher() },
+        { provide: EventQueries, useValue: new PublishedEventQueries(new RecordingEventPublisher()) },
         { provide: UnitOfWork, useValue: new InMemoryUnitOfWork() },
         { provide: Clock, useValue: new FixedClock() },
       ],

@@ -1,5 +1,6 @@
 import { AssigneeDeactivationReactionService } from './assignee-deactivation-reaction.service';
 import { TaskAssignmentService } from './task-assignment.service';
+import { TaskAuditTrailService } from './task-audit-trail.service';
 import { TaskCommentService } from './task-comment.service';
 import { TaskCreationService } from './task-creation.service';
 import { TaskDeletionService } from './task-deletion.service';
@@ -11,7 +12,7 @@ import { TaskWatcherService } from './task-watcher.service';
 /**
  * The Tasks use cases, for `TasksModule.providers`. They need these bound as well: TaskRepository,
  * TaskCommentRepository, TaskWatcherRepository (infrastructure), UserDirectory (Users),
- * EventPublisher (Events), UnitOfWork and Clock (platform).
+ * EventPublisher and EventQueries (Events), UnitOfWork and Clock (platform).
  */
 export const TASK_APPLICATION_SERVICES = [
   TaskCreationService,
@@ -22,5 +23,6 @@ export const TASK_APPLICATION_SERVICES = [
   TaskDeletionService,
   TaskCommentService,
   TaskWatcherService,
+  TaskAuditTrailService,
   AssigneeDeactivationReactionService,
 ] as const;

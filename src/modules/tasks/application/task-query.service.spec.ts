@@ -135,4 +135,12 @@ describe('TaskQueryService', () => {
       { numRuns: 60 },
     );
   });
+
+  it('rejects NUL characters in q and label with 400s naming the field', async () => {
+    const kit = createTaskTestKit();
+    const manager = kit.user('manager');
+    const error = await rejectionOf(kit.query.list(manager, { q: 'a\u0000', label: '\u0000' }));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.errors?.map((e) => e.field).sort()).toEqual(['label', 'q']);
+  });
 });

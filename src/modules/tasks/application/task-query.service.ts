@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { FieldError, isUuid } from '../../../kernel';
 import type { CurrentUser } from '../../users';
 import { throwIfInvalid } from '../domain/task.errors';
-import { TASK_LIMITS, charLength } from '../domain/task-fields.value-object';
+import { TASK_LIMITS, charLength, hasNul } from '../domain/task-fields.value-object';
 import { TASK_PRIORITIES, isTaskPriority } from '../domain/task-priority.value-object';
 import { TASK_STATES, isTaskState } from '../domain/task-state.value-object';
 import {
@@ -79,12 +79,12 @@ export class TaskQueryService {
     }
     if (input.label !== undefined) {
       const label = input.label.trim();
-      if (charLength(label) >= 1 && charLength(label) <= TASK_LIMITS.labelMax) filter.label = label;
+      if (charLength(label) >= 1 && charLength(label) <= TASK_LIMITS.labelMax && !hasNul(label)) filter.label = label;
       else errors.push({ field: 'label', message: `label must be 1..${TASK_LIMITS.labelMax} characters` });
     }
     if (input.q !== undefined) {
       const q = input.q.trim();
-      if (charLength(q) > Q_MAX) errors.push({ field: 'q', message: `q must be at most ${Q_MAX} characters` });
+      if (charLength(q) > Q_MAX || hasNul(q)) errors.push({ field: 'q', message: `q must be at most ${Q_MAX} characters, without NUL characters` });
       else if (q !== '') filter.q = q;
     }
     if (input.dueBefore !== undefined) {

@@ -19,11 +19,22 @@ export function charLength(value: string): number {
   return Array.from(value).length;
 }
 
+/** PostgreSQL text cannot hold U+0000, so no stored or searched text may contain it. */
+export function hasNul(value: string): boolean {
+  return value.includes('\u0000');
+}
+
+const NO_NUL = 'must not contain NUL (U+0000) characters';
+
 type Errors = FieldError[];
 
 export function normalizeTitle(value: unknown, errors: Errors): string | undefined {
   if (typeof value !== 'string') {
     errors.push({ field: 'title', message: 'title must be a string' });
+    return undefined;
+  }
+  if (hasNul(value)) {
+    errors.push({ field: 'title', message: `title ${NO_NUL}` });
     return undefined;
   }
   const title = value.trim();
@@ -40,6 +51,10 @@ export function normalizeDescription(value: unknown, errors: Errors): string | n
   if (value === null) return null;
   if (typeof value !== 'string') {
     errors.push({ field: 'description', message: 'description must be a string or null' });
+    return undefined;
+  }
+  if (hasNul(value)) {
+    errors.push({ field: 'description', message: `description ${NO_NUL}` });
     return undefined;
   }
   if (charLength(value) > TASK_LIMITS.descriptionMax) {
@@ -77,8 +92,8 @@ export function normalizeLabels(value: unknown, errors: Errors): string[] | unde
   value.forEach((raw: unknown, index) => {
     const label = typeof raw === 'string' ? raw.trim() : undefined;
     const length = label === undefined ? 0 : charLength(label);
-    if (label === undefined || length < 1 || length > TASK_LIMITS.labelMax) {
-      errors.push({ field: `labels[${index}]`, message: `each label must be 1..${TASK_LIMITS.labelMax} characters (trimmed)` });
+    if (label === undefined || length < 1 || length > TASK_LIMITS.labelMax || hasNul(label)) {
+      errors.push({ field: `labels[${index}]`, message: `each label must be 1..${TASK_LIMITS.labelMax} characters (trimmed), without NUL characters` });
       valid = false;
       return;
     }
@@ -107,6 +122,10 @@ export function normalizeReason(value: unknown, errors: Errors): string | null |
     errors.push({ field: 'reason', message: 'reason must be a string' });
     return undefined;
   }
+  if (hasNul(value)) {
+    errors.push({ field: 'reason', message: `reason ${NO_NUL}` });
+    return undefined;
+  }
   const reason = value.trim();
   if (charLength(reason) > TASK_LIMITS.reasonMax) {
     errors.push({ field: 'reason', message: `reason must be at most ${TASK_LIMITS.reasonMax} characters` });
@@ -119,6 +138,10 @@ export function normalizeReason(value: unknown, errors: Errors): string | null |
 export function normalizeCommentBody(value: unknown, errors: Errors): string | undefined {
   if (typeof value !== 'string' || value.trim() === '' || charLength(value) > TASK_LIMITS.commentMax) {
     errors.push({ field: 'body', message: `body must be 1..${TASK_LIMITS.commentMax} characters and not blank` });
+    return undefined;
+  }
+  if (hasNul(value)) {
+    errors.push({ field: 'body', message: `body ${NO_NUL}` });
     return undefined;
   }
   return value;

@@ -2,6 +2,7 @@ import { newId } from '../../../../kernel';
 import { type CurrentUser, type Role, permissionsOf } from '../../../users';
 import { AssigneeDeactivationReactionService } from '../assignee-deactivation-reaction.service';
 import { TaskAssignmentService } from '../task-assignment.service';
+import { TaskAuditTrailService } from '../task-audit-trail.service';
 import { TaskCommentService } from '../task-comment.service';
 import { TaskCreationService } from '../task-creation.service';
 import { TaskDeletionService } from '../task-deletion.service';
@@ -15,6 +16,7 @@ import { InMemoryTaskWatcherRepository } from './in-memory-task-watcher.reposito
 import { InMemoryTaskRepository } from './in-memory-task.repository.fake';
 import { InMemoryUnitOfWork } from './in-memory-unit-of-work.fake';
 import { InMemoryUserDirectory } from './in-memory-user-directory.fake';
+import { PublishedEventQueries } from './published-event-queries.fake';
 import { RecordingEventPublisher } from './recording-event-publisher.fake';
 
 /** A caller with the permissions of `role` (not registered in any directory). */
@@ -31,6 +33,7 @@ export function createTaskTestKit() {
   const uow = new InMemoryUnitOfWork().enlist(tasks, watchers, comments, publisher);
   const clock = new FixedClock();
   const directory = new InMemoryUserDirectory();
+  const eventQueries = new PublishedEventQueries(publisher);
 
   /** A registered user (in the directory) and the matching caller. */
   const user = (role: Role, options: { active?: boolean; name?: string } = {}): CurrentUser => {
@@ -62,6 +65,7 @@ export function createTaskTestKit() {
     deletion: new TaskDeletionService(tasks, watchers, uow, publisher, clock),
     commenting: new TaskCommentService(tasks, watchers, comments, uow, publisher, clock),
     watching: new TaskWatcherService(tasks, watchers, clock),
+    auditTrail: new TaskAuditTrailService(tasks, watchers, eventQueries),
     deactivation: new AssigneeDeactivationReactionService(tasks, uow, publisher, clock),
   };
 }

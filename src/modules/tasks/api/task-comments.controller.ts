@@ -1,0 +1,51 @@
+import { Body, Controller, Get, Headers, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse, ApiProblems, Page, PageQueryDto } from '../../../platform/http';
+import { AuthUser } from '../../users';
+import type { CurrentUser } from '../../users';
+import { TaskCommentService } from '../application/task-comment.service';
+import { TaskQueryService } from '../application/task-query.service';
+import type { TaskCommentView } from '../application/task-comment.view';
+import { AddCommentRequestDto } from './dto/add-comment.request.dto';
+import { TaskIdParamDto } from './dto/task-id.request.dto';
+import { TaskCommentResponseDto } from './dto/task.response.dto';
+import { decodeCommentCursor, encodeCommentCursor } from './task-cursor.codec';
+import { ApiIdempotencyKey, ApiIfMatch, expectedVersionFrom } from './task-http-headers';
+
+/** Comments on a task: anyone who may see the task may read and add them (closed tasks too). */
+@ApiTags('tasks')
+@Controller('tasks/:id/comments')
+export class TaskCommentsController {
+  constructor(
+    private readonly comments: TaskCommentService,
+    private readonly queries: TaskQueryService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ operationId: 'tasks.addComment', summary: 'Comment on a task', description: 'Records `task.commented`; the task’s version does not change.' })
+  @ApiIfMatch()
+  @ApiIdempotencyKey()
+  @ApiCreatedResponse({ type: TaskCommentResponseDto, description: 'The new comment' })
+  @ApiProblems(400, 401, 404, 409, 412, 413, 415, 422, 429)
+  async add(
+    @AuthUser() user: CurrentUser,
+    @Param() params: TaskIdParamDto,
+    @Body() body: AddCommentRequestDto,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<TaskCommentView> {
+    const expected = await expectedVersionFrom(ifMatch, async () => (await this.queries.get(user, params.id)).version);
+    return this.comments.add(user, params.id, body.body, expected);
+  }
+
+  @Get()
+  @ApiOperation({ operationId: 'tasks.listComments', summary: 'A task’s comments, oldest first' })
+  @ApiPageResponse(TaskCommentResponseDto)
+  @ApiProblems(400, 401, 404, 429)
+  async list(@AuthUser() user: CurrentUser, @Param() params: TaskIdParamDto, @Query() page: PageQueryDto): Promise<Page<TaskCommentView>> {
+    const result = await this.comments.list(user, params.id, {
+      limit: page.limit,
+      after: page.cursor === undefined ? null : decodeCommentCursor(page.cursor),
+    });
+    return { data: result.items, nextCursor: result.nextCursor ? encodeCommentCursor(result.nextCursor) : null };
+  }
+}

@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Repository } from 'typeorm';
+import { Task } from '../domain/task.aggregate';
+import { VersionConflictError } from '../domain/task.errors';
+import { TaskListQuery, TaskPage, TaskRepository } from '../application/ports/task.repository.port';
+import { taskCursorFor } from '../application/task-list-order';
+import { TaskMapper, TaskRow } from './task.mapper';
+import { TaskOrmEntity } from './task.orm-entity';
+import { Sql, TaskListStep, buildListSteps, buildMemberListSql } from './task-list.sql-builder';
+
+const UNIQUE_VIOLATION = '23505';
+/** Rows of the ordering probed before trusting a walk past sparse filters. */
+const PROBE_WINDOW = 1000;
+
+/**
+ * TaskRepository on PostgreSQL. Every statement runs on `txHost.tx`, i.e. inside the ambient
+ * UnitOfWork transaction when there is one, so a save and the EventPublisher's outbox insert
+ * commit or roll back together. Optimistic locking: an update or delete only touches the row when
+ * its version is still the expected one; zero rows affected → VersionConflictError.
+ */
+@Injectable()
+export class TaskTypeormRepository extends TaskRepository {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+    super();
+  }
+
+  private get rows(): Repository<TaskOrmEntity> {
+    return this.txHost.tx.getRepository(TaskOrmEntity);
+  }
+
+  async findById(id: string): Promise<Task | null> {
+    const row = await this.rows.findOneBy({ id });
+    return row ? TaskMapper.toDomain(row) : null;
+  }
+
+  async save(task: Task, expectedVersion: number | null): Promise<void> {
+    const row = TaskMapper.toRow(task);
+    if (expectedVersion === null) {
+      try {
+        await this.rows.insert(row);
+      } catch (error) {
+        if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new VersionConflictError(task.id, null);
+        throw error;
+      }
+      return;
+    }
+    const { id: _id, creatorId: _creator, createdAt: _created, ...changes } = row;
+    const result = await this.rows.update({ id: task.id, version: expectedVersion }, changes);
+    if (!result.affected) throw new VersionConflictError(task.id, expectedVersion);
+  }
+
+  async delete(id: string, expectedVersion: number): Promise<void> {
+    // Comments and watchers go with it (ON DELETE CASCADE inside the tasks schema).
+    const result = await this.rows.delete({ id, version: expectedVersion });
+    if (!result.affected) throw new VersionConflictError(id, expectedVersion);
+  }
+
+  async list(query: TaskListQuery): Promise<TaskPage> {
+    const wanted = query.limit + 1; // one more tells whether a next page exists
+    let rows: TaskRow[];
+    if (query.filter.visibleTo !== undefined) {
+      rows = await this.run(buildMemberListSql(query, query.filter.visibleTo, wanted));
+    } else {
+      rows = [];
+      for (const step of buildListSteps(query)) {
+        rows.push(...(await this.readStep(step, wanted - rows.length)));
+        if (rows.length >= wanted) break;
+      }
+    }
+    const items = rows.slice(0, query.limit).map((row) => TaskMapper.toDomain(row));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > query.limit && last ? taskCursorFor(last, query.sort) : null };
+  }
+
+  /** One index range of the ordering; see TaskListStep for the sparse-filter strategy. */
+  private async readStep(step: TaskListStep, wanted: number): Promise<TaskRow[]> {
+    if (step.windowed === null) return this.run(step.direct(wanted));
+    const window = Math.max(PROBE_WINDOW, wanted * 20);
+    const probe = await this.run<TaskRow & { windowRows: number }>(step.windowed(wanted, window));
+    const found = probe.filter((row) => row.id !== null);
+    if (found.length >= wanted || (probe[0]?.windowRows ?? 0) < window) return found;
+    // Matches are rare here: let PostgreSQL collect them through the filters' own indexes and sort
+    // them, instead of walking the ordering index across the whole table.
+    return this.txHost.withTransaction(async () => {
+      await this.txHost.tx.query(`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`);
+      const rows = await this.run(step.direct(wanted));
+      // (a failed statement rolls the settings back with the transaction)
+      await this.txHost.tx.query(`SELECT set_config('enable_indexscan', 'on', true), set_config('enable_seqscan', 'on', true)`);
+      return rows;
+    });
+  }
+
+  private run<R = TaskRow>({ sql, params }: Sql): Promise<R[]> {
+    return this.txHost.tx.query(sql, params);
+  }
+
+  async findActiveByAssignee(userId: string): Promise<Task[]> {
+    const rows = await this.rows
+      .createQueryBuilder('t')
+      .where('t.assignee_id = :userId', { userId })
+      .andWhere(`t.state IN ('assigned', 'in_progress')`)
+      .orderBy('t.createdAt', 'ASC')
+      .addOrderBy('t.id', 'ASC')
+      .getMany();
+    return rows.map((row) => TaskMapper.toDomain(row));
+  }
+}
