@@ -1,4 +1,7 @@
 // Public surface of the Users context. Other contexts import only from here.
+// The Nest module itself is not exported here: the composition root imports
+// './modules/users/users.module' directly. Re-exporting it would close an import cycle
+// (users application → events index → events controllers → users index → users module).
 export { ROLES, isRole } from './domain/role';
 export type { Role } from './domain/role';
 export { PERMISSIONS, ROLE_PERMISSIONS, permissionsOf, roleHas } from './domain/permission';
@@ -18,4 +21,3 @@ export type {
 // HTTP auth surface for other contexts' controllers.
 export { Public } from '../../platform/http/public.decorator';
 export { RequirePermissions, AuthUser, PERMISSIONS_KEY } from './api/auth.decorators';
-export { UsersModule } from './users.module';

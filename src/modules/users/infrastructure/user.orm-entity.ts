@@ -1,0 +1,40 @@
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * Row of `users.users`. Emails are stored normalized (trimmed, lower-cased by the domain's
+ * `normalizeEmail`), so the plain unique index on `email` makes them unique case-insensitively.
+ * Only the mapper and the repository adapter see this class.
+ */
+@Entity({ schema: 'users', name: 'users' })
+@Index('users_email_unique', ['email'], { unique: true })
+@Index('users_created_at_id', ['createdAt', 'id'])
+@Check('users_role_check', `role IN ('admin', 'manager', 'member')`)
+@Check('users_version_check', `version >= 1`)
+export class UserOrmEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 254 })
+  email!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  name!: string;
+
+  @Column({ type: 'text' })
+  role!: string;
+
+  @Column({ type: 'boolean' })
+  active!: boolean;
+
+  @Column({ name: 'password_hash', type: 'text' })
+  passwordHash!: string;
+
+  @Column({ type: 'integer' })
+  version!: number;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
