@@ -21,6 +21,7 @@ export default async function globalSetup(): Promise<void> {
   mkdirSync(E2E_RUNS_DIR, { recursive: true });
   sweepDeadRuns();
   const dir = mkdtempSync(join(E2E_RUNS_DIR, 'run-'));
+  writeFileSync(join(dir, 'run-owner.json'), JSON.stringify({ pid: process.pid }));
   const server = new EmbeddedPostgresServer({ dataDir: dir, database: 'taskwire_test' });
   const url = await server.start();
   globalThis.__TASKWIRE_EMBEDDED_PG__ = server;
@@ -43,6 +44,10 @@ function sweepDeadRuns(): void {
   for (const entry of readdirSync(E2E_RUNS_DIR)) {
     const dir = join(E2E_RUNS_DIR, entry);
     try {
+      // The run that made the folder (written first thing) — alive means hands off, even mid-initdb.
+      const runOwnerFile = join(dir, 'run-owner.json');
+      const runOwner = existsSync(runOwnerFile) ? (JSON.parse(readFileSync(runOwnerFile, 'utf8')) as { pid: number }).pid : 0;
+      if (!runOwner || alive(runOwner)) continue;
       const ownerFile = join(dir, 'postgres.owner.json');
       const owner = existsSync(ownerFile) ? (JSON.parse(readFileSync(ownerFile, 'utf8')) as { pid: number }).pid : 0;
       if (owner && alive(owner)) continue;
