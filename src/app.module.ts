@@ -5,9 +5,10 @@ import { DatabaseModule } from './platform/database';
 import { HealthModule } from './platform/health';
 import { IdempotencyModule } from './platform/idempotency';
 import { LoggingModule } from './platform/logging';
+import { MetricsModule } from './platform/metrics';
 import { QueueBackendSettings, QueueModule } from './platform/queue';
 import { EventsModule } from './modules/events';
-import { TasksModule } from './modules/tasks';
+import { TasksModule } from './modules/tasks/tasks.module';
 import { UsersModule } from './modules/users/users.module';
 
 export interface AppModuleOptions {
@@ -32,6 +33,7 @@ export class AppModule {
         DatabaseModule.forRoot(options.databaseUrl),
         QueueModule.forRoot(options.queue, config.runsWorkers),
         HealthModule,
+        MetricsModule,
         IdempotencyModule.forRoot({ workers: config.runsWorkers }),
         EventsModule.register(context),
         UsersModule.register(context),

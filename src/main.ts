@@ -1,6 +1,8 @@
+import './platform/tracing/register'; // first: OpenTelemetry (only when OTEL_EXPORTER_OTLP_ENDPOINT is set) before http/pg/ioredis load
 import 'reflect-metadata';
 import { bootstrap } from './bootstrap';
 import { AppConfig, ConfigError } from './platform/config';
+import { activeTracing } from './platform/tracing/tracing-sdk';
 
 /** Process entry point: configuration, start-up, and signal-driven graceful shutdown. */
 async function main(): Promise<void> {
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
     timer.unref();
     running
       .close()
+      .then(() => activeTracing()?.shutdown()) // flush the last spans
       .then(() => process.exit(0))
       .catch((err: Error) => {
         process.stderr.write(`shutdown error: ${oneLine(err)}\n`);

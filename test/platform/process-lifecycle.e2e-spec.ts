@@ -73,7 +73,7 @@ describe('taskwire process on the embedded defaults', () => {
 
     const next = start({}, await freePort());
     await waitForReady(next);
-    expect(next.output()).toMatch(/leftover embedded PostgreSQL/);
+    expect(next.output()).toMatch(/adopting a leftover embedded PostgreSQL/);
     next.child.kill('SIGTERM');
     expect((await next.exited).code).toBe(0);
   });

@@ -1,10 +1,13 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AppConfig } from '../../platform/config';
 import { ContextModuleOptions } from '../../platform/context-module-options';
 import { DatabaseConnectionInfo } from '../../platform/database';
+import { HealthModule } from '../../platform/health';
 import { QueueNames } from '../../platform/queue';
+import { AdminStatusController } from './api/admin-status.controller';
 import { EventsController } from './api/events.controller';
 import { EventAuditService } from './application/event-audit.service';
 import { OutboxEventPublisher } from './application/event-publisher.service';
@@ -19,9 +22,11 @@ import { EventBusDispatcher } from './infrastructure/event-bus.dispatcher';
 import { EventProcessor } from './infrastructure/event.processor';
 import { EventStreamService } from './infrastructure/event-stream.service';
 import { LiveEventHub } from './infrastructure/live-event-hub';
+import { OperationalStatusService } from './infrastructure/operational-status.service';
 import { OutboxRelay } from './infrastructure/outbox-relay';
 import { PostgresEventStore } from './infrastructure/postgres-event.store';
 import { RelaySettings } from './infrastructure/relay.settings';
+import { NotificationsModule } from './notifications/notifications.module';
 
 /**
  * The Events context: outbox + audit trail, relay, in-process event bus, audit API, live stream.
@@ -46,6 +51,8 @@ export class EventsModule {
       module: EventsModule,
       imports: [
         EventEmitterModule.forRoot({ wildcard: false, global: true }),
+        DiscoveryModule,
+        HealthModule,
         BullModule.registerQueue({
           name: QueueNames.events,
           defaultJobOptions: {
@@ -55,8 +62,9 @@ export class EventsModule {
             removeOnFail: { age: 14 * 86_400 },
           },
         }),
+        NotificationsModule.register(options),
       ],
-      controllers: options.http ? [EventsController] : [],
+      controllers: options.http ? [EventsController, AdminStatusController] : [],
       providers: [
         relaySettings,
         { provide: EventStore, useClass: PostgresEventStore },
@@ -66,7 +74,7 @@ export class EventsModule {
         { provide: EventVisibilityRegistry, useExisting: EventVisibilityService },
         EventAuditService,
         { provide: EventQueries, useExisting: EventAuditService },
-        ...(options.http ? [LiveEventHub, EventStreamService] : []),
+        ...(options.http ? [LiveEventHub, EventStreamService, OperationalStatusService] : []),
         ...(options.workers ? [OutboxRelay, EventBusDispatcher, EventProcessor] : []),
       ],
       exports: [EventPublisher, EventQueries, EventVisibilityRegistry],

@@ -56,6 +56,8 @@ export class AppConfig {
   readonly appPublicUrl!: string;
   readonly notifyRetryScheduleMs!: number[];
   readonly webhookAllowPrivate!: boolean;
+  /** A webhook endpoint failing continuously for this long is disabled. */
+  readonly webhookDisableAfterMs!: number;
   readonly logLevel!: LogLevel;
   readonly metricsToken!: string | null;
   readonly corsOrigins!: string[];
@@ -135,6 +137,7 @@ function readEnv(env: Env, cwd: string): Omit<AppConfig, 'with' | 'runsHttpApi' 
     appPublicUrl: (url(env, 'APP_PUBLIC_URL', ['http', 'https']) ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     notifyRetryScheduleMs: durationList(env, 'NOTIFY_RETRY_SCHEDULE', '15s,1m,10m,3h,1d'),
     webhookAllowPrivate: bool(env, 'WEBHOOK_ALLOW_PRIVATE', false),
+    webhookDisableAfterMs: duration(env, 'WEBHOOK_DISABLE_AFTER', '3d', 1),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     metricsToken: optionalStr(env, 'METRICS_TOKEN'),
     corsOrigins: (raw(env, 'CORS_ORIGINS') ?? '')

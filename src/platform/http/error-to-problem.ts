@@ -31,6 +31,7 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; detail: stri
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'BAD_REQUEST', detail: 'Content-Length does not match the body' },
   FST_ERR_BAD_URL: { status: 400, code: 'BAD_REQUEST', detail: 'The URL is malformed' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'BAD_REQUEST', detail: 'Bad request' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 400, code: 'BAD_REQUEST', detail: 'A path parameter is longer than 500 characters' },
 };
 
 export interface ProblemWithHeaders {

@@ -1,19 +1,23 @@
 import helmet from '@fastify/helmet';
+import { Logger } from '@nestjs/common';
 import rateLimit from '@fastify/rate-limit';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../config';
 import { verifiedSubject } from './access-token-subject';
-import { HttpProblemError } from './error-to-problem';
-import { ProblemExceptionFilter } from './problem-exception.filter';
+import { HttpProblemError, RequestValidationError } from './error-to-problem';
+import { ProblemExceptionFilter, sendProblem } from './problem-exception.filter';
 import { requestIdFor } from './request-id';
 import { createValidationPipe } from './validation.pipe';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Deeper JSON is refused before any code walks it (class-transformer recurses: 8,000 levels overflowed the stack, a 500). */
+export const MAX_JSON_DEPTH = 32;
 export const API_PREFIX = 'api/v1';
 /** Paths outside the versioned API: operations endpoints. */
 const UNPREFIXED = ['health/live', 'health/ready', 'metrics'];
+const frameworkLogger = new Logger('HTTP');
 const NOT_RATE_LIMITED = /^\/(health\/|metrics|docs)/;
 
 export function createFastifyAdapter(): FastifyAdapter {
@@ -25,6 +29,9 @@ export function createFastifyAdapter(): FastifyAdapter {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // The router's own failures (a malformed URL, a path parameter over maxParamLength) happen
+    // before any route or error handler: without this they leave as Fastify's default JSON.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, request, error, frameworkLogger),
   });
 }
 
@@ -36,6 +43,20 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // Before any of our code walks the input: bodies nested too deep (class-transformer recurses and
+  // overflowed the stack: a 500), and strings PostgreSQL cannot store — NUL characters (text) and
+  // unpaired UTF-16 surrogates like "\ud800" (jsonb: the event insert failed, a 500). All three
+  // are the client's mistake, so all are a 400.
+  fastify.addHook('preValidation', async (request) => {
+    const body = request.body;
+    if (body !== null && typeof body === 'object' && nestedDeeperThan(body, MAX_JSON_DEPTH)) {
+      throw new HttpProblemError(400, 'BODY_TOO_DEEP', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    }
+    const unstorable = [...unstorableStrings(body, 'body'), ...unstorableStrings(request.query, 'query')];
+    if (unstorable.length) {
+      throw new RequestValidationError(unstorable.map((field) => ({ field, message: 'must not contain NUL characters or unpaired surrogates (\\u0000, \\ud800…)' })));
+    }
   });
 
   await app.register(helmet, {
@@ -73,4 +94,37 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemExceptionFilter());
+}
+
+/** Iterative (a recursive walk would overflow on exactly the bodies it is meant to refuse). */
+export function nestedDeeperThan(value: object, maxDepth: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (depth > maxDepth) return true;
+    for (const child of Object.values(node as object)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** NUL, or a surrogate without its pair: neither can be stored in PostgreSQL text or jsonb. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Paths (`title`, `labels.2`) of the strings and keys under `value` that PostgreSQL cannot store; iterative. */
+export function unstorableStrings(value: unknown, root: string): string[] {
+  const found: string[] = [];
+  const stack: Array<[unknown, string]> = [[value, '']];
+  while (stack.length && found.length < 20) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === 'string') {
+      if (UNSTORABLE.test(node)) found.push(path || root);
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, child] of Object.entries(node)) {
+        const at = path ? `${path}.${key}` : key;
+        if (UNSTORABLE.test(key)) found.push((path || root) + ' (a property name)');
+        else stack.push([child, at]);
+      }
+    }
+  }
+  return found;
 }

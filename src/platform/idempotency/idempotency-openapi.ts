@@ -16,7 +16,6 @@ const PARAMETER = {
     'Makes a retry of this request safe: the same key with the same request within 24 h replays the first response ' +
     '(`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls.',
   schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
-  example: '0c5c2a7e-4d1f-4a43-9a7b-3a8f5e2d1b90',
 };
 
 const REPLAYED_HEADER = {

@@ -1,25 +1,66 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { AppConfig } from '../config';
+import { logContextFields } from '../context/job-context';
 
-/** Paths never written to logs. */
+/** Secret-bearing field names, redacted at the top level and up to two levels deep. */
+const SECRET_FIELDS = [
+  'password',
+  'currentPassword',
+  'newPassword',
+  'passwordHash',
+  'password_hash',
+  'refreshToken',
+  'accessToken',
+  'token',
+  'tokenHash',
+  'token_hash',
+  'secret',
+  'secretHash',
+  'previousSecret',
+  'webhookSecret',
+  'signingSecret',
+  'jwtSecret',
+  'apiKey',
+  'sendgridApiKey',
+  'authorization',
+  'cookie',
+  'smtpUrl',
+  'databaseUrl',
+  'redisUrl',
+];
+
+/** Paths never written to logs (values become "[redacted]"). */
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
-  '*.password',
-  '*.currentPassword',
-  '*.refreshToken',
-  '*.accessToken',
-  '*.secret',
-  '*.token',
+  // outgoing calls (webhooks, SendGrid, SMTP) logged with their headers
+  ...['authorization', 'cookie', '["x-api-key"]', '["webhook-signature"]'].flatMap((header) => {
+    const path = header.startsWith('[') ? `headers${header}` : `headers.${header}`;
+    return [`*.${path}`, `*.*.${path}`];
+  }),
+  ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
 ];
+
+/** Operations endpoints: probed and scraped every few seconds, never logged per request. */
+const OPERATIONS_ROUTES = ['health/live', 'health/ready', 'metrics'].map((path) => ({ path, method: RequestMethod.GET }));
+
+function requestPath(req: IncomingMessage): string {
+  // Middleware mounted on a path sees a shortened `url`; `originalUrl` is the full one.
+  const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
 
 /**
  * Structured JSON logs (pino) with the request id on every line of a request; pretty output when
- * stdout is a terminal.
+ * stdout is a terminal. Every line written inside a request, an event handler or a job also carries
+ * the ambient `correlationId` (the request id that started it all) and, in jobs and handlers, the
+ * `eventId` and `jobId` (a pino mixin reading the nestjs-cls context): one grep of a request id
+ * shows the request, the events it caused, their handlers and the deliveries.
  */
 @Module({})
 export class LoggingModule {
@@ -29,12 +70,14 @@ export class LoggingModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRoot({
+          exclude: OPERATIONS_ROUTES,
           pinoHttp: {
             level: config.logLevel,
             redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+            mixin: () => logContextFields(),
             genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
             customProps: (req: IncomingMessage) => ({ requestId: (req as IncomingMessage & { id?: string }).id }),
-            autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
+            autoLogging: { ignore: (req: IncomingMessage) => /^\/(health\/|metrics$)/.test(requestPath(req)) },
             serializers: {
               req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -45,7 +45,7 @@ export class EventsController {
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id' })
   @ApiQuery({ name: 'lastEventId', required: false, description: 'Same as the Last-Event-ID header (for clients that cannot set headers)' })
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
-  @ApiProblems(401, 429)
+  @ApiProblems(400, 401, 429)
   async stream(
     @AuthUser() caller: CurrentUser,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,

@@ -14,5 +14,6 @@ export const EVENT_TYPES = [
   'user.role_changed',
   'user.deactivated',
   'user.reactivated',
+  'webhook.disabled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

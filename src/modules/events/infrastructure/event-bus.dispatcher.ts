@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
+import { EventEmitter2, EventEmitterReadinessWatcher } from '@nestjs/event-emitter';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsService } from 'nestjs-cls';
 import { UnitOfWork } from '../../../kernel';
-import { CLS_CAUSATION_ID, CLS_CORRELATION_ID } from '../../../platform/context';
+import { CLS_CORRELATION_ID, setJobContext } from '../../../platform/context';
 import { EventDelivery } from '../application/event-delivery';
 import { EventView } from '../domain/stored-event';
 
@@ -24,7 +24,8 @@ export interface DispatchResult {
  * handler subscribed to its type. Each handler's work runs in its own transaction together with a
  * row in `events.handler_runs`, so a handler runs to completion at most once per event: a retry of
  * the event (or a duplicate job) skips handlers that already succeeded. Handlers run with the
- * event's correlation id and the event as causation, so events they publish stay traceable.
+ * event's correlation id and the event as causation, so events they publish stay traceable; the
+ * event id and the job id are in the context too, so every log line a handler writes carries them.
  */
 @Injectable()
 export class EventBusDispatcher {
@@ -35,9 +36,13 @@ export class EventBusDispatcher {
     private readonly unitOfWork: UnitOfWork,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly cls: ClsService,
+    private readonly listenersReady: EventEmitterReadinessWatcher,
   ) {}
 
-  async dispatch(event: EventView): Promise<DispatchResult> {
+  async dispatch(event: EventView, meta: { jobId?: string } = {}): Promise<DispatchResult> {
+    // BullMQ workers start taking jobs at module init, but handlers subscribe only at application
+    // bootstrap: an event handled in between would reach no handler and complete as if handled.
+    await this.listenersReady.waitUntilReady();
     const ran: string[] = [];
     const skipped: string[] = [];
     const failures: Array<{ handler: string; error: Error }> = [];
@@ -55,7 +60,7 @@ export class EventBusDispatcher {
     };
     await this.cls.run(async () => {
       this.cls.set(CLS_CORRELATION_ID, event.correlationId ?? undefined);
-      this.cls.set(CLS_CAUSATION_ID, event.id);
+      setJobContext(this.cls, { eventId: event.id, causationId: event.id, jobId: meta.jobId });
       await this.emitter.emitAsync(event.type, delivery);
     });
     if (failures.length) throw new HandlerFailuresError(failures);

@@ -1,21 +1,30 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
+import { ClsService } from 'nestjs-cls';
 import { AppConfig } from '../../../platform/config';
+import { runWithJobContext } from '../../../platform/context';
 import { QueueNames } from '../../../platform/queue';
+import { withJobSpan } from '../../../platform/tracing';
 import { EventView } from '../domain/stored-event';
 import { DispatchResult, EventBusDispatcher } from './event-bus.dispatcher';
+import { EventJobData } from './outbox-relay';
 
-
-
-/** The design's EventProcessorWorker: one job per event, handed to the in-process event bus. */
-@Processor(QueueNames.events)
+/**
+ * The design's EventProcessorWorker: one job per event, handed to the in-process event bus. The job
+ * runs in the event's trace (a span whose parent is the request that appended the event) and in a
+ * context carrying its correlation id, event id and job id, which every log line shows.
+ */
+// Handlers are idempotent (handler_runs), so a job whose worker died may run again: BullMQ's default
+// (maxStalledCount 1) would fail an event stalled twice for good, and it would never be handled.
+@Processor(QueueNames.events, { maxStalledCount: 10 })
 export class EventProcessor extends WorkerHost {
   private readonly logger = new Logger('EventProcessor');
 
   constructor(
     private readonly bus: EventBusDispatcher,
     private readonly config: AppConfig,
+    private readonly cls: ClsService,
   ) {
     super();
   }
@@ -24,9 +33,19 @@ export class EventProcessor extends WorkerHost {
     this.worker.concurrency = this.config.eventsConcurrency;
   }
 
-  async process(job: Job<EventView>): Promise<DispatchResult> {
-    const result = await this.bus.dispatch(job.data);
-    this.logger.debug({ eventId: job.data.id, jobId: job.id, correlationId: job.data.correlationId, ...result }, `event ${job.data.type} handled`);
-    return result;
+  async process(job: Job<EventJobData>): Promise<DispatchResult> {
+    const { traceContext, ...event } = job.data;
+    const view: EventView = event;
+    const jobId = job.id ?? view.id;
+    return withJobSpan(
+      { queue: QueueNames.events, jobId, jobName: job.name, attempt: job.attemptsMade + 1, attributes: { 'taskwire.event.id': view.id, 'taskwire.event.type': view.type } },
+      traceContext,
+      () =>
+        runWithJobContext(this.cls, { correlationId: view.correlationId, eventId: view.id, jobId }, async () => {
+          const result = await this.bus.dispatch(view, { jobId });
+          this.logger.debug({ eventType: view.type, ...result }, `event ${view.type} handled`);
+          return result;
+        }),
+    );
   }
 }

@@ -1,14 +1,28 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { QueueNames } from '../../../platform/queue';
+import type { TraceCarrier } from '../../../platform/tracing';
 import { EventView, toEventView } from '../domain/stored-event';
 import { EVENT_COLUMNS, EventRow, toStoredEvent } from './event-row.mapper';
 import { PgNotificationListener } from './pg-notification.listener';
 import { EVENTS_CHANNEL } from './postgres-event.store';
 import { RelaySettings } from './relay.settings';
+
+/**
+ * What the relay puts on the `events` queue: the event, plus the trace context of the request that
+ * appended it (only while tracing is on), which EventProcessor strips before handlers see the event.
+ */
+export type EventJobData = EventView & { traceContext?: TraceCarrier };
+
+interface RelayedEvent {
+  seq: string;
+  view: EventView;
+  traceContext: TraceCarrier | null;
+}
 
 export interface RelayStats {
   batches: number;
@@ -38,12 +52,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private waiter: { finish: () => void; wakeable: boolean } | null = null;
   private pendingWake = false;
   readonly stats: RelayStats = { batches: 0, enqueued: 0, failures: 0, lastError: null };
+  private readonly metrics: OutboxMetrics | null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueNames.events) private readonly queue: Queue,
     private readonly settings: RelaySettings,
-  ) {}
+    /** The shared Prometheus registry (MetricsModule); absent when a test builds a relay by hand. */
+    @Optional() registry?: Registry,
+  ) {
+    this.metrics = registry ? OutboxMetrics.on(registry, dataSource) : null;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.settings.enabled) return;
@@ -87,6 +106,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       } catch (err) {
         this.stats.failures += 1;
         this.stats.lastError = (err as Error).message;
+        this.metrics?.failures.inc();
         backoffMs = Math.min(backoffMs ? backoffMs * 2 : 250, 5000);
         this.logger.warn(`relay batch failed (retrying in ${backoffMs} ms): ${(err as Error).message}`);
       }
@@ -116,20 +136,32 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** One claim → enqueue → mark cycle. Returns how many events were enqueued. */
   async relayBatch(): Promise<number> {
-    return this.dataSource.transaction(async (em) => {
-      const rows: EventRow[] = await em.query(
-        `SELECT ${EVENT_COLUMNS} FROM events.events WHERE published_at IS NULL ORDER BY events.seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    const moved = await this.dataSource.transaction(async (em) => {
+      const rows: Array<EventRow & { trace_context: TraceCarrier | null }> = await em.query(
+        `SELECT ${EVENT_COLUMNS}, trace_context FROM events.events WHERE published_at IS NULL ORDER BY events.seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.settings.batchSize],
       );
       if (rows.length === 0) return 0;
-      const events = await this.withoutGaps(em, rows.map(toStoredEvent).map((e) => ({ seq: e.seq, view: toEventView(e) })));
+      const events = await this.withoutGaps(
+        em,
+        rows.map((row) => {
+          const event = toStoredEvent(row);
+          return { seq: event.seq, view: toEventView(event), traceContext: row.trace_context ?? null };
+        }),
+      );
       if (events.length === 0) return 0;
-      await this.enqueue(events.map((e) => e.view));
+      await this.enqueue(events);
       await em.query(`UPDATE events.events SET published_at = now() WHERE id = ANY($1::uuid[])`, [events.map((e) => e.view.id)]);
       this.stats.batches += 1;
       this.stats.enqueued += events.length;
       return events.length;
     });
+    if (moved > 0 && this.metrics) {
+      // Counted after the commit: a rolled-back batch was not relayed.
+      this.metrics.batches.inc();
+      this.metrics.relayed.inc(moved);
+    }
+    return moved;
   }
 
   /**
@@ -137,7 +169,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * that this batch does not hold (another relay holds it, or it committed late): those go first,
    * so one aggregate's events always reach the queue in log order.
    */
-  private async withoutGaps(em: EntityManager, events: Array<{ seq: string; view: EventView }>) {
+  private async withoutGaps(em: EntityManager, events: RelayedEvent[]): Promise<RelayedEvent[]> {
     const maxSeq = events[events.length - 1].seq;
     const gaps: Array<{ aggregate_id: string; first_gap: string }> = await em.query(
       `SELECT e.aggregate_id, min(e.seq)::text AS first_gap FROM events.events e
@@ -153,18 +185,153 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  private async enqueue(events: EventView[]): Promise<void> {
+  private async enqueue(events: RelayedEvent[]): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`queue backend did not accept ${events.length} jobs within ${this.settings.enqueueTimeoutMs} ms`)), this.settings.enqueueTimeoutMs);
     });
     try {
       await Promise.race([
-        this.queue.addBulk(events.map((event) => ({ name: event.type, data: event, opts: { jobId: event.id } }))),
+        this.queue.addBulk(
+          events.map(({ view, traceContext }) => ({
+            name: view.type,
+            data: (traceContext ? { ...view, traceContext } : view) satisfies EventJobData,
+            opts: { jobId: view.id },
+          })),
+        ),
         timeout,
       ]);
     } finally {
       clearTimeout(timer);
     }
   }
+}
+
+/** Age of the oldest unpublished event, and how many wait (capped: the count is for dashboards). */
+const OUTBOX_BACKLOG_SQL = `
+  SELECT greatest(coalesce(extract(epoch FROM now() - min(occurred_at)), 0), 0)::float8 AS lag_seconds,
+         (SELECT count(*) FROM (SELECT 1 FROM events.events WHERE published_at IS NULL LIMIT 100000) capped)::int AS waiting
+    FROM events.events WHERE published_at IS NULL`;
+/** The notification delivery ledger, read only where it exists (it arrives with the notifications work). */
+const DELIVERIES_SQL = `SELECT channel::text AS channel, status::text AS status, count(*)::int AS n FROM events.deliveries GROUP BY 1, 2`;
+const DELIVERIES_CACHE_MS = 30_000;
+const SCRAPE_QUERY_TIMEOUT_MS = 2_000;
+const SAFE_LABEL = /^[a-z][a-z0-9_-]{0,31}$/;
+
+/**
+ * Prometheus collectors of the Events context: relay throughput (counted by the relay) and, read
+ * from the database at scrape time, outbox lag and the delivery ledger by channel and status.
+ * Registered once per registry (a second relay in the same process shares them).
+ */
+export class OutboxMetrics {
+  readonly relayed: Counter;
+  readonly batches: Counter;
+  readonly failures: Counter;
+  private deliveriesCache: { at: number; rows: Array<{ channel: string; status: string; n: number }> | null } = { at: 0, rows: null };
+
+  private static readonly byRegistry = new WeakMap<Registry, OutboxMetrics>();
+
+  static on(registry: Registry, dataSource: DataSource): OutboxMetrics {
+    let metrics = OutboxMetrics.byRegistry.get(registry);
+    if (!metrics) {
+      metrics = new OutboxMetrics(registry, dataSource);
+      OutboxMetrics.byRegistry.set(registry, metrics);
+    }
+    return metrics;
+  }
+
+  private constructor(
+    registry: Registry,
+    private readonly dataSource: DataSource,
+  ) {
+    const registers = [registry];
+    this.relayed = new Counter({ name: 'taskwire_outbox_events_relayed_total', help: 'Events moved from the outbox to the events queue', registers });
+    this.batches = new Counter({ name: 'taskwire_outbox_relay_batches_total', help: 'Relay batches committed (claim, enqueue, mark published)', registers });
+    this.failures = new Counter({ name: 'taskwire_outbox_relay_failures_total', help: 'Relay batches that failed and were retried (queue backend or database down)', registers });
+    const backlog = () => this.backlog();
+    const deliveries = () => this.deliveries();
+    new Gauge({
+      name: 'taskwire_outbox_lag_seconds',
+      help: 'Age in seconds of the oldest unpublished event in the outbox (0 when drained)',
+      registers,
+      async collect() {
+        const current = await backlog();
+        if (current) this.set(current.lagSeconds);
+        else this.reset();
+      },
+    });
+    new Gauge({
+      name: 'taskwire_outbox_unpublished_events',
+      help: 'Events waiting in the outbox (counted up to 100000)',
+      registers,
+      async collect() {
+        const current = await backlog();
+        if (current) this.set(current.waiting);
+        else this.reset();
+      },
+    });
+    new Gauge({
+      name: 'taskwire_deliveries',
+      help: 'Notification deliveries in the ledger by channel and status (refreshed at most every 30 s)',
+      labelNames: ['channel', 'status'],
+      registers,
+      async collect() {
+        const rows = await deliveries();
+        this.reset();
+        for (const row of rows ?? []) this.inc({ channel: label(row.channel), status: label(row.status) }, row.n);
+      },
+    });
+    new Gauge({
+      name: 'taskwire_deliveries_dead_letters',
+      help: 'Deliveries that gave up (status dead) and wait for a manual retry, by channel',
+      labelNames: ['channel'],
+      registers,
+      async collect() {
+        const rows = await deliveries();
+        this.reset();
+        if (!rows) return;
+        for (const row of rows) if (row.status === 'dead') this.inc({ channel: label(row.channel) }, row.n);
+      },
+    });
+  }
+
+  private backlogRead: Promise<{ lagSeconds: number; waiting: number } | null> | null = null;
+
+  /** One query per scrape for both outbox gauges; null when the database does not answer. */
+  private backlog(): Promise<{ lagSeconds: number; waiting: number } | null> {
+    this.backlogRead ??= withTimeout(this.dataSource.query(OUTBOX_BACKLOG_SQL))
+      .then((rows: Array<{ lag_seconds: number; waiting: number }>) => ({ lagSeconds: Number(rows[0]?.lag_seconds ?? 0), waiting: Number(rows[0]?.waiting ?? 0) }))
+      .catch(() => null)
+      .finally(() => setImmediate(() => (this.backlogRead = null)));
+    return this.backlogRead;
+  }
+
+  private async deliveries(): Promise<Array<{ channel: string; status: string; n: number }> | null> {
+    if (Date.now() - this.deliveriesCache.at < DELIVERIES_CACHE_MS) return this.deliveriesCache.rows;
+    try {
+      const [{ present }] = await withTimeout<Array<{ present: boolean }>>(this.dataSource.query(`SELECT to_regclass('events.deliveries') IS NOT NULL AS present`));
+      const rows = present ? await withTimeout<Array<{ channel: string; status: string; n: number }>>(this.dataSource.query(DELIVERIES_SQL)) : [];
+      this.deliveriesCache = { at: Date.now(), rows: rows.map((r) => ({ channel: r.channel, status: r.status, n: Number(r.n) })) };
+    } catch {
+      this.deliveriesCache = { at: 0, rows: null }; // unknown: the series disappear instead of going stale
+    }
+    return this.deliveriesCache.rows;
+  }
+
+  /** Test hook: forget the cached ledger counts so the next scrape reads them again. */
+  refreshDeliveries(): void {
+    this.deliveriesCache = { at: 0, rows: null };
+  }
+}
+
+function label(value: string): string {
+  return SAFE_LABEL.test(value) ? value : 'other';
+}
+
+function withTimeout<T>(query: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('metrics query timed out')), SCRAPE_QUERY_TIMEOUT_MS);
+  });
+  return Promise.race([query, timeout]).finally(() => clearTimeout(timer));
 }

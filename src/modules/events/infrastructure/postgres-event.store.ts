@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { DomainEvent } from '../../../kernel';
+import { captureTraceContext } from '../../../platform/tracing';
 import { EventFilter, EventOrigin, EventPage, EventStore } from '../application/ports/event-store.port';
 import { StoredEvent } from '../domain/stored-event';
 import { EVENT_COLUMNS, EventRow, toStoredEvent } from './event-row.mapper';
@@ -19,6 +20,9 @@ export class PostgresEventStore extends EventStore {
 
   async append(events: readonly DomainEvent[], origin: EventOrigin): Promise<string[]> {
     if (events.length === 0) return [];
+    // The trace of the request (or job) appending them: the job handling each event continues it.
+    const traceContext = captureTraceContext();
+    const traceJson = traceContext ? JSON.stringify(traceContext) : null;
     const params: unknown[] = [];
     const tuples = events.map((e) => {
       const base = params.length;
@@ -33,11 +37,12 @@ export class PostgresEventStore extends EventStore {
         origin.causationId,
         JSON.stringify(e.payload),
         e.idempotencyKey,
+        traceJson,
       );
-      return `(${Array.from({ length: 10 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+      return `(${Array.from({ length: 11 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
     });
     const rows: Array<{ id: string }> = await this.txHost.tx.query(
-      `INSERT INTO events.events (id, type, aggregate_type, aggregate_id, actor_id, occurred_at, correlation_id, causation_id, payload, idempotency_key)
+      `INSERT INTO events.events (id, type, aggregate_type, aggregate_id, actor_id, occurred_at, correlation_id, causation_id, payload, idempotency_key, trace_context)
        VALUES ${tuples.join(', ')}
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING id`,

@@ -89,5 +89,5 @@ export const ApiIdempotencyKey = (): MethodDecorator =>
     description:
       'Makes the POST safe to retry: the same key with the same body within 24 h replays the first response (`Idempotent-Replayed: true`); ' +
       'with a different body → 422 IDEMPOTENCY_KEY_REUSED; while the first is running → 409 IDEMPOTENCY_IN_PROGRESS',
-    schema: { type: 'string', minLength: 1, maxLength: 255, example: '4f7d9c2e-checkout-42' },
+    schema: { type: 'string', minLength: 1, maxLength: 255 },
   });

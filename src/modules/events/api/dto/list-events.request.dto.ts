@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../../../platform/http/pagination';
 import { EVENT_TYPES } from '../../domain/event-types';
@@ -31,6 +31,7 @@ export class ListEventsQueryDto extends PageQueryDto {
 }
 
 export class EventIdParamDto {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
 }

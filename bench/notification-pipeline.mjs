@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+// Notification pipeline benchmark: deliveries per second and event → delivered latency, for email
+// (real SMTP, to a local smtp-server sink), webhooks (signed POSTs to a local receiver) and in-app.
+//
+//   node bench/notification-pipeline.mjs                     embedded defaults (embedded PostgreSQL, BullMQ on PostgreSQL)
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 node bench/notification-pipeline.mjs
+//   (N=1000 tasks for throughput; RATE=20 assignments/s for LATENCY_SECONDS=15 for latency)
+//
+// Throughput: an API process (APP_ROLE=api) records N assignments while no worker runs, so their
+// events wait in the outbox; then one worker process (APP_ROLE=worker) starts and drains them:
+// relay → event bus → publisher (ledger rows) → per-channel queues → SMTP / HTTP / inbox. Rates are
+// deliveries over the time from the worker being ready to the last delivery of that channel.
+// Latency: with the worker running, assignments at a steady RATE; email latency is request start →
+// message accepted by the sink, webhook latency is the event's occurredAt → request received.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const { SMTPServer } = require('smtp-server');
+const { Client } = require('pg');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const N = Number(process.env.N ?? 1000);
+const RATE = Number(process.env.RATE ?? 20);
+const LATENCY_SECONDS = Number(process.env.LATENCY_SECONDS ?? 15);
+const REDIS_URL = process.env.REDIS_URL;
+const BASE_DATABASE_URL = process.env.DATABASE_URL;
+
+// A build of its own, so a concurrent `npm run build` cannot pull dist/ from under the processes.
+mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
+const BUILD = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'taskwire-bench-notify-'));
+execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'migrations', '-d', BUILD, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'], { cwd: ROOT });
+const MAIN = join(BUILD, 'src', 'main.js');
+const dataDir = mkdtempSync(join(tmpdir(), 'taskwire-bench-notify-'));
+const children = new Set();
+let benchDb = null;
+process.on('exit', () => {
+  children.forEach((c) => c.kill('SIGKILL'));
+  rmSync(BUILD, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true });
+});
+process.on('SIGINT', () => process.exit(130));
+
+// --- the receivers -------------------------------------------------------------------------------
+const mails = []; // { at, text }
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS', 'AUTH'],
+  logger: false,
+  onData(stream, _session, callback) {
+    let raw = '';
+    stream.on('data', (c) => (raw += c.toString()));
+    stream.on('end', () => {
+      mails.push({ at: performance.timeOrigin + performance.now(), raw });
+      callback(null);
+    });
+  },
+});
+await new Promise((r) => smtp.listen(0, '127.0.0.1', r));
+const hooks = []; // { at, body }
+const receiver = createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => (body += c));
+  req.on('end', () => {
+    hooks.push({ at: performance.timeOrigin + performance.now(), body });
+    res.writeHead(204).end();
+  });
+});
+await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+
+// --- the processes -------------------------------------------------------------------------------
+let databaseUrl;
+if (BASE_DATABASE_URL) {
+  const name = `taskwire_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: BASE_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(BASE_DATABASE_URL);
+  url.pathname = `/${name}`;
+  databaseUrl = url.toString();
+  benchDb = name;
+}
+const QUEUE_PREFIX = `bench-${randomBytes(3).toString('hex')}`;
+const env = (role, port) => ({
+  PATH: process.env.PATH,
+  NODE_ENV: 'production',
+  APP_ROLE: role,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  ...(REDIS_URL ? { REDIS_URL } : {}),
+  DATA_DIR: dataDir,
+  JWT_SECRET: 'bench-secret-that-is-long-enough-0123456789abcdef',
+  ADMIN_EMAIL: 'bench-admin@taskwire.test',
+  ADMIN_PASSWORD: 'bench-admin-password',
+  LOG_LEVEL: 'warn',
+  LOG_FORMAT: 'json',
+  RATE_LIMIT: '100000000/1m',
+  AUTH_RATE_LIMIT: '100000/1m',
+  QUEUE_PREFIX,
+  EMAIL_TRANSPORT: 'smtp',
+  SMTP_URL: `smtp://127.0.0.1:${smtp.server.address().port}`,
+  WEBHOOK_ALLOW_PRIVATE: 'true',
+  ...(process.env.DB_POOL_SIZE ? { DB_POOL_SIZE: process.env.DB_POOL_SIZE } : {}),
+  ...(process.env.EVENTS_CONCURRENCY ? { EVENTS_CONCURRENCY: process.env.EVENTS_CONCURRENCY } : {}),
+});
+let nextPort = 3900 + Math.floor(Math.random() * 500);
+async function start(role) {
+  const port = nextPort++;
+  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: env(role, port) });
+  children.add(child);
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`${role} process exited (${child.exitCode})`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200) break;
+    } catch {}
+    if (i > 1200) throw new Error(`${role} process not ready`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+async function stop(p) {
+  p.child.kill('SIGTERM');
+  await new Promise((r) => p.child.once('exit', r));
+  children.delete(p.child);
+}
+
+const api = await start('api');
+const call = async (method, path, body, token) => {
+  const res = await fetch(`${api.url}${path}`, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+};
+const { accessToken: admin } = await call('POST', '/api/v1/auth/login', { email: 'bench-admin@taskwire.test', password: 'bench-admin-password' });
+const member = await call('POST', '/api/v1/users', { email: 'bench-member@taskwire.test', name: 'Bench Member', password: 'bench-member-password', role: 'member' }, admin);
+const { accessToken: memberToken } = await call('POST', '/api/v1/auth/login', { email: 'bench-member@taskwire.test', password: 'bench-member-password' });
+await call('POST', '/api/v1/webhooks', { url: `http://127.0.0.1:${receiver.address().port}/hook`, events: ['task.assigned'] }, admin);
+
+// --- throughput: drain a backlog of N assignments --------------------------------------------------
+const t0 = performance.now();
+let created = 0;
+await Promise.all(
+  Array.from({ length: 16 }, async () => {
+    while (created < N) {
+      created += 1;
+      await call('POST', '/api/v1/tasks', { title: `bench ${created}`, assigneeId: member.id }, admin);
+    }
+  }),
+);
+const recordMs = performance.now() - t0;
+const worker = await start('worker');
+const drainStart = performance.timeOrigin + performance.now();
+for (;;) {
+  const { count } = await call('GET', '/api/v1/notifications/unread-count', undefined, memberToken);
+  if (mails.length >= N && hooks.length >= N && count >= N) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+const inAppDone = performance.timeOrigin + performance.now();
+const stages = await pipelineStages();
+const last = (list) => Math.max(...list.map((x) => x.at));
+const rate = (count, end) => (count / ((end - drainStart) / 1000)).toFixed(0);
+const drained = { email: last(mails), webhook: last(hooks), inApp: inAppDone };
+const total = Math.max(drained.email, drained.webhook, drained.inApp);
+
+/** Where the drain time went, from the database's own timestamps. */
+async function pipelineStages() {
+  if (!databaseUrl) return null;
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows: handled } = await db.query(
+      `SELECT count(*)::int AS n, extract(epoch FROM max(completed_at) - min(completed_at))::float8 AS span FROM events.handler_runs WHERE handler = 'notifications.publisher'`,
+    );
+    const { rows: channels } = await db.query(
+      `SELECT channel, count(*)::int AS n, extract(epoch FROM max(created_at) - min(created_at))::float8 AS planned_span,
+              extract(epoch FROM max(sent_at) - min(created_at))::float8 AS sent_span,
+              extract(epoch FROM avg(sent_at - created_at))::float8 AS avg_wait
+         FROM events.deliveries GROUP BY channel ORDER BY channel`,
+    );
+    return { handled: handled[0], channels };
+  } finally {
+    await db.end();
+  }
+}
+
+// --- latency: steady assignments while the worker runs ---------------------------------------------
+mails.length = 0;
+hooks.length = 0;
+const sentAt = new Map(); // task id → request start (epoch ms)
+const ticks = RATE * LATENCY_SECONDS;
+for (let i = 0; i < ticks; i++) {
+  const at = performance.timeOrigin + performance.now();
+  void call('POST', '/api/v1/tasks', { title: `latency ${i}`, assigneeId: member.id }, admin).then((task) => sentAt.set(task.id, at));
+  await new Promise((r) => setTimeout(r, 1000 / RATE));
+}
+const deadline = Date.now() + 60_000;
+while ((mails.length < ticks || hooks.length < ticks) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+const pct = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const emailLatency = mails
+  .map((m) => {
+    const id = /tasks\/([0-9a-f-]{36})/.exec(m.raw.replace(/=\r\n/g, ''))?.[1];
+    return id && sentAt.has(id) ? m.at - sentAt.get(id) : null;
+  })
+  .filter((v) => v !== null);
+const hookLatency = hooks.map((h) => h.at - Date.parse(JSON.parse(h.body).data.occurredAt));
+
+await stop(worker);
+await stop(api);
+smtp.close();
+receiver.close();
+if (benchDb) {
+  const admin2 = new Client({ connectionString: BASE_DATABASE_URL });
+  await admin2.connect();
+  await admin2.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`);
+  await admin2.end();
+}
+
+const backend = REDIS_URL ? 'PostgreSQL + Redis' : 'embedded (BullMQ on PostgreSQL)';
+console.log(`notification pipeline — ${backend}, one worker process`);
+console.log(`throughput (backlog of ${N} assignments recorded in ${(recordMs / 1000).toFixed(1)} s, drained by the worker):`);
+console.log(`  email (SMTP)   ${N} in ${((drained.email - drainStart) / 1000).toFixed(1)} s = ${rate(N, drained.email)} deliveries/s`);
+console.log(`  webhook        ${N} in ${((drained.webhook - drainStart) / 1000).toFixed(1)} s = ${rate(N, drained.webhook)} deliveries/s`);
+console.log(`  in-app         ${N} in ≤${((drained.inApp - drainStart) / 1000).toFixed(1)} s (polled) = ≥${rate(N, drained.inApp)} deliveries/s`);
+console.log(`  all channels   ${3 * N} in ${((total - drainStart) / 1000).toFixed(1)} s = ${rate(3 * N, total)} deliveries/s`);
+if (stages) {
+  console.log(`  stages: ${stages.handled.n} events handled by the publisher within ${stages.handled.span.toFixed(1)} s`);
+  for (const c of stages.channels) {
+    console.log(`    ${c.channel.padEnd(8)} ${c.n} rows planned within ${c.planned_span.toFixed(1)} s, sent within ${c.sent_span.toFixed(1)} s of the first, avg row → sent ${(c.avg_wait * 1000).toFixed(0)} ms`);
+  }
+}
+console.log(`latency event → delivered at ${RATE} assignments/s for ${LATENCY_SECONDS} s (${emailLatency.length} emails, ${hookLatency.length} webhooks):`);
+console.log(`  email (request start → SMTP accepted)   p50 ${pct(emailLatency, 50).toFixed(0)} ms, p99 ${pct(emailLatency, 99).toFixed(0)} ms`);
+console.log(`  webhook (occurredAt → received)         p50 ${pct(hookLatency, 50).toFixed(0)} ms, p99 ${pct(hookLatency, 99).toFixed(0)} ms`);
+process.exit(0);

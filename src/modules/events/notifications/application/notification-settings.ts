@@ -1,0 +1,22 @@
+import { RetrySchedule } from '../domain/retry-schedule';
+
+/** Tunables of the delivery pipeline (bound from AppConfig by the notifications module). */
+export abstract class NotificationSettings {
+  abstract retrySchedule: RetrySchedule;
+  abstract appPublicUrl: string;
+  abstract mailFrom: string;
+  abstract allowPrivateWebhookTargets: boolean;
+  abstract webhookDisableAfterMs: number;
+  /** How long a worker holds a claimed delivery: longer than any send may take (sendTimeoutMs). */
+  abstract leaseMs: number;
+  /** Upper bound of one send (SMTP session, HTTP request). */
+  abstract sendTimeoutMs: number;
+  /** How often the sweeper looks for overdue deliveries, and how overdue they must be. */
+  abstract sweepIntervalMs: number;
+  abstract sweepGraceMs: number;
+}
+
+export const DEFAULT_SEND_TIMEOUT_MS = 20_000;
+export const DEFAULT_LEASE_MS = 30_000;
+export const DEFAULT_SWEEP_INTERVAL_MS = 5_000;
+export const DEFAULT_SWEEP_GRACE_MS = 5_000;

@@ -1,0 +1,16 @@
+/** A delivery job: its id is the delivery id (one job per delivery, never two). */
+export interface DeliveryJobRef {
+  id: string;
+  channel: string;
+}
+
+/** The per-channel job queues (BullMQ). */
+export abstract class DeliveryQueue {
+  /** Adds one job per delivery to its channel's queue (job id = delivery id: a duplicate add is a no-op). */
+  abstract enqueue(deliveries: readonly DeliveryJobRef[]): Promise<void>;
+  /**
+   * For deliveries that must run (again): adds a job unless a live one (waiting, delayed, active)
+   * exists; a finished job with the same id is replaced. Returns how many jobs were added.
+   */
+  abstract ensureQueued(deliveries: readonly DeliveryJobRef[]): Promise<number>;
+}
