@@ -3,6 +3,23 @@
  * Do not edit: `npm run client:generate` (or any run of test/clients/typed-client.e2e-spec.ts) rewrites it.
  */
 export interface paths {
+    "/api/v1/admin/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Operational summary (admins): queue depths, outbox lag, dead letters, processes and versions */
+        get: operations["admin.status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1433,6 +1450,53 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "admin.status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limited (see `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     "auth.login": {
         parameters: {
             query?: never;
@@ -1505,10 +1569,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls.
-                 * @example 0c5c2a7e-4d1f-4a43-9a7b-3a8f5e2d1b90
-                 */
+                /** @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1813,10 +1874,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls.
-                 * @example 0c5c2a7e-4d1f-4a43-9a7b-3a8f5e2d1b90
-                 */
+                /** @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2262,10 +2320,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls.
-                 * @example 0c5c2a7e-4d1f-4a43-9a7b-3a8f5e2d1b90
-                 */
+                /** @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2344,10 +2399,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls.
-                 * @example 0c5c2a7e-4d1f-4a43-9a7b-3a8f5e2d1b90
-                 */
+                /** @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3650,10 +3702,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls.
-                 * @example 0c5c2a7e-4d1f-4a43-9a7b-3a8f5e2d1b90
-                 */
+                /** @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4104,10 +4153,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls.
-                 * @example 0c5c2a7e-4d1f-4a43-9a7b-3a8f5e2d1b90
-                 */
+                /** @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4501,10 +4547,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls.
-                 * @example 0c5c2a7e-4d1f-4a43-9a7b-3a8f5e2d1b90
-                 */
+                /** @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4595,10 +4638,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls.
-                 * @example 0c5c2a7e-4d1f-4a43-9a7b-3a8f5e2d1b90
-                 */
+                /** @description Makes a retry of this request safe: the same key with the same request within 24 h replays the first response (`Idempotent-Replayed: true`) instead of running again. Scoped to the authenticated user; ignored on unauthenticated calls. */
                 "Idempotency-Key"?: string;
             };
             path: {
