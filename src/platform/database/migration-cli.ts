@@ -15,6 +15,13 @@ async function main(): Promise<void> {
   try {
     if (command === 'generate') {
       if (!name) throw new Error('usage: npm run migration:generate -- <MigrationName>');
+      // Diff the entities against the schema as the existing migrations leave it.
+      const current = await new DataSource(dataSourceOptions(db.url, 2, 'taskwire-migrations')).initialize();
+      try {
+        await runMigrations(current);
+      } finally {
+        await current.destroy();
+      }
       const root = join(__dirname, '../../../..');
       execFileSync(
         join(root, 'node_modules/.bin/typeorm'),
