@@ -7,7 +7,8 @@
 // Env: DATABASE_URL (unset → taskwire's embedded PostgreSQL; the reference is pointed at that server),
 //      REDIS_URL (adds the pipeline run on Redis), BENCH_FULL=1 (adds the 1M-task list scenario),
 //      BENCH_DURATION (s per measurement), BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_REFERENCE_DIR,
-//      BENCH_PROFILE=0 (skip the --cpu-prof pass), BENCH_OUT (directory for the report).
+//      BENCH_PROFILE=0 (skip the --cpu-prof pass), BENCH_PIPELINE=0 (skip the notification pipeline),
+//      BENCH_COLD_START=0 (skip the cold-start measurement), BENCH_OUT (directory for the report).
 // Exit code: 0 when every measurement ran (targets are reported, never enforced); 1 on harness failure.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
@@ -32,6 +33,11 @@ const WARMUP = SMOKE ? 1 : 3;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SMOKE ? 1 : 3));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const PROFILE = !SMOKE && process.env.BENCH_PROFILE !== '0';
+const PIPELINE = process.env.BENCH_PIPELINE !== '0';
+/** BENCH_ONLY=get,post (of list, get, post, transition): run only those HTTP scenarios (quick iteration). */
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const wants = (scenario) => !ONLY || ONLY.has(scenario);
+const COLD_START = !SMOKE && process.env.BENCH_COLD_START !== '0';
 const BASE_DATABASE_URL = process.env.DATABASE_URL || null;
 const REDIS_URL = process.env.REDIS_URL || null;
 const JWT_SECRET = 'bench-secret-that-is-long-enough-0123456789abcdef';
@@ -232,8 +238,31 @@ function pct(values, p) {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
+/** CPU time (user + system) a process has used so far, in ms, from /proc (null where there is none). */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+/** The server processes compared: [reference pid, taskwire pid] (set once both run). */
+const serverPids = [null, null];
+
 function summarise(runs) {
+  const cpu = runs.filter((r) => r.cpuMs !== null);
+  const served = cpu.reduce((n, r) => n + r.requests.total, 0);
   return {
+    // CPU time of the server process per request: unlike req/s, barely moved by other load on the machine
+    cpuMsPerReq: cpu.length && served ? cpu.reduce((n, r) => n + r.cpuMs, 0) / served : null,
     rps: median(runs.map((r) => r.requests.average)),
     p50: median(runs.map((r) => r.latency.p50)),
     p99: median(runs.map((r) => r.latency.p99)),
@@ -251,12 +280,17 @@ async function compare(name, targets, { onTwRun } = {}) {
     for (let i = 0; i < targets.length; i++) {
       if (!targets[i]) continue;
       const stopSampling = i === 1 && onTwRun ? onTwRun() : null;
-      runs[i].push(await cannon(targets[i].opts()));
+      const pid = serverPids[i];
+      const cpuBefore = pid ? cpuMs(pid) : null;
+      const result = await cannon(targets[i].opts());
+      const cpuAfter = pid ? cpuMs(pid) : null;
+      runs[i].push({ ...result, cpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null });
       stopSampling?.();
     }
   }
   const [ref, tw] = runs.map((r) => (r.length ? summarise(r) : null));
-  log(`scenario ${name}: ref ${ref ? ref.rps.toFixed(0) : '-'} req/s p99 ${ref ? ref.p99 : '-'} ms | taskwire ${tw.rps.toFixed(0)} req/s p99 ${tw.p99} ms (${tw.bad} non-2xx/errors)`);
+  const cpu = (x) => (x?.cpuMsPerReq != null ? `${x.cpuMsPerReq.toFixed(3)} CPU ms/req` : '- CPU ms/req');
+  log(`scenario ${name}: ref ${ref ? ref.rps.toFixed(0) : '-'} req/s p99 ${ref ? ref.p99 : '-'} ms ${cpu(ref)} | taskwire ${tw.rps.toFixed(0)} req/s p99 ${tw.p99} ms ${cpu(tw)} (${tw.bad} non-2xx/errors)`);
   return { name, ref, tw };
 }
 
@@ -358,6 +392,8 @@ async function main() {
   const refPort = freePort() + 2000;
   const ref = track(spawn(process.execPath, ['server.js'], { cwd: refDir, stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH, DATABASE_URL: sharedUrl, PORT: String(refPort), JWT_SECRET, PG_POOL: '10' } }), 'reference');
   const refUrl = `http://127.0.0.1:${refPort}`;
+  serverPids[0] = ref.pid;
+  serverPids[1] = tw.child.pid;
   const refToken = hs256({ sub: randomUUID(), role: 'manager' }, JWT_SECRET);
   for (let i = 0; ; i++) {
     if (ref.exitCode !== null) throw new Error(`reference exited with ${ref.exitCode}`);
@@ -406,7 +442,11 @@ async function main() {
     };
 
     // 1. filtered list at the first size (before other scenarios add rows)
-    await listScenario(LIST_SIZES[0]);
+    if (wants('list')) await listScenario(LIST_SIZES[0]);
+    else {
+      results.seeding.push({ rows: LIST_SIZES[0], ms: await seed(db, 0, LIST_SIZES[0], assignees, manager.id) });
+      seeded = LIST_SIZES[0];
+    }
 
     // 2. GET /tasks/:id — random ids among the seeded rows of each table
     const twIds = (await db.query('SELECT id FROM tasks.tasks ORDER BY random() LIMIT 1000')).rows.map((r) => r.id);
@@ -415,7 +455,7 @@ async function main() {
       let i = 0;
       return { url: base, headers, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `${new URL(base).pathname}/${ids[i++ % ids.length]}` }) }] };
     };
-    results.scenarios.push({ ...(await compare('GET /tasks/:id', [{ opts: byId(`${refUrl}/tasks`, refIds, refAuth) }, { opts: byId(`${tw.url}/api/v1/tasks`, twIds, twAuth) }])), kind: 'read' });
+    if (wants('get')) results.scenarios.push({ ...(await compare('GET /tasks/:id', [{ opts: byId(`${refUrl}/tasks`, refIds, refAuth) }, { opts: byId(`${tw.url}/api/v1/tasks`, twIds, twAuth) }])), kind: 'read' });
 
     // 3. POST /tasks, sampling taskwire's RSS while it runs
     const body = JSON.stringify({ title: 'Benchmark task', description: 'Created by bench/run.mjs', priority: 'high' });
@@ -425,9 +465,9 @@ async function main() {
       const timer = setInterval(() => rssSamples.push(rssMb(tw.child.pid)), 200);
       return () => clearInterval(timer);
     };
-    results.scenarios.push({ ...(await compare('POST /tasks', [{ opts: post(`${refUrl}/tasks`, refAuth) }, { opts: post(`${tw.url}/api/v1/tasks`, twAuth) }], { onTwRun: sampleRss })), kind: 'write' });
-    results.rss = { maxMb: Math.max(...rssSamples), p50Mb: pct(rssSamples, 50), samples: rssSamples.length };
-    log(`taskwire RSS during POST: max ${results.rss.maxMb.toFixed(0)} MB`);
+    if (wants('post')) results.scenarios.push({ ...(await compare('POST /tasks', [{ opts: post(`${refUrl}/tasks`, refAuth) }, { opts: post(`${tw.url}/api/v1/tasks`, twAuth) }], { onTwRun: sampleRss })), kind: 'write' });
+    if (rssSamples.length) results.rss = { maxMb: Math.max(...rssSamples), p50Mb: pct(rssSamples, 50), samples: rssSamples.length };
+    if (results.rss) log(`taskwire RSS during POST: max ${results.rss.maxMb.toFixed(0)} MB`);
 
     // 4. transition assigned → in_progress by the assignee (taskwire only: the reference has no such route)
     const transitionIds = (
@@ -444,7 +484,7 @@ async function main() {
       headers: { authorization: `Bearer ${starter.token}`, 'content-type': 'application/json' },
       requests: [{ method: 'POST', body: JSON.stringify({ state: 'in_progress' }), setupRequest: (req) => ({ ...req, path: `/api/v1/tasks/${transitionIds[tIndex++ % transitionIds.length]}/transition` }) }],
     });
-    results.scenarios.push({
+    if (wants('transition')) results.scenarios.push({
       ...(await compare('POST /tasks/:id/transition', [null, { opts: transition }])),
       kind: 'transition',
       note: `${TRANSITION_TASKS} pre-assigned tasks; ids past that wrap and answer 409`,
@@ -452,7 +492,7 @@ async function main() {
 
     // 5. the remaining list sizes; the table already holds the rows the POST scenario created, they are
     //    not the member's and do not change the filtered page
-    for (const size of LIST_SIZES.slice(1)) await listScenario(size);
+    if (wants('list')) for (const size of LIST_SIZES.slice(1)) await listScenario(size);
 
     // 6. CPU profile of taskwire during POST and GET by id (separate process, so it does not skew the ratios)
     if (PROFILE) {
@@ -480,11 +520,11 @@ async function main() {
   await stopChild(tw.child);
 
   // 7. notification pipeline: BullMQ on PostgreSQL (embedded defaults), then Redis when REDIS_URL is set
-  results.pipeline.push(await pipeline('embedded (BullMQ on PostgreSQL)', { DATABASE_URL: '', REDIS_URL: '' }));
-  if (REDIS_URL) results.pipeline.push(await pipeline('PostgreSQL + Redis', { DATABASE_URL: BASE_DATABASE_URL ?? '', REDIS_URL }));
+  if (PIPELINE) results.pipeline.push(await pipeline('embedded (BullMQ on PostgreSQL)', { DATABASE_URL: '', REDIS_URL: '' }));
+  if (PIPELINE && REDIS_URL) results.pipeline.push(await pipeline('PostgreSQL + Redis', { DATABASE_URL: BASE_DATABASE_URL ?? '', REDIS_URL }));
 
   // 8. embedded cold start to ready
-  if (!SMOKE) results.coldStart = await coldStart(main);
+  if (COLD_START) results.coldStart = await coldStart(main);
 
   const meta = {
     startedAt,
