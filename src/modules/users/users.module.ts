@@ -8,7 +8,6 @@ import { AppConfig } from '../../platform/config';
 import { ContextModuleOptions } from '../../platform/context-module-options';
 import { AuthController } from './api/auth.controller';
 import { JwtAuthGuard } from './api/jwt-auth.guard';
-import { JwtStrategy, UsersPassport } from './api/jwt.strategy';
 import { PermissionsGuard } from './api/permissions.guard';
 import { UsersController } from './api/users.controller';
 import { AdminBootstrapService } from './application/admin-bootstrap.service';
@@ -21,6 +20,7 @@ import { AuthSettings } from './application/ports/auth-settings.port';
 import { PasswordHasher } from './application/ports/password-hasher.port';
 import { RefreshTokenStore } from './application/ports/refresh-token-store.port';
 import { UserDirectory } from './application/ports/user-directory.port';
+import { UserStateCache } from './application/ports/user-state-cache.port';
 import { UserRepository } from './application/ports/user.repository.port';
 import { SessionIssuer } from './application/session-issuer.service';
 import { UserAdministrationService } from './application/user-administration.service';
@@ -30,6 +30,7 @@ import { UserRegistrationService } from './application/user-registration.service
 import { AdminBootstrapRunner } from './infrastructure/admin-bootstrap.runner';
 import { Argon2PasswordHasher } from './infrastructure/argon2-password-hasher';
 import { ACCESS_TOKEN_ALGORITHM, JwtAccessTokenIssuer, accessTokenKey } from './infrastructure/jwt-access-token-issuer';
+import { ListeningUserStateCache } from './infrastructure/listening-user-state.cache';
 import { RedisAttemptLimiter } from './infrastructure/redis-attempt-limiter';
 import { RefreshTokenOrmEntity } from './infrastructure/refresh-token.orm-entity';
 import { TypeOrmRefreshTokenStore } from './infrastructure/refresh-token.typeorm-repository';
@@ -69,7 +70,8 @@ export class UsersModule {
       },
       { provide: AttemptLimiter, inject: [AppConfig, Clock], useFactory: attemptLimiterFactory },
       { provide: UserDirectory, useExisting: UserDirectoryService },
-      // No UserStateCache: every authenticated request reads the user's current state (see docs).
+      // The per-request user state is cached where requests are served (see ListeningUserStateCache).
+      ...(options.http ? [{ provide: UserStateCache, useClass: ListeningUserStateCache }] : []),
     ];
     const services: Provider[] = [
       SessionIssuer,
@@ -83,8 +85,6 @@ export class UsersModule {
       AdminBootstrapRunner,
     ];
     const authentication: Provider[] = [
-      UsersPassport,
-      JwtStrategy,
       // Order matters: authentication sets request.user, then permissions are checked.
       { provide: APP_GUARD, useClass: JwtAuthGuard },
       { provide: APP_GUARD, useClass: PermissionsGuard },

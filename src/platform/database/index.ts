@@ -3,3 +3,4 @@ export * from './database-provisioner';
 export * from './data-source-options';
 export * from './migration-runner';
 export { EmbeddedPostgresServer } from './embedded/embedded-postgres.server';
+export * from './pg-notification.listener';

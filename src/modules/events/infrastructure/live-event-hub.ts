@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { StoredEvent } from '../domain/stored-event';
 import { EVENT_COLUMNS, EventRow, toStoredEvent } from './event-row.mapper';
-import { PgNotificationListener } from './pg-notification.listener';
+import { PgNotificationListener } from '../../../platform/database';
 import { EVENTS_CHANNEL } from './postgres-event.store';
 import { RelaySettings } from './relay.settings';
 

@@ -8,7 +8,7 @@ import { QueueNames } from '../../../platform/queue';
 import type { TraceCarrier } from '../../../platform/tracing';
 import { EventView, toEventView } from '../domain/stored-event';
 import { EVENT_COLUMNS, EventRow, toStoredEvent } from './event-row.mapper';
-import { PgNotificationListener } from './pg-notification.listener';
+import { PgNotificationListener } from '../../../platform/database';
 import { EVENTS_CHANNEL } from './postgres-event.store';
 import { RelaySettings } from './relay.settings';
 

@@ -1,56 +1,62 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import { isUuid } from '../../../kernel';
+import { AppConfig } from '../../../platform/config';
+import { AccessTokenFailure, checkRequestAccessToken } from '../../../platform/http';
 import { IS_PUBLIC_KEY } from '../../../platform/http/public.decorator';
+import { CurrentUserService } from '../application/current-user.service';
 import { CurrentUser } from '../domain/current-user';
+import { isRole } from '../domain/role';
 import { unauthenticated } from './auth-problems';
-import { JWT_STRATEGY, UsersPassport } from './jwt.strategy';
 
 type AuthenticatedRequest = FastifyRequest & { user?: CurrentUser };
 
+const FAILURES: Record<AccessTokenFailure, () => Error> = {
+  missing: () => unauthenticated('An access token is required (Authorization: Bearer <token>)', false),
+  invalid: () => unauthenticated('The access token is not valid', true),
+  expired: () => unauthenticated('The access token has expired', true),
+};
+
 /**
  * Global (APP_GUARD): every route needs a valid bearer access token unless the handler or its
- * controller is `@Public()`. Sets `request.user` to the caller's current state.
+ * controller is `@Public()`. The token must be an HS256 JWT signed with JWT_SECRET, unexpired, with
+ * the claims we issue (verified once per request, shared with the rate limiter). Then the *current*
+ * user state decides (CurrentUserService): a deactivated or deleted user is 401 and the role comes
+ * from the database, not from the token. Sets `request.user`.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
+  private readonly secret: string;
+
   constructor(
     private readonly reflector: Reflector,
-    private readonly passport: UsersPassport,
-  ) {}
+    private readonly currentUser: CurrentUserService,
+    config: AppConfig,
+  ) {
+    this.secret = config.jwtSecret;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     // Only HTTP is served; any other transport would need its own authentication first.
     if (context.getType() !== 'http') return false;
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
-    const http = context.switchToHttp();
-    const request = http.getRequest<AuthenticatedRequest>();
-    request.user = await this.authenticate(request, http.getResponse<FastifyReply>());
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    request.user = await this.authenticate(request);
     return true;
   }
 
-  private authenticate(request: AuthenticatedRequest, reply: FastifyReply): Promise<CurrentUser> {
-    return new Promise<CurrentUser>((resolve, reject) => {
-      const middleware = this.passport.authenticator.authenticate(
-        JWT_STRATEGY,
-        { session: false },
-        (err: unknown, user: CurrentUser | false, info: unknown) => {
-          if (err) return reject(err);
-          if (!user) return reject(failure(info));
-          resolve(user);
-        },
-      );
-      middleware(request, reply, (err?: unknown) => reject(err ?? unauthenticated('Authentication failed', true)));
-    });
+  private async authenticate(request: AuthenticatedRequest): Promise<CurrentUser> {
+    const check = checkRequestAccessToken(request, this.secret);
+    if (!check.ok) throw FAILURES[check.reason]();
+    const { sub, ver, jti, role, exp } = check.claims;
+    // Only what our issuer signs: anything else was signed for another purpose (or forged).
+    if (!isUuid(sub) || !Number.isInteger(ver) || typeof jti !== 'string' || !isRole(role) || typeof exp !== 'number') {
+      throw FAILURES.invalid();
+    }
+    const user = await this.currentUser.resolve(sub, ver as number);
+    if (!user) throw unauthenticated('The account behind this access token no longer exists or is deactivated', true);
+    return user;
   }
-}
-
-/** passport-jwt reports why through `info`: no token, jsonwebtoken's error, or our own. */
-function failure(info: unknown): Error {
-  const name = (info as { name?: unknown } | undefined)?.name;
-  const message = (info as { message?: unknown } | undefined)?.message;
-  if (name === 'TokenExpiredError') return unauthenticated('The access token has expired', true);
-  if (message === 'No auth token') return unauthenticated('An access token is required (Authorization: Bearer <token>)', false);
-  return unauthenticated('The access token is not valid', true);
 }

@@ -23,7 +23,10 @@ export class CurrentUserService {
    */
   async resolve(sub: string, tokenVersion?: number): Promise<CurrentUser | null> {
     let state = await this.cache?.get(sub);
-    if (state && tokenVersion !== undefined && tokenVersion > state.version) state = undefined;
+    if (state && tokenVersion !== undefined && tokenVersion > state.version) {
+      await this.cache?.invalidate(sub);
+      state = await this.cache?.get(sub); // a miss now, so the fresh state read below is kept
+    }
     if (!state) {
       const user = await this.users.findById(sub);
       if (!user) return null;

@@ -4,7 +4,8 @@ import { Client } from 'pg';
 /**
  * A dedicated PostgreSQL connection that LISTENs on one channel and reconnects on its own (a
  * pooled connection cannot hold a LISTEN). `onNotify` gets each payload; `onReconnect` lets the
- * owner catch up on what it may have missed while disconnected.
+ * owner catch up on what it may have missed while disconnected; `onDisconnect` tells it that
+ * notifications may be missed from now on (until `onReconnect`).
  */
 export class PgNotificationListener {
   private client: Client | null = null;
@@ -17,11 +18,17 @@ export class PgNotificationListener {
     private readonly channel: string,
     private readonly onNotify: (payload: string) => void,
     private readonly onReconnect: () => void = () => undefined,
+    private readonly onDisconnect: () => void = () => undefined,
   ) {}
 
   async start(): Promise<void> {
     this.stopped = false;
     await this.connect(false);
+  }
+
+  /** True while the LISTEN connection is up (no notification can be missed). */
+  get listening(): boolean {
+    return this.client !== null;
   }
 
   async stop(): Promise<void> {
@@ -56,6 +63,7 @@ export class PgNotificationListener {
 
   private scheduleReconnect(failed: Client): void {
     if (this.stopped || (this.client && this.client !== failed)) return;
+    if (this.client === failed) this.onDisconnect();
     this.client = null;
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.connect(true), 1000);
