@@ -41,19 +41,23 @@ export class PostgresEventStore extends EventStore {
       );
       return `(${Array.from({ length: 11 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
     });
-    const rows: Array<{ id: string }> = await this.txHost.tx.query(
-      `INSERT INTO events.events (id, type, aggregate_type, aggregate_id, actor_id, occurred_at, correlation_id, causation_id, payload, idempotency_key, trace_context)
-       VALUES ${tuples.join(', ')}
-       ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING id`,
+    // One statement: the insert, and the NOTIFY of what it inserted (delivered to listeners when —
+    // and only if — the transaction commits; none when every event was already stored).
+    params.push(EVENTS_CHANNEL, NOTIFY_MAX_BYTES);
+    const channel = `$${params.length - 1}`;
+    const maxBytes = `$${params.length}`;
+    const rows: Array<{ ids: string | null }> = await this.txHost.tx.query(
+      `WITH inserted AS (
+         INSERT INTO events.events (id, type, aggregate_type, aggregate_id, actor_id, occurred_at, correlation_id, causation_id, payload, idempotency_key, trace_context)
+         VALUES ${tuples.join(', ')}
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING id),
+       list AS (SELECT string_agg(id::text, ',') AS ids FROM inserted)
+       SELECT ids, CASE WHEN ids IS NOT NULL THEN pg_notify(${channel}, CASE WHEN length(ids) <= ${maxBytes}::int THEN ids ELSE '*' END) END AS notified
+         FROM list`,
       params,
     );
-    const ids = rows.map((r) => r.id);
-    if (ids.length) {
-      // Delivered to listeners when (and only if) the transaction commits.
-      const payload = ids.join(',');
-      await this.txHost.tx.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, payload.length <= NOTIFY_MAX_BYTES ? payload : '*']);
-    }
+    const ids = rows[0]?.ids ? rows[0].ids.split(',') : [];
     return ids;
   }
 

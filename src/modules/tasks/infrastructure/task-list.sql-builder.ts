@@ -19,7 +19,7 @@ import type { TaskCursor, TaskListFilter, TaskListQuery, TaskSort } from '../app
  */
 
 /** The task columns, aliased to TaskOrmEntity's property names so rows map like entities. */
-const COLUMNS = `t.id AS "id", t.title AS "title", t.description AS "description", t.priority AS "priority",
+export const TASK_COLUMNS = `t.id AS "id", t.title AS "title", t.description AS "description", t.priority AS "priority",
   t.priority_rank AS "priorityRank", t.state AS "state", t.creator_id AS "creatorId", t.assignee_id AS "assigneeId",
   t.due_at AS "dueAt", t.labels AS "labels", t.version AS "version", t.created_at AS "createdAt",
   t.updated_at AS "updatedAt", t.completed_at AS "completedAt", t.cancelled_at AS "cancelledAt",
@@ -211,7 +211,7 @@ export function buildMemberListSql(query: TaskListQuery, me: string, rowLimit: n
   const selects = sources.flatMap((branch) =>
     branch.parts.map((part) => {
       const where = [...branch.where, ...filters, ...part.where(p)];
-      return `SELECT ${COLUMNS} FROM ${branch.from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${part.orderBy} LIMIT ${limit}`;
+      return `SELECT ${TASK_COLUMNS} FROM ${branch.from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${part.orderBy} LIMIT ${limit}`;
     }),
   );
   return {
@@ -245,7 +245,7 @@ export function buildListSteps(query: TaskListQuery): TaskListStep[] {
     direct: (rowLimit: number): Sql => {
       const p = new Params();
       const where = [...denseConditions(query.filter, p), ...sparseConditions(query.filter, p, T_COLUMN), ...part.where(p)];
-      const sql = `SELECT ${COLUMNS} FROM tasks.tasks t${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${part.orderBy} LIMIT ${p.add(rowLimit)}`;
+      const sql = `SELECT ${TASK_COLUMNS} FROM tasks.tasks t${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${part.orderBy} LIMIT ${p.add(rowLimit)}`;
       return { sql, params: p.values };
     },
     windowed: !sparse
@@ -253,7 +253,7 @@ export function buildListSteps(query: TaskListQuery): TaskListStep[] {
       : (rowLimit: number, window: number): Sql => {
           const p = new Params();
           const where = [...denseConditions(query.filter, p), ...part.where(p)];
-          const inner = `SELECT ${COLUMNS} FROM tasks.tasks t${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${part.orderBy} LIMIT ${p.add(window)}`;
+          const inner = `SELECT ${TASK_COLUMNS} FROM tasks.tasks t${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${part.orderBy} LIMIT ${p.add(window)}`;
           const sparseWhere = sparseConditions(query.filter, p, W_COLUMN).join(' AND ');
           const sql =
             `WITH win AS MATERIALIZED (${inner}) ` +

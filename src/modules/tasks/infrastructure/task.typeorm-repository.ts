@@ -8,9 +8,21 @@ import { TaskListQuery, TaskPage, TaskRepository } from '../application/ports/ta
 import { taskCursorFor } from '../application/task-list-order';
 import { TaskMapper, TaskRow } from './task.mapper';
 import { TaskOrmEntity } from './task.orm-entity';
-import { Sql, TaskListStep, buildListSteps, buildMemberListSql } from './task-list.sql-builder';
+import { Sql, TASK_COLUMNS, TaskListStep, buildListSteps, buildMemberListSql } from './task-list.sql-builder';
 
 const UNIQUE_VIOLATION = '23505';
+const INSERT_SQL = `INSERT INTO tasks.tasks (id, title, description, priority, state, creator_id, assignee_id, due_at, labels, version,
+  created_at, updated_at, completed_at, cancelled_at, cancellation_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
+/** Optimistic: only the expected version is overwritten; the affected row count tells whether it was. */
+const UPDATE_SQL = `UPDATE tasks.tasks SET title = $3, description = $4, priority = $5, state = $6, assignee_id = $7, due_at = $8,
+  labels = $9, version = $10, updated_at = $11, completed_at = $12, cancelled_at = $13, cancellation_reason = $14
+  WHERE id = $1 AND version = $2`;
+
+/** TypeORM wraps driver errors in QueryFailedError, which keeps the driver's `code`. */
+function errorCode(error: unknown): string | undefined {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  return e.code ?? e.driverError?.code;
+}
 /** Rows of the ordering probed before trusting a walk past sparse filters. */
 const PROBE_WINDOW = 1000;
 
@@ -30,31 +42,32 @@ export class TaskTypeormRepository extends TaskRepository {
     return this.txHost.tx.getRepository(TaskOrmEntity);
   }
 
+  // findById, save and delete are the hot paths of the API: hand-written statements (TypeORM's
+  // query builder rebuilt the same SQL on every call; see docs/benchmarks.md).
   async findById(id: string): Promise<Task | null> {
-    const row = await this.rows.findOneBy({ id });
-    return row ? TaskMapper.toDomain(row) : null;
+    const rows = await this.run({ sql: `SELECT ${TASK_COLUMNS} FROM tasks.tasks t WHERE t.id = $1`, params: [id] });
+    return rows[0] ? TaskMapper.toDomain(rows[0]) : null;
   }
 
   async save(task: Task, expectedVersion: number | null): Promise<void> {
-    const row = TaskMapper.toRow(task);
+    const r = TaskMapper.toRow(task);
     if (expectedVersion === null) {
       try {
-        await this.rows.insert(row);
+        await this.run({ sql: INSERT_SQL, params: [r.id, r.title, r.description, r.priority, r.state, r.creatorId, r.assigneeId, r.dueAt, r.labels, r.version, r.createdAt, r.updatedAt, r.completedAt, r.cancelledAt, r.cancellationReason] });
       } catch (error) {
-        if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new VersionConflictError(task.id, null);
+        if (errorCode(error) === UNIQUE_VIOLATION) throw new VersionConflictError(task.id, null);
         throw error;
       }
       return;
     }
-    const { id: _id, creatorId: _creator, createdAt: _created, ...changes } = row;
-    const result = await this.rows.update({ id: task.id, version: expectedVersion }, changes);
-    if (!result.affected) throw new VersionConflictError(task.id, expectedVersion);
+    const updated = await this.affected({ sql: UPDATE_SQL, params: [r.id, expectedVersion, r.title, r.description, r.priority, r.state, r.assigneeId, r.dueAt, r.labels, r.version, r.updatedAt, r.completedAt, r.cancelledAt, r.cancellationReason] });
+    if (!updated) throw new VersionConflictError(task.id, expectedVersion);
   }
 
   async delete(id: string, expectedVersion: number): Promise<void> {
     // Comments and watchers go with it (ON DELETE CASCADE inside the tasks schema).
-    const result = await this.rows.delete({ id, version: expectedVersion });
-    if (!result.affected) throw new VersionConflictError(id, expectedVersion);
+    const deleted = await this.affected({ sql: 'DELETE FROM tasks.tasks WHERE id = $1 AND version = $2', params: [id, expectedVersion] });
+    if (!deleted) throw new VersionConflictError(id, expectedVersion);
   }
 
   async list(query: TaskListQuery): Promise<TaskPage> {
@@ -90,6 +103,12 @@ export class TaskTypeormRepository extends TaskRepository {
       await this.txHost.tx.query(`SELECT set_config('enable_indexscan', 'on', true), set_config('enable_seqscan', 'on', true)`);
       return rows;
     });
+  }
+
+  /** Rows an UPDATE or DELETE touched (TypeORM's raw query answers those with `[rows, rowCount]`). */
+  private async affected({ sql, params }: Sql): Promise<number> {
+    const [, count] = (await this.txHost.tx.query(sql, params)) as [unknown, number];
+    return count;
   }
 
   private run<R = TaskRow>({ sql, params }: Sql): Promise<R[]> {
