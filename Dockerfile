@@ -19,4 +19,5 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "dist/src/main.js"]
+# The same V8 heap cap as `npm start` (see docs/operations.md "Memory").
+CMD ["node", "--max-old-space-size=256", "dist/src/main.js"]

@@ -47,6 +47,8 @@ const LIST_SIZES = SMOKE ? [1000] : FULL ? [10_000, 100_000, 1_000_000] : [10_00
 const TRANSITION_TASKS = SMOKE ? 3000 : 60_000;
 const PIPE = SMOKE ? { N: 20, RATE: 10, LATENCY_SECONDS: 2 } : { N: 2000, RATE: 100, LATENCY_SECONDS: 10 };
 
+/** Node flags of `npm start` (e.g. the V8 heap cap): taskwire is measured as users run it. */
+const START_NODE_FLAGS = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start.match(/node\s+(.*?)\s*dist\/src\/main\.js/)[1].split(/\s+/).filter(Boolean);
 const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -179,7 +181,7 @@ function twEnv(extra) {
 async function startTaskwire(main, { env, nodeArgs = [], name = 'taskwire' }) {
   const port = freePort();
   const spawnedAt = performance.now();
-  const child = track(spawn(process.execPath, [...nodeArgs, main], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...env, PORT: String(port) } }), name);
+  const child = track(spawn(process.execPath, [...START_NODE_FLAGS, ...nodeArgs, main], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...env, PORT: String(port) } }), name);
   const readyMs = await waitReady(`http://127.0.0.1:${port}/health/ready`, child, name);
   return { child, port, url: `http://127.0.0.1:${port}`, readyMs, spawnedAt };
 }
