@@ -3,12 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
-import { Logger as PinoLogger } from 'nestjs-pino';
+import { PinoLogger, Logger as PinoNestLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AppConfig } from './platform/config';
 import { EmbeddedPostgresServer, provisionDatabase, runMigrations } from './platform/database';
 import { configureHttp, createFastifyAdapter, setupOpenApi } from './platform/http';
+import { registerRequestLogging } from './platform/logging';
 import { configureQueueBackend } from './platform/queue';
 
 export interface RunningApp {
@@ -56,7 +57,8 @@ export async function bootstrap(options: BootstrapOptions): Promise<RunningApp> 
       // bodyParser off: Fastify's own JSON parser only (no urlencoded: a form body is a 415).
       { bufferLogs: options.bufferLogs ?? true, abortOnError: false, bodyParser: false },
     );
-    app.useLogger(app.get(PinoLogger));
+    app.useLogger(app.get(PinoNestLogger));
+    registerRequestLogging(app.getHttpAdapter().getInstance(), PinoLogger.root);
     await configureHttp(app, config, redis);
     const applied = await runMigrations(app.get<DataSource>(getDataSourceToken()));
     if (applied.length) bootLogger.log(`applied migrations: ${applied.join(', ')}`);

@@ -1,2 +1,3 @@
 export * from './correlation';
 export * from './job-context';
+export * from './request-context';

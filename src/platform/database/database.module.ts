@@ -34,7 +34,8 @@ export class DatabaseModule {
         }),
         ClsModule.forRoot({
           global: true,
-          middleware: { mount: true, generateId: true, idGenerator: (req: { id?: string }) => req.id ?? '' },
+          // Requests enter their context in a Fastify hook (platform/context/request-context.ts).
+          middleware: { mount: false },
           plugins: [
             new ClsPluginTransactional({
               imports: [TypeOrmModule],

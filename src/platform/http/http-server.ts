@@ -4,7 +4,9 @@ import { securityHeaders } from './security-headers';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
+import { ClsService } from 'nestjs-cls';
 import { AppConfig } from '../config';
+import { registerRequestContext } from '../context/request-context';
 import { checkRequestAccessToken } from './access-token-subject';
 import { HttpProblemError, RequestValidationError } from './error-to-problem';
 import { ProblemExceptionFilter, sendProblem } from './problem-exception.filter';
@@ -38,6 +40,8 @@ export function createFastifyAdapter(): FastifyAdapter {
 /** HTTP cross-cutting concerns, in one place, before routes are registered. */
 export async function configureHttp(app: NestFastifyApplication, config: AppConfig, redis: Redis | null): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+
+  registerRequestContext(fastify, app.get(ClsService));
 
   // JSON only: a text/plain body on a JSON route is 415, not a string that fails validation.
   fastify.removeContentTypeParser('text/plain');
