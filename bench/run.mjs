@@ -25,7 +25,8 @@ const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 const { Client } = require('pg');
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// BENCH_ROOT: measure the taskwire checkout there with this harness (bench/compare-commits.mjs)
+const ROOT = process.env.BENCH_ROOT ? path.resolve(process.env.BENCH_ROOT) : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === '1';
 const FULL = process.env.BENCH_FULL === '1';
 const DURATION = Number(process.env.BENCH_DURATION ?? (SMOKE ? 1 : 6));

@@ -53,16 +53,18 @@ export function renderMarkdown(results, meta, { summaryOnly = false } = {}) {
   }
   L.push('## Results (ratios are taskwire / reference from the same run)', '');
   table(
-    ['scenario', 'throughput ratio', 'p50 ratio', 'p99 ratio', 'taskwire req/s', 'ref req/s', 'taskwire p50 / p99 ms', 'ref p50 / p99 ms', 'taskwire non-2xx', 'per-round req/s (tw)'],
+    ['scenario', 'throughput ratio', 'p50 ratio', 'p99 ratio', 'CPU per request ratio', 'taskwire req/s', 'ref req/s', 'taskwire p50 / p99 ms', 'ref p50 / p99 ms', 'CPU ms per request tw / ref', 'taskwire non-2xx', 'per-round req/s (tw)'],
     results.scenarios.map((s) => [
       `\`${s.name}\``,
       s.ref ? `**${f2(s.tw.rps / s.ref.rps)}×**` : 'no reference route',
       s.ref ? f2(s.tw.p50 / Math.max(1, s.ref.p50)) + '×' : '–',
       s.ref ? `**${f2(s.tw.p99 / Math.max(1, s.ref.p99))}×**` : '–',
+      s.ref?.cpuMsPerReq && s.tw.cpuMsPerReq ? `${f2(s.tw.cpuMsPerReq / s.ref.cpuMsPerReq)}×` : '–',
       f0(s.tw.rps),
       s.ref ? f0(s.ref.rps) : '–',
       `${s.tw.p50} / ${s.tw.p99}`,
       s.ref ? `${s.ref.p50} / ${s.ref.p99}` : '–',
+      `${s.tw.cpuMsPerReq != null ? s.tw.cpuMsPerReq.toFixed(2) : '–'} / ${s.ref?.cpuMsPerReq != null ? s.ref.cpuMsPerReq.toFixed(2) : '–'}`,
       String(s.tw.bad),
       s.tw.rounds.join(', '),
     ]),
