@@ -5,6 +5,8 @@
 //   node bench/notification-pipeline.mjs                     embedded defaults (embedded PostgreSQL, BullMQ on PostgreSQL)
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 node bench/notification-pipeline.mjs
 //   (N=1000 tasks for throughput; RATE=20 assignments/s for LATENCY_SECONDS=15 for latency)
+//   WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' passes node flags to the worker process only;
+//   DB_POOL_SIZE, EVENTS_CONCURRENCY and NOTIFY_*_CONCURRENCY are passed through to the processes.
 //
 // Throughput: an API process (APP_ROLE=api) records N assignments while no worker runs, so their
 // events wait in the outbox; then one worker process (APP_ROLE=worker) starts and drains them:
@@ -14,7 +16,7 @@
 // message accepted by the sink, webhook latency is the event's occurredAt → request received.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -108,12 +110,13 @@ const env = (role, port) => ({
   SMTP_URL: `smtp://127.0.0.1:${smtp.server.address().port}`,
   WEBHOOK_ALLOW_PRIVATE: 'true',
   ...(process.env.DB_POOL_SIZE ? { DB_POOL_SIZE: process.env.DB_POOL_SIZE } : {}),
-  ...(process.env.EVENTS_CONCURRENCY ? { EVENTS_CONCURRENCY: process.env.EVENTS_CONCURRENCY } : {}),
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'EVENTS_CONCURRENCY' || k === 'OUTBOX_BATCH_SIZE' || /^NOTIFY_[A-Z_]*CONCURRENCY$/.test(k))),
 });
+const WORKER_NODE_ARGS = (process.env.WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 let nextPort = 3900 + Math.floor(Math.random() * 500);
 async function start(role) {
   const port = nextPort++;
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: env(role, port) });
+  const child = spawn(process.execPath, [...(role === 'worker' ? WORKER_NODE_ARGS : []), MAIN], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: env(role, port) });
   children.add(child);
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`${role} process exited (${child.exitCode})`);
@@ -161,17 +164,46 @@ await Promise.all(
 const recordMs = performance.now() - t0;
 const worker = await start('worker');
 const drainStart = performance.timeOrigin + performance.now();
+const cpuAtStart = cpuSeconds(worker.child.pid);
+const dbCpuAtStart = await databaseCpu();
 for (;;) {
   const { count } = await call('GET', '/api/v1/notifications/unread-count', undefined, memberToken);
   if (mails.length >= N && hooks.length >= N && count >= N) break;
   await new Promise((r) => setTimeout(r, 100));
 }
 const inAppDone = performance.timeOrigin + performance.now();
+const workerCpu = cpuSeconds(worker.child.pid) - cpuAtStart;
+const dbCpu = (await databaseCpu()) - dbCpuAtStart;
 const stages = await pipelineStages();
 const last = (list) => Math.max(...list.map((x) => x.at));
 const rate = (count, end) => (count / ((end - drainStart) / 1000)).toFixed(0);
 const drained = { email: last(mails), webhook: last(hooks), inApp: inAppDone };
 const total = Math.max(drained.email, drained.webhook, drained.inApp);
+
+/** user + system CPU seconds of a process so far (Linux /proc; 0 elsewhere). */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of the PostgreSQL backends serving the bench database (a local server only; 0 otherwise). */
+async function databaseCpu() {
+  if (!benchDb) return 0;
+  const db = new Client({ connectionString: BASE_DATABASE_URL });
+  try {
+    await db.connect();
+    const { rows } = await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [benchDb]);
+    return rows.reduce((sum, r) => sum + cpuSeconds(r.pid), 0);
+  } catch {
+    return 0;
+  } finally {
+    await db.end().catch(() => undefined);
+  }
+}
 
 /** Where the drain time went, from the database's own timestamps. */
 async function pipelineStages() {
@@ -236,6 +268,9 @@ console.log(`  email (SMTP)   ${N} in ${((drained.email - drainStart) / 1000).to
 console.log(`  webhook        ${N} in ${((drained.webhook - drainStart) / 1000).toFixed(1)} s = ${rate(N, drained.webhook)} deliveries/s`);
 console.log(`  in-app         ${N} in ≤${((drained.inApp - drainStart) / 1000).toFixed(1)} s (polled) = ≥${rate(N, drained.inApp)} deliveries/s`);
 console.log(`  all channels   ${3 * N} in ${((total - drainStart) / 1000).toFixed(1)} s = ${rate(3 * N, total)} deliveries/s`);
+// CPU the worker process spent on the drain: a cost per delivery that other load on the machine does not skew much.
+if (workerCpu > 0) console.log(`  worker CPU     ${workerCpu.toFixed(1)} s = ${((workerCpu * 1000) / (3 * N)).toFixed(2)} ms per delivery`);
+if (dbCpu > 0) console.log(`  database CPU   ${dbCpu.toFixed(1)} s = ${((dbCpu * 1000) / (3 * N)).toFixed(2)} ms per delivery (backends of the bench database)`);
 if (stages) {
   console.log(`  stages: ${stages.handled.n} events handled by the publisher within ${stages.handled.span.toFixed(1)} s`);
   for (const c of stages.channels) {

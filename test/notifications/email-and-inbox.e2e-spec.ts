@@ -105,7 +105,10 @@ describe('notifications: email over SMTP and the in-app inbox', () => {
     expect(first.body.nextCursor).toEqual(expect.any(String));
     const second = await t.http.get(`/api/v1/notifications?limit=1&cursor=${first.body.nextCursor}`, { token: member.accessToken });
     expect(second.body.data).toHaveLength(1);
-    expect(second.body.data[0].id < first.body.data[0].id).toBe(true);
+    // Newest first by when it happened (createdAt), then id: the second page holds the next older one.
+    // (Ids are assigned at delivery, and deliveries of close events may run in either order.)
+    const position = (n: { createdAt: string; id: string }) => `${new Date(n.createdAt).toISOString()}|${n.id}`;
+    expect(position(second.body.data[0]) < position(first.body.data[0])).toBe(true);
     const bad = await t.http.get('/api/v1/notifications?cursor=nonsense', { token: member.accessToken });
     expect(bad.status).toBe(400);
     expect((await t.http.get('/api/v1/notifications?unread=yes', { token: member.accessToken })).status).toBe(400);

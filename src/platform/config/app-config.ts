@@ -69,6 +69,10 @@ export class AppConfig {
   readonly outboxPollIntervalMs!: number;
   /** Event-bus jobs processed concurrently per worker process. */
   readonly eventsConcurrency!: number;
+  /** Delivery jobs processed concurrently per built-in channel queue (email, in-app, webhooks) per worker process. */
+  readonly notifyConcurrency!: number;
+  /** Connections of the SMTP pool (EMAIL_TRANSPORT=smtp); emails beyond wait for a free one. */
+  readonly smtpPoolSize!: number;
   readonly version!: string;
 
   static fromEnv(env: Env = process.env, cwd = process.cwd()): AppConfig {
@@ -150,6 +154,8 @@ function readEnv(env: Env, cwd: string): Omit<AppConfig, 'with' | 'runsHttpApi' 
     outboxBatchSize: int(env, 'OUTBOX_BATCH_SIZE', 500, 1, 10_000),
     outboxPollIntervalMs: duration(env, 'OUTBOX_POLL_INTERVAL', '1000ms', 10),
     eventsConcurrency: int(env, 'EVENTS_CONCURRENCY', 8, 1, 256),
+    notifyConcurrency: int(env, 'NOTIFY_CONCURRENCY', 16, 1, 256),
+    smtpPoolSize: int(env, 'SMTP_POOL_SIZE', 16, 1, 256),
     version,
   };
 }

@@ -74,6 +74,7 @@ export class NotificationsModule {
         sendTimeoutMs: DEFAULT_SEND_TIMEOUT_MS,
         sweepIntervalMs: DEFAULT_SWEEP_INTERVAL_MS,
         sweepGraceMs: DEFAULT_SWEEP_GRACE_MS,
+        deliveryConcurrency: config.notifyConcurrency,
       }),
     };
     return {

@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, UnitOfWork } from '../../../../kernel';
+import type { DirectoryUser } from '../../../users';
 import { UserDirectory } from '../../../users';
 import { EventView } from '../../domain/stored-event';
 import { Delivery } from '../domain/delivery';
 import { DeliveryFailure, classifyDeliveryError } from '../domain/delivery-failure';
 import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
+import { MicroBatcher } from './micro-batcher';
 import { NotificationSettings } from './notification-settings';
 import { notificationText } from './notification-text';
 import { ChannelMessage } from './ports/notification-channel.port';
@@ -48,6 +50,11 @@ class LeaseLostError extends Error {
 @Injectable()
 export class DeliveryAttemptService {
   private readonly logger = new Logger('DeliveryAttempt');
+  /** Recipient and actor lookups of concurrent attempts, one directory query per batch. */
+  private readonly people = new MicroBatcher<readonly string[], DirectoryUser[]>(async (lists) => {
+    const found = await this.users.findByIds([...new Set(lists.flat())]);
+    return lists.map((ids) => found.filter((u) => ids.includes(u.id)));
+  });
 
   constructor(
     private readonly ledger: DeliveryLedger,
@@ -117,7 +124,7 @@ export class DeliveryAttemptService {
     const channel = this.channels.userChannel(delivery.channel);
     if (!channel) throw DeliveryFailure.unrecoverable(`no channel "${delivery.channel}" is registered`);
     const ids = [delivery.recipientId!, ...(event.actorId && event.actorId !== delivery.recipientId ? [event.actorId] : [])];
-    const found = await this.users.findByIds(ids);
+    const found = await this.people.submit(ids);
     const recipient = found.find((u) => u.id === delivery.recipientId);
     const actor = event.actorId ? (found.find((u) => u.id === event.actorId) ?? null) : null;
     if (!recipient || !recipient.active) {

@@ -6,8 +6,8 @@ import { NotificationSettings } from './notification-settings';
 import { EmailTransport } from './ports/email-transport.port';
 import { ChannelMessage, NotificationChannel, NotificationChannelAdapter } from './ports/notification-channel.port';
 
-/** Email: formats the message (subject, text, HTML) and hands it to the configured transport. */
-@NotificationChannelAdapter({ name: EMAIL_CHANNEL, preferenceKey: 'email', queue: QueueNames.email, eventTypes: typesCarriedBy(EMAIL_CHANNEL), concurrency: 8 })
+/** Email: formats the message (subject, text, HTML) and hands it to the configured transport (NOTIFY_CONCURRENCY jobs at once per process). */
+@NotificationChannelAdapter({ name: EMAIL_CHANNEL, preferenceKey: 'email', queue: QueueNames.email, eventTypes: typesCarriedBy(EMAIL_CHANNEL) })
 export class EmailChannel implements NotificationChannel {
   constructor(
     private readonly transport: EmailTransport,

@@ -7,9 +7,10 @@ import { ChannelMessage, NotificationChannel, NotificationChannelAdapter } from 
 
 /**
  * In-app: a delivery becomes a row in the recipient's inbox. Transactional: the inbox row and
- * "sent" commit together, so an in-app notification is delivered exactly once.
+ * "sent" commit together, so an in-app notification is delivered exactly once. NOTIFY_CONCURRENCY
+ * jobs at once per process.
  */
-@NotificationChannelAdapter({ name: IN_APP_CHANNEL, preferenceKey: 'inApp', queue: QueueNames.inApp, eventTypes: typesCarriedBy(IN_APP_CHANNEL), concurrency: 16, transactional: true })
+@NotificationChannelAdapter({ name: IN_APP_CHANNEL, preferenceKey: 'inApp', queue: QueueNames.inApp, eventTypes: typesCarriedBy(IN_APP_CHANNEL), transactional: true })
 export class InAppChannel implements NotificationChannel {
   constructor(private readonly inbox: NotificationInbox) {}
 

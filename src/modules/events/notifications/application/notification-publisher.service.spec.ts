@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
-import { NotificationPublisher } from './notification-publisher.service';
+import { EventDelivery } from '../../application/event-delivery';
+import { NOTIFICATIONS_HANDLER, NotificationPublisher } from './notification-publisher.service';
 import { InMemoryDeliveryLedger } from './testing/in-memory-delivery.ledger.fake';
 import {
   FakeChannelRegistry,
@@ -106,5 +107,59 @@ describe('NotificationPublisher (with in-memory ports)', () => {
     await publisher.publish(taskEvent('task.created', context, { actorId: CREATOR }));
     expect(ledger.all()).toEqual([]);
     expect(queue.enqueued).toEqual([]);
+  });
+
+  it('on the event bus, plans before the handler runs once and records inside it; a failed plan is the handler failing', async () => {
+    const { ledger, queue, webhooks, publisher } = setup();
+    webhooks.add({ id: '019ac3f1-bbbb-7000-8000-000000000005', events: ['*'] });
+    const steps: string[] = [];
+    const delivery = (event: ReturnType<typeof taskEvent>, claimed = true): EventDelivery => ({
+      event,
+      runOnce: async (handler, work) => {
+        steps.push(`runOnce ${handler}: ${ledger.all().length} rows before`);
+        if (claimed) await work();
+      },
+    });
+    const event = taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN });
+    await publisher.onEvent(delivery(event));
+    expect(steps).toEqual([`runOnce ${NOTIFICATIONS_HANDLER}: 0 rows before`]);
+    expect(rows(ledger)).toEqual([`email:${ASSIGNEE}:pending`, `in_app:${ASSIGNEE}:pending`, 'webhook:019ac3f1-bbbb-7000-8000-000000000005:pending']);
+    expect(queue.enqueued).toHaveLength(3);
+
+    // Done before (runOnce does not run the work): nothing is written again.
+    await publisher.onEvent(delivery(event, false));
+    expect(ledger.all()).toHaveLength(3);
+
+    webhooks.activeSubscribers = async () => {
+      throw new Error('database down');
+    };
+    await expect(publisher.onEvent(delivery(taskEvent('task.created', context, { actorId: CREATOR })))).rejects.toThrow('database down');
+  });
+
+  it('coalesces the reads of events planned at the same time into one query per port', async () => {
+    const { ledger, users, preferences, webhooks, publisher } = setup();
+    const calls = { users: 0, preferences: 0, webhooks: 0 };
+    const findByIds = users.findByIds.bind(users);
+    users.findByIds = (ids) => ((calls.users += 1), findByIds(ids));
+    const settingsOf = preferences.settingsOf.bind(preferences);
+    preferences.settingsOf = (ids) => ((calls.preferences += 1), settingsOf(ids));
+    const activeSubscribers = webhooks.activeSubscribers.bind(webhooks);
+    webhooks.activeSubscribers = (type) => ((calls.webhooks += 1), activeSubscribers(type));
+    await preferences.save(WATCHER, [{ key: 'email', eventType: 'task.assigned', enabled: false }]);
+    const events = [ASSIGNEE, WATCHER, CREATOR].map((assigneeId) => taskEvent('task.assigned', { ...context, state: 'assigned', assigneeId }, { actorId: ADMIN }));
+    await Promise.all(events.map((e) => publisher.publish(e)));
+    expect(calls).toEqual({ users: 1, preferences: 1, webhooks: 1 });
+    // Each event still gets exactly its own recipients and preferences.
+    expect(rows(ledger)).toEqual(
+      [
+        `email:${ASSIGNEE}:pending`,
+        `email:${CREATOR}:pending`,
+        `email:${WATCHER}:suppressed(preference)`,
+        `in_app:${ASSIGNEE}:pending`,
+        `in_app:${CREATOR}:pending`,
+        `in_app:${WATCHER}:pending`,
+      ].sort(),
+    );
+    for (const e of events) expect(ledger.all().filter((d) => d.eventId === e.id)).toHaveLength(2);
   });
 });

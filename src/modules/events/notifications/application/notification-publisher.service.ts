@@ -1,13 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import type { DirectoryUser } from '../../../users';
 import { UserDirectory } from '../../../users';
 import { EVENT_TYPES } from '../../domain/event-types';
 import { EventView } from '../../domain/stored-event';
-import { OnDomainEvent } from '../../application/on-domain-event.decorator';
+import { EventDelivery } from '../../application/event-delivery';
 import { Delivery, PlannedDelivery } from '../domain/delivery';
-import { isEnabled } from '../domain/notification-preferences';
+import { PreferenceSetting, isEnabled } from '../domain/notification-preferences';
 import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
 import { audienceOf, needsWatchers, planUserDeliveries, ruleFor } from '../domain/recipient-rules';
+import { WebhookEndpoint } from '../domain/webhook-endpoint';
+import { MicroBatcher } from './micro-batcher';
 import { AfterCommit } from './ports/after-commit.port';
 import { DeliveryLedger } from './ports/delivery-ledger.port';
 import { DeliveryQueue } from './ports/delivery-queue.port';
@@ -18,20 +21,34 @@ import { WebhookEndpointRepository } from './ports/webhook-endpoint.repository.p
 
 export const NOTIFICATIONS_HANDLER = 'notifications.publisher';
 
+/** One EventEmitter2 subscription per event type (as @OnDomainEvent does). */
+function OnEvents(types: readonly string[]): MethodDecorator {
+  return (target, key, descriptor) => {
+    for (const type of types) OnEvent(type, { promisify: true, suppressErrors: false })(target, key, descriptor);
+    return descriptor;
+  };
+}
+
 /**
  * The design's NotificationWorker: for every event, decides who is told through which channel
  * (API.md's rules, preferences, never the actor), writes one ledger row per (event, channel,
  * recipient) — `suppressed` rows included, so the ledger also says why someone was not told — and
  * one per subscribed webhook endpoint, then queues a job per pending row (job id = delivery id).
  *
- * Runs inside the event bus's per-handler transaction (with the `handler_runs` row): the rows
- * commit together with "this event was handled", and the jobs are added right after that commit
- * (AfterCommit), so a worker never sees a job before its row. A crash between the commit and the
- * enqueue leaves rows without jobs: the sweeper queues them.
+ * Two phases per event. Planning only reads (webhook subscribers, users, preferences), so it runs
+ * before the handler's transaction, and the reads of events handled concurrently are coalesced
+ * into one query each. Recording runs inside the event bus's per-handler transaction (with the
+ * `handler_runs` row): the rows commit together with "this event was handled", and the jobs are
+ * added right after that commit (AfterCommit), so a worker never sees a job before its row. A crash
+ * between the commit and the enqueue leaves rows without jobs: the sweeper queues them. A retried
+ * event plans again (reads only) and then finds the handler done.
  */
 @Injectable()
 export class NotificationPublisher {
   private readonly logger = new Logger('Notifications');
+  private readonly directory: MicroBatcher<readonly string[], DirectoryUser[]>;
+  private readonly settings: MicroBatcher<readonly string[], Map<string, PreferenceSetting[]>>;
+  private readonly subscribers: MicroBatcher<string, WebhookEndpoint[]>;
 
   constructor(
     private readonly ledger: DeliveryLedger,
@@ -42,24 +59,61 @@ export class NotificationPublisher {
     private readonly users: UserDirectory,
     private readonly watchers: TaskWatchers,
     private readonly afterCommit: AfterCommit,
-  ) {}
+  ) {
+    this.directory = new MicroBatcher(async (lists) => {
+      const found = await this.users.findByIds([...new Set(lists.flat())]);
+      return lists.map((ids) => found.filter((u) => ids.includes(u.id)));
+    });
+    this.settings = new MicroBatcher(async (lists) => {
+      const all = await this.preferences.settingsOf([...new Set(lists.flat())]);
+      return lists.map((ids) => new Map(ids.filter((id) => all.has(id)).map((id) => [id, all.get(id)!])));
+    });
+    this.subscribers = new MicroBatcher(async (types) => {
+      const byType = new Map<string, WebhookEndpoint[]>();
+      for (const type of new Set(types)) byType.set(type, await this.webhooks.activeSubscribers(type));
+      return types.map((type) => byType.get(type)!);
+    });
+  }
 
-  @OnDomainEvent([...EVENT_TYPES], NOTIFICATIONS_HANDLER)
-  async onEvent(event: EventView): Promise<void> {
-    await this.publish(event);
+  // Subscribed like @OnDomainEvent, but planning first: only recording runs "once" in the transaction.
+  @OnEvents([...EVENT_TYPES])
+  async onEvent(delivery: EventDelivery): Promise<void> {
+    let planned: PlannedDelivery[] = [];
+    let planError: unknown = null;
+    try {
+      planned = await this.plan(delivery.event);
+    } catch (err) {
+      planError = err; // reported by the bus as this handler's failure, like any error of the handler
+    }
+    await delivery.runOnce(NOTIFICATIONS_HANDLER, async () => {
+      if (planError) throw planError;
+      await this.record(delivery.event, planned);
+    });
   }
 
   /** Plans, records and queues the deliveries of one event; returns the rows it wrote. */
   async publish(event: EventView): Promise<Delivery[]> {
+    return this.record(event, await this.plan(event));
+  }
+
+  /**
+   * Who is told through which channel. Reads only, and meant to run outside a transaction: the reads
+   * of concurrent calls are batched, so they may run on another connection than the caller's.
+   */
+  async plan(event: EventView): Promise<PlannedDelivery[]> {
+    const [users, webhooks] = await Promise.all([this.planUserDeliveries(event), this.planWebhookDeliveries(event)]);
+    return [...users, ...webhooks];
+  }
+
+  /** Writes the planned rows (in the ambient transaction) and queues the pending ones after commit. */
+  async record(event: EventView, planned: readonly PlannedDelivery[]): Promise<Delivery[]> {
     const started = Date.now();
-    // One after the other: these queries share the handler's transaction (one connection).
-    const planned = [...(await this.planUserDeliveries(event)), ...(await this.planWebhookDeliveries(event))];
     if (planned.length === 0) return [];
     const recorded = await this.ledger.record(event, planned);
     const pending = recorded.filter((d) => d.status === 'pending');
     const jobs = pending.map((d) => ({ id: d.id, channel: d.channel }));
     if (jobs.length) await this.afterCommit.run(() => this.queue.enqueue(jobs));
-    this.logger.debug({ eventId: event.id, eventType: event.type, pending: pending.length, suppressed: recorded.length - pending.length, ms: Date.now() - started }, 'deliveries planned');
+    this.logger.debug({ eventId: event.id, eventType: event.type, pending: pending.length, suppressed: recorded.length - pending.length, ms: Date.now() - started }, 'deliveries recorded');
     return recorded;
   }
 
@@ -68,8 +122,7 @@ export class NotificationPublisher {
     const watchers = needsWatchers(event.type) ? await this.watchers.watchersOf(event.aggregateId) : [];
     const audience = audienceOf(event.type, event.payload, watchers);
     if (audience.length === 0) return [];
-    const directory = await this.users.findByIds(audience);
-    const settings = await this.preferences.settingsOf(audience);
+    const [directory, settings] = await Promise.all([this.directory.submit(audience), this.settings.submit(audience)]);
     const users = new Map<string, DirectoryUser>(directory.map((u) => [u.id, u]));
     return planUserDeliveries({
       event,
@@ -81,7 +134,7 @@ export class NotificationPublisher {
   }
 
   private async planWebhookDeliveries(event: EventView): Promise<PlannedDelivery[]> {
-    const endpoints = await this.webhooks.activeSubscribers(event.type);
+    const endpoints = await this.subscribers.submit(event.type);
     return endpoints.map((endpoint) => ({
       channel: WEBHOOK_CHANNEL,
       recipientId: null,

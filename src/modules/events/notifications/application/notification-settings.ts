@@ -14,6 +14,8 @@ export abstract class NotificationSettings {
   /** How often the sweeper looks for overdue deliveries, and how overdue they must be. */
   abstract sweepIntervalMs: number;
   abstract sweepGraceMs: number;
+  /** Jobs each worker process runs at once per built-in delivery queue (email, in-app, webhooks). */
+  abstract deliveryConcurrency: number;
 }
 
 export const DEFAULT_SEND_TIMEOUT_MS = 20_000;

@@ -4,6 +4,7 @@ import { QueueBackendSettings } from '../../../../platform/queue/queue-backend';
 import { QueueNames } from '../../../../platform/queue/queue-names';
 import { DeliveryJobRef, DeliveryQueue } from '../application/ports/delivery-queue.port';
 import { NotificationChannelRegistry } from '../application/ports/notification-channel.registry.port';
+import { MicroBatcher } from '../application/micro-batcher';
 import { NotificationSettings } from '../application/notification-settings';
 
 /** Data of a delivery job; the job id is the delivery id too. */
@@ -67,9 +68,29 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
     return this.queue(name);
   }
 
+  /**
+   * Jobs of events published concurrently are added together: one addBulk per channel queue for
+   * many events (on BullMQ's PostgreSQL backend each addBulk is a transaction of its own).
+   */
+  private readonly adds = new MicroBatcher<readonly DeliveryJobRef[], void>(async (lists) => {
+    await this.addJobs(lists.flat());
+    return lists.map(() => undefined);
+  });
+
   async enqueue(deliveries: readonly DeliveryJobRef[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    // Resolve every queue first: an unknown channel fails only this call, not the whole batch.
+    for (const d of deliveries) this.queueFor(d.channel);
+    await this.adds.submit(deliveries);
+  }
+
+  private async addJobs(deliveries: readonly DeliveryJobRef[]): Promise<void> {
     const byChannel = new Map<string, DeliveryJobRef[]>();
-    for (const d of deliveries) byChannel.set(d.channel, [...(byChannel.get(d.channel) ?? []), d]);
+    for (const d of deliveries) {
+      const refs = byChannel.get(d.channel);
+      if (refs) refs.push(d);
+      else byChannel.set(d.channel, [d]);
+    }
     await Promise.all(
       [...byChannel].map(([channel, refs]) =>
         this.queueFor(channel).addBulk(refs.map((d) => ({ name: channel, data: { deliveryId: d.id } satisfies DeliveryJobData, opts: this.jobOptions(d.id) }))),

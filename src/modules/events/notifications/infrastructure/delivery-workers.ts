@@ -6,10 +6,12 @@ import { AttemptOutcome, DeliveryAttemptService } from '../application/delivery-
 import { DeliveryRecoveryService } from '../application/delivery-recovery.service';
 import { NotificationSettings } from '../application/notification-settings';
 import { NotificationChannelRegistry } from '../application/ports/notification-channel.registry.port';
+import { EMAIL_CHANNEL, IN_APP_CHANNEL } from '../domain/notification-channels';
 import { DeliveryJobData, DeliveryQueues } from './delivery-queues';
 
 export const SWEEPER_SCHEDULER_ID = 'deliveries-sweeper';
-const WEBHOOK_CONCURRENCY = 16;
+/** Channels whose queues run NOTIFY_CONCURRENCY jobs at once; channels of other modules declare their own. */
+const BUILT_IN_CHANNELS = new Set<string>([EMAIL_CHANNEL, IN_APP_CHANNEL]);
 
 /** A recoverable failure: BullMQ retries after `delayMs` (the custom backoff reads it). */
 export class RetryLaterError extends Error {
@@ -46,8 +48,8 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy 
 
   async onApplicationBootstrap(): Promise<void> {
     const specs = [
-      ...this.channels.userChannels().map((c) => ({ queue: c.queue, concurrency: c.concurrency })),
-      { queue: QueueNames.webhooks, concurrency: WEBHOOK_CONCURRENCY },
+      ...this.channels.userChannels().map((c) => ({ queue: c.queue, concurrency: BUILT_IN_CHANNELS.has(c.name) ? this.settings.deliveryConcurrency : c.concurrency })),
+      { queue: QueueNames.webhooks, concurrency: this.settings.deliveryConcurrency },
     ];
     for (const spec of specs) this.workers.push(this.deliveryWorker(spec.queue, spec.concurrency));
     this.workers.push(this.sweeperWorker());

@@ -1,16 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { newId } from '../../../../kernel';
+import { isUuid, newId } from '../../../../kernel';
 import { EventView, toEventView } from '../../domain/stored-event';
 import { EventRow, toStoredEvent } from '../../infrastructure/event-row.mapper';
 import { ClaimedDelivery, DeliveryFilter, DeliveryLedger, DeliveryPage } from '../application/ports/delivery-ledger.port';
 import { Delivery, DeliveryStatus, PlannedDelivery, SuppressedReason, statusesFor } from '../domain/delivery';
+import { MicroBatcher } from '../application/micro-batcher';
 import { DELIVERY_COLUMNS, DeliveryRow, toDelivery } from './delivery-row.mapper';
 import { rowsOf } from './sql-rows';
 
 /** A retry job may fire a little early (queue backend and database clocks differ). */
 const EARLY_TOLERANCE_MS = 2000;
+/** At most this many deliveries per batched statement, and two such statements at a time. */
+const BATCHING = { maxBatch: 200, maxInFlight: 2 };
+
+interface ClaimRequest {
+  id: string;
+  token: string;
+  leaseMs: number;
+}
+type ClaimedRow = DeliveryRow & { claim_token: string; event: EventRow | null };
+const CLAIMED_COLUMNS = `${DELIVERY_COLUMNS.split(', ')
+  .map((c) => `d.${c}`)
+  .join(', ')}, d.lease_token AS claim_token`;
 
 /**
  * The delivery ledger in `events.deliveries`. The unique index on (event, channel, recipient or
@@ -20,6 +33,14 @@ const EARLY_TOLERANCE_MS = 2000;
  */
 @Injectable()
 export class PostgresDeliveryLedger extends DeliveryLedger {
+  /**
+   * The two statements every delivery runs (claim, mark sent), coalesced across the jobs a worker
+   * runs concurrently: one round trip for many deliveries. Each row keeps its own conditions (due,
+   * lease token), so batching changes nothing about who may claim or settle what.
+   */
+  private readonly claims = new MicroBatcher<ClaimRequest, ClaimedRow | undefined>((requests) => this.claimRows(requests), BATCHING);
+  private readonly sent = new MicroBatcher<{ id: string; leaseToken: string }, boolean>((requests) => this.markSentRows(requests), BATCHING);
+
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
@@ -58,24 +79,10 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
 
   async claim(id: string, leaseMs: number): Promise<ClaimedDelivery | null> {
     const token = newId();
-    const rows = await this.query<DeliveryRow & { event: EventRow | null }>(
-      `WITH claimed AS (
-         UPDATE events.deliveries
-            SET status = 'sending', attempts = attempts + 1, lease_token = $2,
-                next_attempt_at = now() + $3 * interval '1 millisecond', updated_at = now()
-          WHERE id = $1
-            AND (   (status IN ('pending', 'failed') AND (next_attempt_at IS NULL OR next_attempt_at <= now() + $4 * interval '1 millisecond'))
-                 OR (status = 'sending' AND next_attempt_at < now()))
-          RETURNING ${DELIVERY_COLUMNS}
-       )
-       SELECT c.*, (SELECT row_to_json(x) FROM (
-                      SELECT e.seq::text AS seq, e.id, e.type, e.aggregate_type, e.aggregate_id, e.actor_id, e.occurred_at, e.correlation_id,
-                             e.causation_id, e.payload, e.idempotency_key, e.published_at
-                        FROM events.events e WHERE e.id = c.event_id) x) AS event
-         FROM claimed c`,
-      [id, token, leaseMs, EARLY_TOLERANCE_MS],
-    );
-    const row = rows[0];
+    // Inside a transaction the claim must join it; otherwise concurrent claims share one statement.
+    // (A malformed id goes alone: its error must fail only its own job.)
+    const alone = this.txHost.isTransactionActive() || !isUuid(id);
+    const row = alone ? (await this.claimRows([{ id, token, leaseMs }]))[0] : await this.claims.submit({ id, token, leaseMs });
     if (!row) return null;
     if (!row.event) {
       // The event is gone (never happens: the audit trail keeps every event); do not keep retrying.
@@ -83,6 +90,35 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
       return null;
     }
     return { delivery: toDelivery(row), leaseToken: token, event: toEventView(toStoredEvent(row.event)) };
+  }
+
+  /**
+   * Claims several deliveries in one atomic UPDATE (each row is claimed or not on its own terms);
+   * returns, per request, its row when that request's token won the claim.
+   */
+  private async claimRows(requests: readonly ClaimRequest[]): Promise<Array<ClaimedRow | undefined>> {
+    const rows = await this.query<ClaimedRow>(
+      `WITH wanted AS (
+         SELECT DISTINCT ON (w.id) w.id, w.token, w.lease_ms FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS w(id, token, lease_ms) ORDER BY w.id
+       ), claimed AS (
+         UPDATE events.deliveries d
+            SET status = 'sending', attempts = d.attempts + 1, lease_token = w.token,
+                next_attempt_at = now() + w.lease_ms * interval '1 millisecond', updated_at = now()
+           FROM wanted w
+          WHERE d.id = w.id
+            AND (   (d.status IN ('pending', 'failed') AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now() + $4 * interval '1 millisecond'))
+                 OR (d.status = 'sending' AND d.next_attempt_at < now()))
+          RETURNING ${CLAIMED_COLUMNS}
+       )
+       SELECT c.*, (SELECT row_to_json(x) FROM (
+                      SELECT e.seq::text AS seq, e.id, e.type, e.aggregate_type, e.aggregate_id, e.actor_id, e.occurred_at, e.correlation_id,
+                             e.causation_id, e.payload, e.idempotency_key, e.published_at
+                        FROM events.events e WHERE e.id = c.event_id) x) AS event
+         FROM claimed c`,
+      [requests.map((r) => r.id), requests.map((r) => r.token), requests.map((r) => r.leaseMs), EARLY_TOLERANCE_MS],
+    );
+    const byToken = new Map(rows.map((row) => [row.claim_token, row]));
+    return requests.map((r) => byToken.get(r.token));
   }
 
   async renewLease(id: string, leaseToken: string, leaseMs: number): Promise<boolean> {
@@ -95,7 +131,21 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
   }
 
   async markSent(id: string, leaseToken: string): Promise<boolean> {
+    if (!this.txHost.isTransactionActive() && isUuid(id) && isUuid(leaseToken)) return this.sent.submit({ id, leaseToken });
     return this.settle(id, leaseToken, `status = 'sent', sent_at = now(), next_attempt_at = NULL`, []);
+  }
+
+  /** markSent of several deliveries in one statement; per delivery, whether its lease still held. */
+  private async markSentRows(requests: ReadonlyArray<{ id: string; leaseToken: string }>): Promise<boolean[]> {
+    const rows = await this.query<{ id: string; token: string }>(
+      `UPDATE events.deliveries d SET status = 'sent', sent_at = now(), next_attempt_at = NULL, lease_token = NULL, updated_at = now()
+         FROM unnest($1::uuid[], $2::uuid[]) AS s(id, token)
+        WHERE d.id = s.id AND d.status = 'sending' AND d.lease_token = s.token
+        RETURNING d.id, s.token`,
+      [requests.map((r) => r.id), requests.map((r) => r.leaseToken)],
+    );
+    const settled = new Set(rows.map((r) => `${r.id}/${r.token}`));
+    return requests.map((r) => settled.has(`${r.id}/${r.leaseToken}`));
   }
 
   async markFailed(id: string, leaseToken: string, error: string, retryInMs: number): Promise<boolean> {

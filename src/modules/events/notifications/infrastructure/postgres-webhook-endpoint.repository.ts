@@ -3,6 +3,8 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { WebhookEndpointPatch, WebhookEndpointRepository } from '../application/ports/webhook-endpoint.repository.port';
 import { ALL_EVENTS, WebhookEndpoint } from '../domain/webhook-endpoint';
+import { isUuid } from '../../../../kernel';
+import { MicroBatcher } from '../application/micro-batcher';
 import { rowsOf } from './sql-rows';
 
 interface EndpointRow {
@@ -47,6 +49,12 @@ function toEndpoint(row: EndpointRow): WebhookEndpoint {
 /** Webhook endpoints in `events.webhook_endpoints`. */
 @Injectable()
 export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository {
+  /** Lookups by id outside a transaction (every webhook delivery makes one), one query per batch. */
+  private readonly byId = new MicroBatcher<string, WebhookEndpoint | null>(async (ids) => {
+    const found = await this.rows(`SELECT ${COLUMNS} FROM events.webhook_endpoints WHERE id = ANY($1::uuid[])`, [[...new Set(ids)]]);
+    return ids.map((id) => found.find((e) => e.id === id) ?? null);
+  });
+
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
@@ -63,6 +71,7 @@ export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository
   }
 
   async findById(id: string): Promise<WebhookEndpoint | null> {
+    if (!this.txHost.isTransactionActive() && isUuid(id)) return this.byId.submit(id);
     return (await this.rows(`SELECT ${COLUMNS} FROM events.webhook_endpoints WHERE id = $1`, [id]))[0] ?? null;
   }
 

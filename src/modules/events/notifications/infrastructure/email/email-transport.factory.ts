@@ -13,7 +13,7 @@ export const emailTransportProvider: Provider = {
   useFactory: (config: AppConfig, settings: NotificationSettings): EmailTransport => {
     switch (config.emailTransport) {
       case 'smtp':
-        return new SmtpEmailTransport(config.smtpUrl!, settings.sendTimeoutMs);
+        return new SmtpEmailTransport(config.smtpUrl!, settings.sendTimeoutMs, config.smtpPoolSize);
       case 'sendgrid':
         return new SendgridEmailTransport(config.sendgridBaseUrl, config.sendgridApiKey!, settings.sendTimeoutMs);
       default:

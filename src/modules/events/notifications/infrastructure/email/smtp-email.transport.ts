@@ -12,15 +12,16 @@ export class SmtpEmailTransport extends EmailTransport implements OnApplicationS
   readonly kind = 'smtp';
   private readonly transporter: Transporter;
 
-  constructor(smtpUrl: string, sendTimeoutMs: number) {
+  constructor(smtpUrl: string, sendTimeoutMs: number, poolSize = 16) {
     super();
     this.transporter = createTransport({
       url: smtpUrl,
       pool: true,
-      // As many connections as the email worker runs jobs (EmailChannel concurrency): a message
-      // never waits in the pool's queue, so the send timeout bounds the whole send (the lease).
-      maxConnections: 8,
-      maxMessages: 100,
+      // SMTP_POOL_SIZE connections, each reused for many messages (no handshake per email). When
+      // the email worker runs more jobs than that, a message waits for a free connection; the
+      // attempt keeps renewing its lease meanwhile, so waiting never lets a second worker take over.
+      maxConnections: poolSize,
+      maxMessages: 1000,
       connectionTimeout: Math.min(10_000, sendTimeoutMs),
       greetingTimeout: Math.min(10_000, sendTimeoutMs),
       socketTimeout: sendTimeoutMs,

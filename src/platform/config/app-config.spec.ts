@@ -1,0 +1,29 @@
+import { AppConfig } from './app-config';
+import { ConfigError } from './config.errors';
+
+const BASE = { JWT_SECRET: 'unit-test-secret-that-is-long-enough-0123456789', DATA_DIR: '/tmp/taskwire-config-spec' };
+
+describe('AppConfig: delivery pipeline settings', () => {
+  it('defaults NOTIFY_CONCURRENCY to 16 jobs per delivery queue and SMTP_POOL_SIZE to 16 connections', () => {
+    const config = AppConfig.fromEnv(BASE);
+    expect(config.notifyConcurrency).toBe(16);
+    expect(config.smtpPoolSize).toBe(16);
+  });
+
+  it('reads them from the environment', () => {
+    const config = AppConfig.fromEnv({ ...BASE, NOTIFY_CONCURRENCY: '64', SMTP_POOL_SIZE: '4' });
+    expect(config.notifyConcurrency).toBe(64);
+    expect(config.smtpPoolSize).toBe(4);
+  });
+
+  it.each([
+    ['NOTIFY_CONCURRENCY', '0'],
+    ['NOTIFY_CONCURRENCY', '257'],
+    ['NOTIFY_CONCURRENCY', 'many'],
+    ['SMTP_POOL_SIZE', '0'],
+    ['SMTP_POOL_SIZE', '1.5'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    expect(() => AppConfig.fromEnv({ ...BASE, [name]: value })).toThrow(ConfigError);
+    expect(() => AppConfig.fromEnv({ ...BASE, [name]: value })).toThrow(name);
+  });
+});

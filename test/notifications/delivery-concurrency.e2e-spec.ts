@@ -1,0 +1,112 @@
+import { DeliveryLedger } from '../../src/modules/events/notifications/application/ports/delivery-ledger.port';
+import { Session, adminSession, createUser } from '../support/auth-fixtures';
+import { HttpReceiver, startHttpReceiver } from '../support/http-receiver';
+import { TestApp, eventually, startTestApp } from '../support/test-app';
+import { createTask, deliveriesOf, eventIdOf } from './notification-helpers';
+
+/**
+ * Throughput settings and the batched delivery path, end to end: NOTIFY_CONCURRENCY bounds how many
+ * sends a worker process runs at once, and many deliveries processed together (their claims,
+ * outcomes and lookups share statements) are still each sent exactly once.
+ */
+describe('delivery concurrency (NOTIFY_CONCURRENCY=3)', () => {
+  let t: TestApp;
+  let receiver: HttpReceiver;
+  let admin: Session;
+
+  beforeAll(async () => {
+    receiver = await startHttpReceiver();
+    t = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', NOTIFY_CONCURRENCY: '3' } });
+    admin = await adminSession(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await receiver?.close();
+  });
+
+  it('runs at most NOTIFY_CONCURRENCY webhook sends at once, and all of them in the end', async () => {
+    let answered = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    receiver.answer = async (request) => {
+      if (request.path === '/held') await gate;
+      answered += 1;
+      return { status: 204 };
+    };
+    const inFlight = () => receiver.requests.filter((r) => r.path === '/held').length - answered;
+    const created = await t.http.post('/api/v1/webhooks', { url: `${receiver.url}/held`, events: ['task.created'] }, { token: admin.accessToken });
+    expect(created.status).toBe(201);
+
+    const tasks = await Promise.all(Array.from({ length: 8 }, (_, i) => createTask(t, admin.accessToken, { title: `held ${i}` })));
+    await eventually(() => inFlight() === 3, 15_000);
+    await new Promise((r) => setTimeout(r, 500)); // more are due, but no fourth send starts
+    expect(inFlight()).toBe(3);
+
+    release();
+    await eventually(() => receiver.requests.filter((r) => r.path === '/held').length === 8, 15_000);
+    for (const task of tasks) {
+      const eventId = await eventIdOf(t, admin.accessToken, task.id, 'task.created');
+      const rows = await eventually(async () => {
+        const all = await deliveriesOf(t, admin.accessToken, eventId);
+        return all.length === 1 && all[0].status === 'sent' ? all : undefined;
+      });
+      expect(rows[0]).toMatchObject({ channel: 'webhook', attempts: 1 });
+    }
+    const ids = receiver.requests.filter((r) => r.path === '/held').map((r) => r.headers['webhook-id']);
+    expect(new Set(ids).size).toBe(8);
+  });
+
+  it('sends each of many deliveries processed together exactly once, over every channel', async () => {
+    receiver.answer = () => ({ status: 204 });
+    const member = await createUser(t, 'member');
+    const created = await t.http.post('/api/v1/webhooks', { url: `${receiver.url}/many`, events: ['task.assigned'] }, { token: admin.accessToken });
+    expect(created.status).toBe(201);
+    const tasks = await Promise.all(Array.from({ length: 30 }, (_, i) => createTask(t, admin.accessToken, { title: `many ${i}`, assigneeId: member.id })));
+
+    await eventually(() => receiver.requests.filter((r) => r.path === '/many').length >= 30, 30_000);
+    const inbox = await eventually(async () => {
+      const res = await t.http.get('/api/v1/notifications?limit=100', { token: member.accessToken });
+      return res.body.data.length >= 30 ? (res.body.data as Array<{ taskId: string; type: string }>) : undefined;
+    }, 30_000);
+    await new Promise((r) => setTimeout(r, 500)); // a duplicate would arrive by now
+    const hooks = receiver.requests.filter((r) => r.path === '/many');
+    expect(hooks).toHaveLength(30);
+    expect(new Set(hooks.map((r) => r.headers['webhook-id'])).size).toBe(30);
+    expect(new Set(hooks.map((r) => (JSON.parse(r.body) as { data: { aggregateId: string } }).data.aggregateId))).toEqual(new Set(tasks.map((x) => x.id)));
+    expect(inbox.filter((n) => n.type === 'task.assigned').map((n) => n.taskId).sort()).toEqual(tasks.map((x) => x.id).sort());
+
+    // One ledger row per (channel, recipient) of each event, each sent on its first attempt.
+    for (const task of tasks.slice(0, 5)) {
+      const eventId = await eventIdOf(t, admin.accessToken, task.id, 'task.assigned');
+      const rows = await eventually(async () => {
+        const all = await deliveriesOf(t, admin.accessToken, eventId);
+        return all.length === 3 && all.every((r) => r.status === 'sent') ? all : undefined;
+      });
+      expect(rows.map((r) => r.channel).sort()).toEqual(['email', 'in_app', 'webhook']);
+      expect(rows.every((r) => r.attempts === 1)).toBe(true);
+    }
+  });
+
+  it('claims and settles deliveries in shared statements, each row on its own terms (one claim wins, only its lease settles)', async () => {
+    const ledger = t.running.app.get(DeliveryLedger, { strict: false });
+    const member = await createUser(t, 'member');
+    const task = await createTask(t, admin.accessToken, { title: 'claims' });
+    const eventId = await eventIdOf(t, admin.accessToken, task.id, 'task.created');
+    const planned = [admin.id, member.id].map((recipientId) => ({ channel: 'in_app', recipientId, webhookId: null, status: 'pending' as const, suppressedReason: null }));
+    const [a, b] = await ledger.record({ id: eventId, type: 'task.created' }, planned);
+
+    // Five jobs claim `a` at once, two claim `b`: they go out together, and each row is claimed once.
+    const claims = await Promise.all([a, a, a, b, a, b, a].map((d) => ledger.claim(d.id, 30_000)));
+    const won = claims.filter((c) => c !== null);
+    expect(won.map((c) => c!.delivery.id).sort()).toEqual([a.id, b.id].sort());
+    expect(won.every((c) => c!.delivery.status === 'sending' && c!.delivery.attempts === 1 && c!.event.id === eventId)).toBe(true);
+    const [leaseA, leaseB] = [a, b].map((d) => won.find((c) => c!.delivery.id === d.id)!.leaseToken);
+
+    // Outcomes of several deliveries in one statement: a stale lease does not settle anything.
+    const results = await Promise.all([ledger.markSent(a.id, leaseB), ledger.markSent(b.id, leaseB), ledger.markSent(a.id, leaseA)]);
+    expect(results).toEqual([false, true, true]);
+    const rows = await deliveriesOf(t, admin.accessToken, eventId);
+    expect(rows.filter((r) => r.id === a.id || r.id === b.id).map((r) => r.status)).toEqual(['sent', 'sent']);
+    expect(await ledger.claim(a.id, 30_000)).toBeNull(); // sent: nothing left to claim
+  });
+});
