@@ -120,7 +120,9 @@ export function renderMarkdown(results, meta, { summaryOnly = false } = {}) {
     ['load generator', `autocannon (programmatic), ${meta.connections} connections, ${meta.duration} s per measurement, ${meta.rounds} alternating rounds (reference, taskwire, reference, taskwire …) after a warm-up of each; medians over rounds`],
   ]);
   L.push(
-    'Other engineers ran test suites on this 2-core machine during the run, so absolute numbers are noisy and',
+    meta.loadavgStart[0] > 3
+      ? 'Other work was running on the machine when the run started (see the load average), so absolute numbers are noisy;'
+      : 'Nothing else ran on the machine (the load average rises during the run from the run itself: the pipeline stages start several processes);',
     'the load generator, both servers and PostgreSQL share the same two cores. Compare the **ratios** — both',
     'servers were measured in alternation in the same minutes against the same PostgreSQL — not the absolutes.',
     '',
@@ -130,7 +132,7 @@ export function renderMarkdown(results, meta, { summaryOnly = false } = {}) {
     'npm run bench:smoke                                   # ~10 s of load, writes to $TMPDIR/taskwire-bench-smoke/, exit 0 unless the harness breaks',
     'npm run bench                                         # embedded PostgreSQL, BullMQ on PostgreSQL; writes docs/benchmarks.{md,svg,json}',
     'DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 npm run bench   # dedicated database taskwire_bench; adds the Redis pipeline',
-    'BENCH_FULL=1 npm run bench                            # adds the 1M-task list scenario',
+    'BENCH_FULL=1 npm run bench                            # adds the 1M-task list scenario\nnode bench/compare-commits.mjs <commit> <commit> …   # HTTP scenarios of several commits, one after the other (before/after)\nBENCH_ONLY=get,post BENCH_PIPELINE=0 BENCH_COLD_START=0 BENCH_PROFILE=0 node bench/run.mjs   # quick HTTP-only run',
     '```',
     '',
     `This run: \`${Object.entries(meta.env).filter(([, v]) => v).map(([k, v]) => `${k}=${v} `).join('')}${meta.command}\``,
