@@ -25,9 +25,20 @@ export function OnDomainEvent(types: string | string[], name: string): MethodDec
     descriptor.value = function (this: unknown, delivery: EventDelivery) {
       return delivery.runOnce(name, () => original.call(this, delivery.event));
     };
-    // One subscription per type (an array would mean one namespaced event name to EventEmitter2).
-    for (const type of list) OnEvent(type, { promisify: true, suppressErrors: false })(target, key, descriptor);
+    OnEventTypes(list)(target, key, descriptor);
     SetMetadata<string, DomainEventHandlerMeta>(DOMAIN_EVENT_HANDLER, { name, types: list })(target, key, descriptor);
+    return descriptor;
+  };
+}
+
+/**
+ * The bus subscription alone: the method receives the EventDelivery and decides itself what runs
+ * once (`delivery.runOnce`), e.g. to read before the handler's transaction. One EventEmitter2
+ * subscription per type (an array would mean one namespaced event name to EventEmitter2).
+ */
+export function OnEventTypes(types: readonly string[]): MethodDecorator {
+  return (target, key, descriptor) => {
+    for (const type of types) OnEvent(type, { promisify: true, suppressErrors: false })(target, key, descriptor);
     return descriptor;
   };
 }

@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, UnitOfWork } from '../../../../kernel';
-import type { DirectoryUser } from '../../../users';
 import { UserDirectory } from '../../../users';
 import { EventView } from '../../domain/stored-event';
 import { Delivery } from '../domain/delivery';
 import { DeliveryFailure, classifyDeliveryError } from '../domain/delivery-failure';
 import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
-import { MicroBatcher } from './micro-batcher';
+import { batchedUserLookup } from './batched-user-lookup';
 import { NotificationSettings } from './notification-settings';
 import { notificationText } from './notification-text';
 import { ChannelMessage } from './ports/notification-channel.port';
@@ -51,10 +50,7 @@ class LeaseLostError extends Error {
 export class DeliveryAttemptService {
   private readonly logger = new Logger('DeliveryAttempt');
   /** Recipient and actor lookups of concurrent attempts, one directory query per batch. */
-  private readonly people = new MicroBatcher<readonly string[], DirectoryUser[]>(async (lists) => {
-    const found = await this.users.findByIds([...new Set(lists.flat())]);
-    return lists.map((ids) => found.filter((u) => ids.includes(u.id)));
-  });
+  private readonly people: ReturnType<typeof batchedUserLookup>;
 
   constructor(
     private readonly ledger: DeliveryLedger,
@@ -66,7 +62,9 @@ export class DeliveryAttemptService {
     private readonly settings: NotificationSettings,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.people = batchedUserLookup(users);
+  }
 
   async attempt(deliveryId: string): Promise<AttemptOutcome> {
     const claimed = await this.claim(deliveryId);

@@ -1,15 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
 import type { DirectoryUser } from '../../../users';
 import { UserDirectory } from '../../../users';
 import { EVENT_TYPES } from '../../domain/event-types';
 import { EventView } from '../../domain/stored-event';
 import { EventDelivery } from '../../application/event-delivery';
+import { OnEventTypes } from '../../application/on-domain-event.decorator';
 import { Delivery, PlannedDelivery } from '../domain/delivery';
 import { PreferenceSetting, isEnabled } from '../domain/notification-preferences';
 import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
 import { audienceOf, needsWatchers, planUserDeliveries, ruleFor } from '../domain/recipient-rules';
 import { WebhookEndpoint } from '../domain/webhook-endpoint';
+import { batchedUserLookup } from './batched-user-lookup';
 import { MicroBatcher } from './micro-batcher';
 import { AfterCommit } from './ports/after-commit.port';
 import { DeliveryLedger } from './ports/delivery-ledger.port';
@@ -20,14 +21,6 @@ import { TaskWatchers } from './ports/task-watchers.port';
 import { WebhookEndpointRepository } from './ports/webhook-endpoint.repository.port';
 
 export const NOTIFICATIONS_HANDLER = 'notifications.publisher';
-
-/** One EventEmitter2 subscription per event type (as @OnDomainEvent does). */
-function OnEvents(types: readonly string[]): MethodDecorator {
-  return (target, key, descriptor) => {
-    for (const type of types) OnEvent(type, { promisify: true, suppressErrors: false })(target, key, descriptor);
-    return descriptor;
-  };
-}
 
 /**
  * The design's NotificationWorker: for every event, decides who is told through which channel
@@ -60,10 +53,7 @@ export class NotificationPublisher {
     private readonly watchers: TaskWatchers,
     private readonly afterCommit: AfterCommit,
   ) {
-    this.directory = new MicroBatcher(async (lists) => {
-      const found = await this.users.findByIds([...new Set(lists.flat())]);
-      return lists.map((ids) => found.filter((u) => ids.includes(u.id)));
-    });
+    this.directory = batchedUserLookup(users);
     this.settings = new MicroBatcher(async (lists) => {
       const all = await this.preferences.settingsOf([...new Set(lists.flat())]);
       return lists.map((ids) => new Map(ids.filter((id) => all.has(id)).map((id) => [id, all.get(id)!])));
@@ -76,7 +66,7 @@ export class NotificationPublisher {
   }
 
   // Subscribed like @OnDomainEvent, but planning first: only recording runs "once" in the transaction.
-  @OnEvents([...EVENT_TYPES])
+  @OnEventTypes(EVENT_TYPES)
   async onEvent(delivery: EventDelivery): Promise<void> {
     let planned: PlannedDelivery[] = [];
     let planError: unknown = null;
