@@ -4,3 +4,4 @@ export * from './data-source-options';
 export * from './migration-runner';
 export { EmbeddedPostgresServer } from './embedded/embedded-postgres.server';
 export * from './pg-notification.listener';
+export * from './postgres-errors';

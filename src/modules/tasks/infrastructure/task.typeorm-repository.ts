@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Repository } from 'typeorm';
+import { isUniqueViolation } from '../../../platform/database';
 import { Task } from '../domain/task.aggregate';
 import { VersionConflictError } from '../domain/task.errors';
 import { TaskListQuery, TaskPage, TaskRepository } from '../application/ports/task.repository.port';
@@ -10,7 +11,6 @@ import { TaskMapper, TaskRow } from './task.mapper';
 import { TaskOrmEntity } from './task.orm-entity';
 import { Sql, TASK_COLUMNS, TaskListStep, buildListSteps, buildMemberListSql } from './task-list.sql-builder';
 
-const UNIQUE_VIOLATION = '23505';
 const INSERT_SQL = `INSERT INTO tasks.tasks (id, title, description, priority, state, creator_id, assignee_id, due_at, labels, version,
   created_at, updated_at, completed_at, cancelled_at, cancellation_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
 /** Optimistic: only the expected version is overwritten; the affected row count tells whether it was. */
@@ -18,11 +18,6 @@ const UPDATE_SQL = `UPDATE tasks.tasks SET title = $3, description = $4, priorit
   labels = $9, version = $10, updated_at = $11, completed_at = $12, cancelled_at = $13, cancellation_reason = $14
   WHERE id = $1 AND version = $2`;
 
-/** TypeORM wraps driver errors in QueryFailedError, which keeps the driver's `code`. */
-function errorCode(error: unknown): string | undefined {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return e.code ?? e.driverError?.code;
-}
 /** Rows of the ordering probed before trusting a walk past sparse filters. */
 const PROBE_WINDOW = 1000;
 
@@ -55,7 +50,7 @@ export class TaskTypeormRepository extends TaskRepository {
       try {
         await this.run({ sql: INSERT_SQL, params: [r.id, r.title, r.description, r.priority, r.state, r.creatorId, r.assigneeId, r.dueAt, r.labels, r.version, r.createdAt, r.updatedAt, r.completedAt, r.cancelledAt, r.cancellationReason] });
       } catch (error) {
-        if (errorCode(error) === UNIQUE_VIOLATION) throw new VersionConflictError(task.id, null);
+        if (isUniqueViolation(error)) throw new VersionConflictError(task.id, null);
         throw error;
       }
       return;

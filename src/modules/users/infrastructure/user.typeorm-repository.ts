@@ -3,11 +3,11 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { In, Repository } from 'typeorm';
 import { ConflictError, isUuid } from '../../../kernel';
+import { isUniqueViolation } from '../../../platform/database';
 import { User } from '../domain/user.aggregate';
 import { EmailTakenError } from '../domain/user.errors';
 import { normalizeEmail } from '../domain/user-fields.policy';
 import { UserListQuery, UserRepository } from '../application/ports/user.repository.port';
-import { isUniqueViolation } from './postgres-errors';
 import { UserMapper } from './user.mapper';
 import { UserOrmEntity } from './user.orm-entity';
 

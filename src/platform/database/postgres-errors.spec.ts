@@ -1,5 +1,4 @@
 import { isUniqueViolation } from './postgres-errors';
-import { escapeLike } from './user.typeorm-repository';
 
 describe('isUniqueViolation', () => {
   it('recognises pg errors, also wrapped in TypeORM’s QueryFailedError', () => {
@@ -11,12 +10,5 @@ describe('isUniqueViolation', () => {
     expect(isUniqueViolation({ code: '23503' })).toBe(false);
     expect(isUniqueViolation(new Error('boom'))).toBe(false);
     expect(isUniqueViolation(null)).toBe(false);
-  });
-});
-
-describe('escapeLike', () => {
-  it('makes LIKE wildcards and the escape character literal', () => {
-    expect(escapeLike('50%_off\\')).toBe('50\\%\\_off\\\\');
-    expect(escapeLike('plain')).toBe('plain');
   });
 });

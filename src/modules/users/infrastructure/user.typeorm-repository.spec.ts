@@ -1,0 +1,8 @@
+import { escapeLike } from './user.typeorm-repository';
+
+describe('escapeLike', () => {
+  it('makes LIKE wildcards and the escape character literal', () => {
+    expect(escapeLike('50%_off\\')).toBe('50\\%\\_off\\\\');
+    expect(escapeLike('plain')).toBe('plain');
+  });
+});
