@@ -7,7 +7,8 @@ import { IdempotencyModule } from './platform/idempotency';
 import { LoggingModule } from './platform/logging';
 import { MetricsModule } from './platform/metrics';
 import { QueueBackendSettings, QueueModule } from './platform/queue';
-import { EventsModule } from './modules/events';
+import { EventsModule } from './modules/events/events.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { UsersModule } from './modules/users/users.module';
 
@@ -19,7 +20,7 @@ export interface AppModuleOptions {
   extraImports?: DynamicModule['imports'];
 }
 
-/** Composition root: the platform plus the three bounded contexts, nothing else. */
+/** Composition root: the platform plus the four bounded contexts, nothing else. */
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
@@ -38,6 +39,7 @@ export class AppModule {
         EventsModule.register(context),
         UsersModule.register(context),
         TasksModule.register(context),
+        NotificationsModule.register(context),
         ...(options.extraImports ?? []),
       ],
     };

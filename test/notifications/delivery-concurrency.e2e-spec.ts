@@ -1,4 +1,4 @@
-import { DeliveryLedger } from '../../src/modules/events/notifications/application/ports/delivery-ledger.port';
+import { DeliveryLedger } from '../../src/modules/notifications/application/ports/delivery-ledger.port';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
 import { HttpReceiver, startHttpReceiver } from '../support/http-receiver';
 import { TestApp, eventually, startTestApp } from '../support/test-app';

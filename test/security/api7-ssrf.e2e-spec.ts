@@ -1,4 +1,4 @@
-import { AddressResolver } from '../../src/modules/events/notifications/application/ports/address-resolver.port';
+import { AddressResolver } from '../../src/modules/notifications/application/ports/address-resolver.port';
 import { TestApp, eventually, startTestApp } from '../support/test-app';
 import { Session, adminSession } from '../support/auth-fixtures';
 import { dropSuiteDatabase } from '../support/test-database';

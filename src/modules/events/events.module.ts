@@ -26,7 +26,6 @@ import { OperationalStatusService } from './infrastructure/operational-status.se
 import { OutboxRelay } from './infrastructure/outbox-relay';
 import { PostgresEventStore } from './infrastructure/postgres-event.store';
 import { RelaySettings } from './infrastructure/relay.settings';
-import { NotificationsModule } from './notifications/notifications.module';
 
 /**
  * The Events context: outbox + audit trail, relay, in-process event bus, audit API, live stream.
@@ -62,7 +61,6 @@ export class EventsModule {
             removeOnFail: { age: 14 * 86_400 },
           },
         }),
-        NotificationsModule.register(options),
       ],
       controllers: options.http ? [EventsController, AdminStatusController] : [],
       providers: [

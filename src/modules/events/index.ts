@@ -1,8 +1,5 @@
-// Public surface of the Events context. Other contexts import only from here.
-//
-// Order matters: ports, decorators and types come before EventsModule. Loading EventsModule loads
-// the other contexts' modules (through notifications), and those import from this file while it is
-// still being evaluated, so everything they use must already be exported by then.
+// Public surface of the Events context. Other contexts import only from here. The Nest module is
+// not exported: the composition root imports each context's module from its own file.
 export { EventPublisher } from './application/ports/event-publisher.port';
 export { EVENT_TYPES } from './domain/event-types';
 export type { EventType } from './domain/event-types';
@@ -13,15 +10,8 @@ export { EventVisibilityRegistry } from './application/ports/event-visibility.po
 export type { AggregateVisibilityCheck } from './application/ports/event-visibility.port';
 export { EventQueries } from './application/ports/event-queries.port';
 export type { EventListPage } from './application/ports/event-queries.port';
-// Notifications: what another module needs to add a channel (docs/extending.md).
-export { NotificationChannelAdapter, NOTIFICATION_CHANNEL_METADATA } from './notifications/application/ports/notification-channel.port';
-export type {
-  NotificationChannel,
-  NotificationChannelOptions,
-  ChannelMessage,
-  NotificationRecipient,
-} from './notifications/application/ports/notification-channel.port';
-export { DeliveryFailure, HttpDeliveryError } from './notifications/domain/delivery-failure';
-export { NOTIFICATION_RULES, TASK_NOTIFICATION_TYPES } from './notifications/domain/recipient-rules';
-export type { NotificationRule, AudienceRole } from './notifications/domain/recipient-rules';
-export { EventsModule } from './events.module';
+// What consumers of events (the Notifications context) read: the subscription decorator above,
+// and the row shape of `events.events` for readers that join it in SQL.
+export { OnEventTypes } from './application/on-domain-event.decorator';
+export type { EventRow } from './infrastructure/event-row.mapper';
+export { eventViewFromRow } from './infrastructure/event-row.mapper';

@@ -1,4 +1,4 @@
-import { StoredEvent } from '../domain/stored-event';
+import { EventView, StoredEvent, toEventView } from '../domain/stored-event';
 
 export interface EventRow {
   seq: string;
@@ -33,4 +33,9 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     idempotencyKey: row.idempotency_key,
     publishedAt: row.published_at ? new Date(row.published_at) : null,
   };
+}
+
+/** The public view of an event read as a row of `events.events` (for readers joining it in SQL). */
+export function eventViewFromRow(row: EventRow): EventView {
+  return toEventView(toStoredEvent(row));
 }

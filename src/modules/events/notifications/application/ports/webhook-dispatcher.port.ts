@@ -1,7 +1,0 @@
-import { EventView } from '../../../domain/stored-event';
-import { WebhookEndpoint } from '../../domain/webhook-endpoint';
-
-/** Signs and POSTs one event to one endpoint (SSRF-guarded). Throws on anything but a 2xx. */
-export abstract class WebhookDispatcher {
-  abstract dispatch(endpoint: WebhookEndpoint, deliveryId: string, event: EventView): Promise<void>;
-}

@@ -1,0 +1,193 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock, UnitOfWork } from '../../../kernel';
+import { UserDirectory } from '../../users';
+import { EventView } from '../../events';
+import { Delivery } from '../domain/delivery';
+import { DeliveryFailure, classifyDeliveryError } from '../domain/delivery-failure';
+import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
+import { batchedUserLookup } from './batched-user-lookup';
+import { NotificationSettings } from './notification-settings';
+import { notificationText } from './notification-text';
+import { ChannelMessage } from './ports/notification-channel.port';
+import { ClaimedDelivery, DeliveryLedger } from './ports/delivery-ledger.port';
+import { NotificationChannelRegistry } from './ports/notification-channel.registry.port';
+import { WebhookDispatcher } from './ports/webhook-dispatcher.port';
+import { WebhookEndpointRepository } from './ports/webhook-endpoint.repository.port';
+import { WebhookHealthService } from './webhook-health.service';
+
+/** What one attempt came to; the queue adapter turns it into BullMQ's terms. */
+export type AttemptOutcome =
+  | { kind: 'sent'; attempt: number }
+  /** Nothing to do (already sent, dead, suppressed; or the row never appeared). */
+  | { kind: 'skipped'; reason: string }
+  /** Not claimable before `until` (another worker holds the lease, or the retry is not due yet). */
+  | { kind: 'later'; until: Date }
+  | { kind: 'retry'; attempt: number; delayMs: number; error: string }
+  | { kind: 'dead'; attempt: number; error: string };
+
+/**
+ * Jobs are added after their rows commit, so a job normally finds its row at once. Only a job
+ * added by hand (or a row whose transaction is still finishing) may have to wait a moment.
+ */
+const VISIBILITY_WAIT_MS = 2000;
+const VISIBILITY_STEP_MS = 100;
+/** A retry job may fire slightly early (clocks of queue backend and database differ). */
+const EARLY_TOLERANCE_MS = 2000;
+
+class LeaseLostError extends Error {
+  constructor(id: string) {
+    super(`lease on delivery ${id} was lost before the outcome was recorded`);
+  }
+}
+
+/**
+ * One attempt at one delivery, for every channel alike: claim the ledger row (pending|failed →
+ * sending, with a lease; a job that runs twice finds nothing to claim and sends nothing), send,
+ * record the outcome. Failures are classified once (domain/delivery-failure) and either scheduled
+ * for a retry (RetrySchedule, Retry-After) or recorded as dead.
+ */
+@Injectable()
+export class DeliveryAttemptService {
+  private readonly logger = new Logger('DeliveryAttempt');
+  /** Recipient and actor lookups of concurrent attempts, one directory query per batch. */
+  private readonly people: ReturnType<typeof batchedUserLookup>;
+
+  constructor(
+    private readonly ledger: DeliveryLedger,
+    private readonly channels: NotificationChannelRegistry,
+    private readonly users: UserDirectory,
+    private readonly webhooks: WebhookEndpointRepository,
+    private readonly dispatcher: WebhookDispatcher,
+    private readonly health: WebhookHealthService,
+    private readonly settings: NotificationSettings,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+  ) {
+    this.people = batchedUserLookup(users);
+  }
+
+  async attempt(deliveryId: string): Promise<AttemptOutcome> {
+    const claimed = await this.claim(deliveryId);
+    if ('kind' in claimed) return claimed;
+    const { delivery, leaseToken, event } = claimed;
+    const attempt = delivery.attempts - delivery.scheduleOffset;
+    // While this worker is alive and sending, its lease never runs out: only a dead (or hung)
+    // worker's delivery can be taken over, so two sends of one delivery never overlap.
+    const renewal = setInterval(() => {
+      this.ledger.renewLease(delivery.id, leaseToken, this.settings.leaseMs).catch((err: Error) => this.logger.warn({ deliveryId: delivery.id }, `lease renewal failed: ${err.message}`));
+    }, Math.max(1000, Math.floor(this.settings.leaseMs / 3)));
+    renewal.unref();
+    try {
+      if (delivery.channel === WEBHOOK_CHANNEL) await this.sendWebhook(delivery, leaseToken, event);
+      else {
+        const suppressed = await this.sendToUser(delivery, leaseToken, event, attempt);
+        if (suppressed) return { kind: 'skipped', reason: suppressed };
+      }
+      return { kind: 'sent', attempt };
+    } catch (err) {
+      if (err instanceof LeaseLostError) {
+        this.logger.warn({ deliveryId, channel: delivery.channel }, err.message);
+        return { kind: 'skipped', reason: err.message };
+      }
+      return this.recordFailure(delivery, leaseToken, attempt, err);
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  private async claim(id: string): Promise<ClaimedDelivery | AttemptOutcome> {
+    for (let waited = 0; ; waited += VISIBILITY_STEP_MS) {
+      const claimed = await this.ledger.claim(id, this.settings.leaseMs);
+      if (claimed) return claimed;
+      const current = await this.ledger.find(id);
+      const now = this.clock.now().getTime();
+      if (current) {
+        const due = current.nextAttemptAt?.getTime() ?? 0;
+        if (current.status === 'sending') return { kind: 'later', until: new Date(due) };
+        if (current.status !== 'pending' && current.status !== 'failed') return { kind: 'skipped', reason: `delivery is ${current.status}` };
+        if (due > now + EARLY_TOLERANCE_MS) return { kind: 'later', until: new Date(due) };
+        // Claimable, yet the claim missed it: it committed between the claim and the read. Again.
+        if (waited >= VISIBILITY_WAIT_MS) return { kind: 'later', until: new Date(now + 1000) };
+      } else if (waited >= VISIBILITY_WAIT_MS) {
+        // Its publisher rolled back (or commits very late: the sweeper queues it again then).
+        this.logger.warn({ deliveryId: id }, 'job for a delivery that does not exist; skipped');
+        return { kind: 'skipped', reason: 'delivery not found' };
+      }
+      await new Promise((resolve) => setTimeout(resolve, VISIBILITY_STEP_MS));
+    }
+  }
+
+  /** Returns a reason when the delivery turned out to be suppressed (recipient deactivated since). */
+  private async sendToUser(delivery: Delivery, leaseToken: string, event: EventView, attempt: number): Promise<string | null> {
+    const channel = this.channels.userChannel(delivery.channel);
+    if (!channel) throw DeliveryFailure.unrecoverable(`no channel "${delivery.channel}" is registered`);
+    const ids = [delivery.recipientId!, ...(event.actorId && event.actorId !== delivery.recipientId ? [event.actorId] : [])];
+    const found = await this.people.submit(ids);
+    const recipient = found.find((u) => u.id === delivery.recipientId);
+    const actor = event.actorId ? (found.find((u) => u.id === event.actorId) ?? null) : null;
+    if (!recipient || !recipient.active) {
+      // Deactivated between planning and sending: recorded like one found inactive at planning.
+      await this.ledger.markSuppressed(delivery.id, leaseToken, 'user_inactive');
+      return 'recipient is deactivated or no longer exists';
+    }
+    const text = notificationText(event, actor?.name ?? null, this.settings.appPublicUrl);
+    const message: ChannelMessage = {
+      deliveryId: delivery.id,
+      channel: delivery.channel,
+      attempt,
+      event,
+      recipient: { id: recipient.id, email: recipient.email, name: recipient.name },
+      actor: actor ? { id: actor.id, name: actor.name } : null,
+      title: text.title,
+      body: text.body,
+      link: text.link,
+    };
+    if (channel.transactional) {
+      await this.unitOfWork.run(async () => {
+        await channel.adapter.deliver(message);
+        if (!(await this.ledger.markSent(delivery.id, leaseToken))) throw new LeaseLostError(delivery.id);
+      });
+    } else {
+      await channel.adapter.deliver(message);
+      if (!(await this.ledger.markSent(delivery.id, leaseToken))) this.logger.warn({ deliveryId: delivery.id }, 'sent, but the lease had expired meanwhile');
+    }
+    return null;
+  }
+
+  private async sendWebhook(delivery: Delivery, leaseToken: string, event: EventView): Promise<void> {
+    const endpoint = await this.webhooks.findById(delivery.webhookId!);
+    if (!endpoint) throw DeliveryFailure.unrecoverable('the webhook endpoint was deleted');
+    if (!endpoint.active) throw DeliveryFailure.unrecoverable(`the webhook endpoint is disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ''}`);
+    try {
+      await this.dispatcher.dispatch(endpoint, delivery.id, event);
+    } catch (err) {
+      (err as { endpointFailure?: boolean }).endpointFailure = true;
+      throw err;
+    }
+    if (!(await this.ledger.markSent(delivery.id, leaseToken))) this.logger.warn({ deliveryId: delivery.id }, 'sent, but the lease had expired meanwhile');
+    if (endpoint.failingSince) await this.health.recordSuccess(endpoint.id);
+  }
+
+  private async recordFailure(delivery: Delivery, leaseToken: string, attempt: number, err: unknown): Promise<AttemptOutcome> {
+    const failure = classifyDeliveryError(err, this.clock.now());
+    let error = failure.message;
+    let recoverable = failure.recoverable;
+    if (delivery.channel === WEBHOOK_CHANNEL && (err as { endpointFailure?: boolean })?.endpointFailure) {
+      const disabled = await this.health.recordFailure(delivery.webhookId!);
+      if (disabled) {
+        recoverable = false;
+        error = `${error} (endpoint disabled: ${disabled})`;
+      }
+    }
+    const delayMs = recoverable ? this.settings.retrySchedule.nextDelayMs(attempt, { retryAfterMs: failure.retryAfterMs }) : null;
+    if (delayMs === null) {
+      const final = recoverable ? `${error} (gave up after ${attempt} attempts)` : error;
+      await this.ledger.markDead(delivery.id, leaseToken, final);
+      this.logger.warn({ deliveryId: delivery.id, channel: delivery.channel, attempt, error: final }, 'delivery is dead');
+      return { kind: 'dead', attempt, error: final };
+    }
+    await this.ledger.markFailed(delivery.id, leaseToken, error, delayMs);
+    this.logger.log({ deliveryId: delivery.id, channel: delivery.channel, attempt, delayMs, error }, 'delivery failed; retry scheduled');
+    return { kind: 'retry', attempt, delayMs, error };
+  }
+}

@@ -1,0 +1,165 @@
+import { Logger } from '@nestjs/common';
+import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
+import { EventDelivery } from '../../events';
+import { NOTIFICATIONS_HANDLER, NotificationPublisher } from './notification-publisher.service';
+import { InMemoryDeliveryLedger } from './testing/in-memory-delivery.ledger.fake';
+import {
+  FakeChannelRegistry,
+  FakeDeliveryQueue,
+  FakePreferenceStore,
+  FakeTaskWatchers,
+  FakeUserDirectory,
+  FakeWebhookRepository,
+  ImmediateAfterCommit,
+  RecordingChannel,
+  taskEvent,
+} from './testing/notification-fakes';
+
+const CREATOR = '019ac3f1-aaaa-7000-8000-000000000001';
+const ASSIGNEE = '019ac3f1-aaaa-7000-8000-000000000002';
+const WATCHER = '019ac3f1-aaaa-7000-8000-000000000003';
+const ADMIN = '019ac3f1-aaaa-7000-8000-000000000004';
+
+function setup() {
+  const ledger = new InMemoryDeliveryLedger();
+  const queue = new FakeDeliveryQueue();
+  const preferences = new FakePreferenceStore();
+  const webhooks = new FakeWebhookRepository();
+  const users = new FakeUserDirectory();
+  const watchers = new FakeTaskWatchers();
+  const registry = FakeChannelRegistry.builtIns(new RecordingChannel(), new RecordingChannel(), [
+    { name: 'chat', preferenceKey: 'chat', queue: 'notify-chat', eventTypes: ['task.completed'], concurrency: 1, transactional: false, adapter: new RecordingChannel() },
+  ]);
+  for (const id of [CREATOR, ASSIGNEE, WATCHER, ADMIN]) users.add(id);
+  const publisher = new NotificationPublisher(ledger, queue, registry, preferences, webhooks, users, watchers, new ImmediateAfterCommit());
+  return { ledger, queue, preferences, webhooks, users, watchers, publisher };
+}
+
+const context = { title: 'Ship it', creatorId: CREATOR, assigneeId: ASSIGNEE, state: 'completed', version: 4 };
+const rows = (ledger: InMemoryDeliveryLedger) =>
+  ledger
+    .all()
+    .map((d) => `${d.channel}:${d.recipientId ?? d.webhookId}:${d.status}${d.suppressedReason ? `(${d.suppressedReason})` : ''}`)
+    .sort();
+
+beforeAll(() => Logger.overrideLogger(false));
+
+describe('NotificationPublisher (with in-memory ports)', () => {
+  it('writes one ledger row per (channel, recipient) and queues the pending ones', async () => {
+    const { ledger, queue, watchers, publisher } = setup();
+    const event = taskEvent('task.completed', context, { actorId: ASSIGNEE });
+    ledger.events.set(event.id, event);
+    watchers.watchers.set(event.aggregateId, [WATCHER, ASSIGNEE]);
+    await publisher.publish(event);
+    expect(rows(ledger)).toEqual(
+      [
+        `chat:${ASSIGNEE}:suppressed(actor)`,
+        `chat:${CREATOR}:pending`,
+        `chat:${WATCHER}:pending`,
+        `email:${ASSIGNEE}:suppressed(actor)`,
+        `email:${CREATOR}:pending`,
+        `email:${WATCHER}:pending`,
+        `in_app:${ASSIGNEE}:suppressed(actor)`,
+        `in_app:${CREATOR}:pending`,
+        `in_app:${WATCHER}:pending`,
+      ].sort(),
+    );
+    expect(queue.enqueued.map((j) => j.channel).sort()).toEqual(['chat', 'chat', 'email', 'email', 'in_app', 'in_app']);
+    expect(new Set(queue.enqueued.map((j) => j.id)).size).toBe(6);
+    expect(ledger.all().filter((d) => d.status === 'pending').every((d) => queue.enqueued.some((j) => j.id === d.id))).toBe(true);
+  });
+
+  it('is idempotent: publishing the same event again writes and queues nothing', async () => {
+    const { ledger, queue, publisher } = setup();
+    const event = taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN });
+    await publisher.publish(event);
+    const first = ledger.all().length;
+    queue.enqueued.length = 0;
+    expect(await publisher.publish(event)).toEqual([]);
+    expect(ledger.all()).toHaveLength(first);
+    expect(queue.enqueued).toEqual([]);
+  });
+
+  it('applies stored preferences and directory state', async () => {
+    const { ledger, preferences, users, watchers, publisher } = setup();
+    await preferences.save(CREATOR, [{ key: 'email', eventType: 'task.completed', enabled: false }]);
+    users.add(WATCHER, { active: false });
+    const event = taskEvent('task.completed', context, { actorId: ADMIN });
+    watchers.watchers.set(event.aggregateId, [WATCHER]);
+    await publisher.publish(event);
+    expect(rows(ledger).filter((r) => r.startsWith('email'))).toEqual([`email:${CREATOR}:suppressed(preference)`, `email:${WATCHER}:suppressed(user_inactive)`]);
+    expect(rows(ledger).filter((r) => r.startsWith('in_app'))).toEqual([`in_app:${CREATOR}:pending`, `in_app:${WATCHER}:suppressed(user_inactive)`]);
+  });
+
+  it('adds one row per active webhook endpoint subscribed to the type, for any event type', async () => {
+    const { ledger, webhooks, queue, publisher } = setup();
+    webhooks.add({ id: '019ac3f1-bbbb-7000-8000-000000000001', events: ['user.registered'] });
+    webhooks.add({ id: '019ac3f1-bbbb-7000-8000-000000000002', events: ['*'] });
+    webhooks.add({ id: '019ac3f1-bbbb-7000-8000-000000000003', events: ['task.created'] });
+    webhooks.add({ id: '019ac3f1-bbbb-7000-8000-000000000004', events: ['*'], active: false });
+    await publisher.publish(taskEvent('user.registered', { email: 'x@example.test' }, { aggregateType: 'user' }));
+    expect(rows(ledger)).toEqual(['webhook:019ac3f1-bbbb-7000-8000-000000000001:pending', 'webhook:019ac3f1-bbbb-7000-8000-000000000002:pending']);
+    expect(queue.enqueued.every((j) => j.channel === WEBHOOK_CHANNEL)).toBe(true);
+  });
+
+  it('writes nothing for events without an audience or subscriber', async () => {
+    const { ledger, queue, publisher } = setup();
+    await publisher.publish(taskEvent('task.created', context, { actorId: CREATOR }));
+    expect(ledger.all()).toEqual([]);
+    expect(queue.enqueued).toEqual([]);
+  });
+
+  it('on the event bus, plans before the handler runs once and records inside it; a failed plan is the handler failing', async () => {
+    const { ledger, queue, webhooks, publisher } = setup();
+    webhooks.add({ id: '019ac3f1-bbbb-7000-8000-000000000005', events: ['*'] });
+    const steps: string[] = [];
+    const delivery = (event: ReturnType<typeof taskEvent>, claimed = true): EventDelivery => ({
+      event,
+      runOnce: async (handler, work) => {
+        steps.push(`runOnce ${handler}: ${ledger.all().length} rows before`);
+        if (claimed) await work();
+      },
+    });
+    const event = taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN });
+    await publisher.onEvent(delivery(event));
+    expect(steps).toEqual([`runOnce ${NOTIFICATIONS_HANDLER}: 0 rows before`]);
+    expect(rows(ledger)).toEqual([`email:${ASSIGNEE}:pending`, `in_app:${ASSIGNEE}:pending`, 'webhook:019ac3f1-bbbb-7000-8000-000000000005:pending']);
+    expect(queue.enqueued).toHaveLength(3);
+
+    // Done before (runOnce does not run the work): nothing is written again.
+    await publisher.onEvent(delivery(event, false));
+    expect(ledger.all()).toHaveLength(3);
+
+    webhooks.activeSubscribers = async () => {
+      throw new Error('database down');
+    };
+    await expect(publisher.onEvent(delivery(taskEvent('task.created', context, { actorId: CREATOR })))).rejects.toThrow('database down');
+  });
+
+  it('coalesces the reads of events planned at the same time into one query per port', async () => {
+    const { ledger, users, preferences, webhooks, publisher } = setup();
+    const calls = { users: 0, preferences: 0, webhooks: 0 };
+    const findByIds = users.findByIds.bind(users);
+    users.findByIds = (ids) => ((calls.users += 1), findByIds(ids));
+    const settingsOf = preferences.settingsOf.bind(preferences);
+    preferences.settingsOf = (ids) => ((calls.preferences += 1), settingsOf(ids));
+    const activeSubscribers = webhooks.activeSubscribers.bind(webhooks);
+    webhooks.activeSubscribers = (type) => ((calls.webhooks += 1), activeSubscribers(type));
+    await preferences.save(WATCHER, [{ key: 'email', eventType: 'task.assigned', enabled: false }]);
+    const events = [ASSIGNEE, WATCHER, CREATOR].map((assigneeId) => taskEvent('task.assigned', { ...context, state: 'assigned', assigneeId }, { actorId: ADMIN }));
+    await Promise.all(events.map((e) => publisher.publish(e)));
+    expect(calls).toEqual({ users: 1, preferences: 1, webhooks: 1 });
+    // Each event still gets exactly its own recipients and preferences.
+    expect(rows(ledger)).toEqual(
+      [
+        `email:${ASSIGNEE}:pending`,
+        `email:${CREATOR}:pending`,
+        `email:${WATCHER}:suppressed(preference)`,
+        `in_app:${ASSIGNEE}:pending`,
+        `in_app:${CREATOR}:pending`,
+        `in_app:${WATCHER}:pending`,
+      ].sort(),
+    );
+    for (const e of events) expect(ledger.all().filter((d) => d.eventId === e.id)).toHaveLength(2);
+  });
+});

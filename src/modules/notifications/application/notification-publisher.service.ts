@@ -1,0 +1,136 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { DirectoryUser } from '../../users';
+import { UserDirectory } from '../../users';
+import { EVENT_TYPES } from '../../events';
+import { EventView } from '../../events';
+import { EventDelivery } from '../../events';
+import { OnEventTypes } from '../../events';
+import { Delivery, PlannedDelivery } from '../domain/delivery';
+import { PreferenceSetting, isEnabled } from '../domain/notification-preferences';
+import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
+import { audienceOf, needsWatchers, planUserDeliveries, ruleFor } from '../domain/recipient-rules';
+import { WebhookEndpoint } from '../domain/webhook-endpoint';
+import { batchedUserLookup } from './batched-user-lookup';
+import { MicroBatcher } from './micro-batcher';
+import { AfterCommit } from './ports/after-commit.port';
+import { DeliveryLedger } from './ports/delivery-ledger.port';
+import { DeliveryQueue } from './ports/delivery-queue.port';
+import { NotificationChannelRegistry } from './ports/notification-channel.registry.port';
+import { NotificationPreferenceStore } from './ports/notification-preference.store.port';
+import { TaskWatchers } from './ports/task-watchers.port';
+import { WebhookEndpointRepository } from './ports/webhook-endpoint.repository.port';
+
+export const NOTIFICATIONS_HANDLER = 'notifications.publisher';
+
+/**
+ * The design's NotificationWorker: for every event, decides who is told through which channel
+ * (API.md's rules, preferences, never the actor), writes one ledger row per (event, channel,
+ * recipient) — `suppressed` rows included, so the ledger also says why someone was not told — and
+ * one per subscribed webhook endpoint, then queues a job per pending row (job id = delivery id).
+ *
+ * Two phases per event. Planning only reads (webhook subscribers, users, preferences), so it runs
+ * before the handler's transaction, and the reads of events handled concurrently are coalesced
+ * into one query each. Recording runs inside the event bus's per-handler transaction (with the
+ * `handler_runs` row): the rows commit together with "this event was handled", and the jobs are
+ * added right after that commit (AfterCommit), so a worker never sees a job before its row. A crash
+ * between the commit and the enqueue leaves rows without jobs: the sweeper queues them. A retried
+ * event plans again (reads only) and then finds the handler done.
+ */
+@Injectable()
+export class NotificationPublisher {
+  private readonly logger = new Logger('Notifications');
+  private readonly directory: MicroBatcher<readonly string[], DirectoryUser[]>;
+  private readonly settings: MicroBatcher<readonly string[], Map<string, PreferenceSetting[]>>;
+  private readonly subscribers: MicroBatcher<string, WebhookEndpoint[]>;
+
+  constructor(
+    private readonly ledger: DeliveryLedger,
+    private readonly queue: DeliveryQueue,
+    private readonly channels: NotificationChannelRegistry,
+    private readonly preferences: NotificationPreferenceStore,
+    private readonly webhooks: WebhookEndpointRepository,
+    private readonly users: UserDirectory,
+    private readonly watchers: TaskWatchers,
+    private readonly afterCommit: AfterCommit,
+  ) {
+    this.directory = batchedUserLookup(users);
+    this.settings = new MicroBatcher(async (lists) => {
+      const all = await this.preferences.settingsOf([...new Set(lists.flat())]);
+      return lists.map((ids) => new Map(ids.filter((id) => all.has(id)).map((id) => [id, all.get(id)!])));
+    });
+    this.subscribers = new MicroBatcher(async (types) => {
+      const byType = new Map<string, WebhookEndpoint[]>();
+      for (const type of new Set(types)) byType.set(type, await this.webhooks.activeSubscribers(type));
+      return types.map((type) => byType.get(type)!);
+    });
+  }
+
+  // Subscribed like @OnDomainEvent, but planning first: only recording runs "once" in the transaction.
+  @OnEventTypes(EVENT_TYPES)
+  async onEvent(delivery: EventDelivery): Promise<void> {
+    let planned: PlannedDelivery[] = [];
+    let planError: unknown = null;
+    try {
+      planned = await this.plan(delivery.event);
+    } catch (err) {
+      planError = err; // reported by the bus as this handler's failure, like any error of the handler
+    }
+    await delivery.runOnce(NOTIFICATIONS_HANDLER, async () => {
+      if (planError) throw planError;
+      await this.record(delivery.event, planned);
+    });
+  }
+
+  /** Plans, records and queues the deliveries of one event; returns the rows it wrote. */
+  async publish(event: EventView): Promise<Delivery[]> {
+    return this.record(event, await this.plan(event));
+  }
+
+  /**
+   * Who is told through which channel. Reads only, and meant to run outside a transaction: the reads
+   * of concurrent calls are batched, so they may run on another connection than the caller's.
+   */
+  async plan(event: EventView): Promise<PlannedDelivery[]> {
+    const [users, webhooks] = await Promise.all([this.planUserDeliveries(event), this.planWebhookDeliveries(event)]);
+    return [...users, ...webhooks];
+  }
+
+  /** Writes the planned rows (in the ambient transaction) and queues the pending ones after commit. */
+  async record(event: EventView, planned: readonly PlannedDelivery[]): Promise<Delivery[]> {
+    const started = Date.now();
+    if (planned.length === 0) return [];
+    const recorded = await this.ledger.record(event, planned);
+    const pending = recorded.filter((d) => d.status === 'pending');
+    const jobs = pending.map((d) => ({ id: d.id, channel: d.channel }));
+    if (jobs.length) await this.afterCommit.run(() => this.queue.enqueue(jobs));
+    this.logger.debug({ eventId: event.id, eventType: event.type, pending: pending.length, suppressed: recorded.length - pending.length, ms: Date.now() - started }, 'deliveries recorded');
+    return recorded;
+  }
+
+  private async planUserDeliveries(event: EventView): Promise<PlannedDelivery[]> {
+    if (!ruleFor(event.type) || event.aggregateType !== 'task') return [];
+    const watchers = needsWatchers(event.type) ? await this.watchers.watchersOf(event.aggregateId) : [];
+    const audience = audienceOf(event.type, event.payload, watchers);
+    if (audience.length === 0) return [];
+    const [directory, settings] = await Promise.all([this.directory.submit(audience), this.settings.submit(audience)]);
+    const users = new Map<string, DirectoryUser>(directory.map((u) => [u.id, u]));
+    return planUserDeliveries({
+      event,
+      watchers,
+      users,
+      channels: this.channels.userChannels(),
+      wants: (userId, key, type) => isEnabled(settings.get(userId) ?? [], key, type),
+    });
+  }
+
+  private async planWebhookDeliveries(event: EventView): Promise<PlannedDelivery[]> {
+    const endpoints = await this.subscribers.submit(event.type);
+    return endpoints.map((endpoint) => ({
+      channel: WEBHOOK_CHANNEL,
+      recipientId: null,
+      webhookId: endpoint.id,
+      status: 'pending' as const,
+      suppressedReason: null,
+    }));
+  }
+}

@@ -1,0 +1,57 @@
+import { EventView } from '../../../events';
+import { Delivery, DeliveryStatus, PlannedDelivery, PublicDeliveryStatus, SuppressedReason } from '../../domain/delivery';
+
+export interface DeliveryFilter {
+  eventId?: string;
+  recipientId?: string;
+  webhookId?: string;
+  channel?: string;
+  status?: PublicDeliveryStatus;
+}
+
+export interface DeliveryPage {
+  items: Delivery[];
+  /** id of the last item when there may be more (newest first). */
+  nextBeforeId: string | null;
+}
+
+/** A delivery a worker holds under a lease, with its event. */
+export interface ClaimedDelivery {
+  delivery: Delivery;
+  /** Proves the lease: only its holder may record the outcome. */
+  leaseToken: string;
+  event: EventView;
+}
+
+/**
+ * The delivery ledger (`events.deliveries`). Writes join the ambient transaction. One row per
+ * (event, channel, recipient or webhook): recording the same again is a no-op.
+ */
+export abstract class DeliveryLedger {
+  /** Inserts the planned rows that do not exist yet; returns those inserted. */
+  abstract record(event: Pick<EventView, 'id' | 'type'>, planned: readonly PlannedDelivery[]): Promise<Delivery[]>;
+  abstract find(id: string): Promise<Delivery | null>;
+  /**
+   * Atomically moves a due `pending`/`failed` delivery (or a `sending` one whose lease ran out) to
+   * `sending`, counts the attempt and sets a lease. Null when it is not claimable.
+   */
+  abstract claim(id: string, leaseMs: number): Promise<ClaimedDelivery | null>;
+  /** Pushes the lease of a delivery being sent further out; false when it is no longer held. */
+  abstract renewLease(id: string, leaseToken: string, leaseMs: number): Promise<boolean>;
+  /** Outcome of a claimed attempt; false when the lease was lost meanwhile. */
+  abstract markSent(id: string, leaseToken: string): Promise<boolean>;
+  abstract markFailed(id: string, leaseToken: string, error: string, retryInMs: number): Promise<boolean>;
+  abstract markDead(id: string, leaseToken: string, error: string): Promise<boolean>;
+  abstract markSuppressed(id: string, leaseToken: string, reason: SuppressedReason): Promise<boolean>;
+  /**
+   * Makes a delivery in one of `from` pending again, due now, with a fresh retry schedule.
+   * Returns it, or null when it is not in one of those states.
+   */
+  abstract requeue(id: string, from: readonly DeliveryStatus[]): Promise<Delivery | null>;
+  abstract list(filter: DeliveryFilter, limit: number, beforeId: string | null): Promise<DeliveryPage>;
+  /**
+   * Deliveries that should be in a queue by now: pending/failed and overdue by `graceMs`, or
+   * sending with an expired lease. Oldest due first.
+   */
+  abstract overdue(graceMs: number, limit: number): Promise<Array<Pick<Delivery, 'id' | 'channel'>>>;
+}

@@ -1,0 +1,13 @@
+// Public surface of the Notifications context. Other contexts import only from here. The Nest
+// module is not exported: the composition root imports it from ./notifications.module.
+// Channels: what another module needs to add one (docs/extending.md).
+export { NotificationChannelAdapter, NOTIFICATION_CHANNEL_METADATA } from './application/ports/notification-channel.port';
+export type {
+  NotificationChannel,
+  NotificationChannelOptions,
+  ChannelMessage,
+  NotificationRecipient,
+} from './application/ports/notification-channel.port';
+export { DeliveryFailure, HttpDeliveryError } from './domain/delivery-failure';
+export { NOTIFICATION_RULES, TASK_NOTIFICATION_TYPES } from './domain/recipient-rules';
+export type { NotificationRule, AudienceRole } from './domain/recipient-rules';

@@ -1,0 +1,130 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Job, JobsOptions, Queue } from 'bullmq';
+import { QueueBackendSettings } from '../../../platform/queue/queue-backend';
+import { QueueNames } from '../../../platform/queue/queue-names';
+import { DeliveryJobRef, DeliveryQueue } from '../application/ports/delivery-queue.port';
+import { NotificationChannelRegistry } from '../application/ports/notification-channel.registry.port';
+import { MicroBatcher } from '../application/micro-batcher';
+import { NotificationSettings } from '../application/notification-settings';
+
+/** Data of a delivery job; the job id is the delivery id too. */
+export interface DeliveryJobData {
+  deliveryId: string;
+}
+
+/** Name of the custom backoff strategy the delivery workers implement (the ledger's schedule). */
+export const DELIVERY_BACKOFF = 'notify-schedule';
+
+const LIVE_STATES = new Set(['waiting', 'active', 'waiting-children', 'prioritized']);
+
+/**
+ * The BullMQ side of deliveries: one queue per channel (QueueNames.email, QueueNames.inApp,
+ * QueueNames.webhooks, `notify-<name>` for added channels) plus QueueNames.notifications for the
+ * sweeper. Jobs carry only the delivery id: the ledger row is the truth.
+ */
+@Injectable()
+export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdown {
+  private readonly logger = new Logger('DeliveryQueues');
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(
+    private readonly backend: QueueBackendSettings,
+    private readonly channels: NotificationChannelRegistry,
+    private readonly settings: NotificationSettings,
+  ) {
+    super();
+  }
+
+  /** Job options of every delivery job: attempts = schedule length + 1, the ledger's own backoff. */
+  jobOptions(deliveryId: string): JobsOptions {
+    return {
+      jobId: deliveryId,
+      attempts: this.settings.retrySchedule.maxAttempts,
+      backoff: { type: DELIVERY_BACKOFF },
+      removeOnComplete: { age: 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 86_400 },
+    };
+  }
+
+  queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.backend.connection, prefix: this.backend.prefix });
+      queue.on('error', (err) => this.logger.warn(`queue ${name}: ${err.message}`));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  /** Every delivery queue and the sweeper's (for the dashboard and the workers). */
+  all(): Queue[] {
+    const names = [...this.channels.userChannels().map((c) => c.queue), QueueNames.webhooks, QueueNames.notifications];
+    return names.map((name) => this.queue(name));
+  }
+
+  private queueFor(channel: string): Queue {
+    const name = this.channels.queueOf(channel);
+    if (!name) throw new Error(`no queue for notification channel "${channel}" (is its module loaded in this process?)`);
+    return this.queue(name);
+  }
+
+  /**
+   * Jobs of events published concurrently are added together: one addBulk per channel queue for
+   * many events (on BullMQ's PostgreSQL backend each addBulk is a transaction of its own).
+   */
+  private readonly adds = new MicroBatcher<readonly DeliveryJobRef[], void>(async (lists) => {
+    await this.addJobs(lists.flat());
+    return lists.map(() => undefined);
+  });
+
+  async enqueue(deliveries: readonly DeliveryJobRef[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    // Resolve every queue first: an unknown channel fails only this call, not the whole batch.
+    for (const d of deliveries) this.queueFor(d.channel);
+    await this.adds.submit(deliveries);
+  }
+
+  private async addJobs(deliveries: readonly DeliveryJobRef[]): Promise<void> {
+    const byChannel = new Map<string, DeliveryJobRef[]>();
+    for (const d of deliveries) {
+      const refs = byChannel.get(d.channel);
+      if (refs) refs.push(d);
+      else byChannel.set(d.channel, [d]);
+    }
+    await Promise.all(
+      [...byChannel].map(([channel, refs]) =>
+        this.queueFor(channel).addBulk(refs.map((d) => ({ name: channel, data: { deliveryId: d.id } satisfies DeliveryJobData, opts: this.jobOptions(d.id) }))),
+      ),
+    );
+  }
+
+  async ensureQueued(deliveries: readonly DeliveryJobRef[]): Promise<number> {
+    let added = 0;
+    for (const d of deliveries) {
+      const queue = this.queueFor(d.channel);
+      const existing: Job | undefined = await queue.getJob(d.id);
+      if (existing) {
+        const state = await existing.getState();
+        if (LIVE_STATES.has(state)) continue;
+        if (state === 'delayed') {
+          // Due now (a manual retry, or overdue): run it now instead of at its old time.
+          await existing.promote().catch(() => undefined);
+          continue;
+        }
+        try {
+          await existing.remove();
+        } catch {
+          continue; // it became active meanwhile: it is live after all
+        }
+      }
+      await queue.add(d.channel, { deliveryId: d.id } satisfies DeliveryJobData, this.jobOptions(d.id));
+      added += 1;
+    }
+    return added;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    this.queues.clear();
+  }
+}
