@@ -218,7 +218,7 @@ async function pipelineStages() {
       `SELECT channel, count(*)::int AS n, extract(epoch FROM max(created_at) - min(created_at))::float8 AS planned_span,
               extract(epoch FROM max(sent_at) - min(created_at))::float8 AS sent_span,
               extract(epoch FROM avg(sent_at - created_at))::float8 AS avg_wait
-         FROM events.deliveries GROUP BY channel ORDER BY channel`,
+         FROM notifications.deliveries GROUP BY channel ORDER BY channel`,
     );
     return { handled: handled[0], channels };
   } finally {

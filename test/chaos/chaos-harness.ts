@@ -480,7 +480,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
       const { rows } = await db!.query(`
         SELECT (SELECT count(*) FROM events.events WHERE published_at IS NULL)::int AS unpublished,
                (SELECT count(*) FROM events.events e WHERE NOT EXISTS (SELECT 1 FROM events.handler_runs h WHERE h.event_id = e.id AND h.handler = 'notifications.publisher'))::int AS unhandled,
-               (SELECT count(*) FROM events.deliveries WHERE status IN ('pending', 'sending', 'failed'))::int AS open`);
+               (SELECT count(*) FROM notifications.deliveries WHERE status IN ('pending', 'sending', 'failed'))::int AS open`);
       const seen = sink.received.length + receiver.requests.length;
       if (seen !== lastSeen) {
         lastSeen = seen;
@@ -526,7 +526,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
       }
     }
     const deliveries: Array<{ id: string; event_id: string; channel: string; recipient_id: string | null; status: string; attempts: number }> = (
-      await db.query(`SELECT id, event_id, channel, recipient_id, status, attempts FROM events.deliveries`)
+      await db.query(`SELECT id, event_id, channel, recipient_id, status, attempts FROM notifications.deliveries`)
     ).rows;
     const deliveryById = new Map(deliveries.map((d) => [d.id, d]));
     for (const d of deliveries) counts.ledgerByStatus[`${d.channel}:${d.status}`] = (counts.ledgerByStatus[`${d.channel}:${d.status}`] ?? 0) + 1;
@@ -568,7 +568,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
     tally(hookSeen, expectedHook, counts, 'webhook');
 
     // In-app: rows in the inbox (transactional channel).
-    const inApp: Array<{ event_id: string; recipient_id: string; n: number }> = (await db.query(`SELECT event_id, recipient_id, count(*)::int n FROM events.notifications GROUP BY 1, 2`)).rows;
+    const inApp: Array<{ event_id: string; recipient_id: string; n: number }> = (await db.query(`SELECT event_id, recipient_id, count(*)::int n FROM notifications.notifications GROUP BY 1, 2`)).rows;
     counts.inAppExpected = expectedInApp.size;
     counts.inAppStored = inApp.reduce((s, r) => s + r.n, 0);
     const inAppKeys = new Set(inApp.map((r) => `${r.event_id}|${r.recipient_id}`));

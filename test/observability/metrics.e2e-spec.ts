@@ -210,7 +210,7 @@ describe('Prometheus /metrics', () => {
   it('reports deliveries by channel and status, and dead letters, from the ledger when it exists', async () => {
     const registry = t.running.app.get<Registry>(Registry);
     const outboxMetrics = OutboxMetrics.on(registry, t.running.app.get<DataSource>(getDataSourceToken()));
-    const exists = async () => (await db.query(`SELECT to_regclass('events.deliveries') IS NOT NULL AS present`)).rows[0].present as boolean;
+    const exists = async () => (await db.query(`SELECT to_regclass('notifications.deliveries') IS NOT NULL AS present`)).rows[0].present as boolean;
 
     if (!(await exists())) {
       outboxMetrics.refreshDeliveries();
@@ -218,9 +218,9 @@ describe('Prometheus /metrics', () => {
       expect(find(without, 'taskwire_deliveries')).toEqual([]); // no ledger yet: no series, no error
       expect(find(without, 'taskwire_deliveries_dead_letters')).toEqual([]);
       // The ledger as the notifications work defines it, reduced to the two columns read here.
-      await db.query(`CREATE TABLE events.deliveries (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), channel text NOT NULL, status text NOT NULL)`);
+      await db.query(`CREATE TABLE notifications.deliveries (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), channel text NOT NULL, status text NOT NULL)`);
       await db.query(
-        `INSERT INTO events.deliveries (channel, status) VALUES ('email','sent'), ('email','sent'), ('email','dead'), ('webhook','dead'), ('webhook','dead'), ('in_app','pending')`,
+        `INSERT INTO notifications.deliveries (channel, status) VALUES ('email','sent'), ('email','sent'), ('email','dead'), ('webhook','dead'), ('webhook','dead'), ('in_app','pending')`,
       );
       outboxMetrics.refreshDeliveries();
       const s = await scrape();
@@ -235,7 +235,7 @@ describe('Prometheus /metrics', () => {
     // The real ledger exists: the gauges mirror it.
     outboxMetrics.refreshDeliveries();
     const s = await scrape();
-    const { rows } = await db.query(`SELECT channel::text AS channel, status::text AS status, count(*)::int AS n FROM events.deliveries GROUP BY 1, 2`);
+    const { rows } = await db.query(`SELECT channel::text AS channel, status::text AS status, count(*)::int AS n FROM notifications.deliveries GROUP BY 1, 2`);
     for (const row of rows) expect(value(s, 'taskwire_deliveries', { channel: row.channel, status: row.status })).toBe(row.n);
     expect(find(s, 'taskwire_deliveries')).toHaveLength(rows.length);
   });

@@ -91,9 +91,9 @@ export class OperationalStatusService {
   }
 
   private async deadLetters(): Promise<number | null> {
-    const exists: Array<{ t: string | null }> = await this.dataSource.query(`SELECT to_regclass('events.deliveries')::text AS t`);
+    const exists: Array<{ t: string | null }> = await this.dataSource.query(`SELECT to_regclass('notifications.deliveries')::text AS t`);
     if (!exists[0].t) return null;
-    const rows: Array<{ n: string }> = await this.dataSource.query(`SELECT count(*)::text AS n FROM events.deliveries WHERE status = 'dead'`);
+    const rows: Array<{ n: string }> = await this.dataSource.query(`SELECT count(*)::text AS n FROM notifications.deliveries WHERE status = 'dead'`);
     return Number(rows[0].n);
   }
 }

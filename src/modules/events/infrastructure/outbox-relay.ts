@@ -213,7 +213,7 @@ const OUTBOX_BACKLOG_SQL = `
          (SELECT count(*) FROM (SELECT 1 FROM events.events WHERE published_at IS NULL LIMIT 100000) capped)::int AS waiting
     FROM events.events WHERE published_at IS NULL`;
 /** The notification delivery ledger, read only where it exists (it arrives with the notifications work). */
-const DELIVERIES_SQL = `SELECT channel::text AS channel, status::text AS status, count(*)::int AS n FROM events.deliveries GROUP BY 1, 2`;
+const DELIVERIES_SQL = `SELECT channel::text AS channel, status::text AS status, count(*)::int AS n FROM notifications.deliveries GROUP BY 1, 2`;
 const DELIVERIES_CACHE_MS = 30_000;
 const SCRAPE_QUERY_TIMEOUT_MS = 2_000;
 const SAFE_LABEL = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -309,7 +309,7 @@ export class OutboxMetrics {
   private async deliveries(): Promise<Array<{ channel: string; status: string; n: number }> | null> {
     if (Date.now() - this.deliveriesCache.at < DELIVERIES_CACHE_MS) return this.deliveriesCache.rows;
     try {
-      const [{ present }] = await withTimeout<Array<{ present: boolean }>>(this.dataSource.query(`SELECT to_regclass('events.deliveries') IS NOT NULL AS present`));
+      const [{ present }] = await withTimeout<Array<{ present: boolean }>>(this.dataSource.query(`SELECT to_regclass('notifications.deliveries') IS NOT NULL AS present`));
       const rows = present ? await withTimeout<Array<{ channel: string; status: string; n: number }>>(this.dataSource.query(DELIVERIES_SQL)) : [];
       this.deliveriesCache = { at: Date.now(), rows: rows.map((r) => ({ channel: r.channel, status: r.status, n: Number(r.n) })) };
     } catch {

@@ -25,7 +25,7 @@ const CLAIMED_COLUMNS = `${DELIVERY_COLUMNS.split(', ')
   .join(', ')}, d.lease_token AS claim_token`;
 
 /**
- * The delivery ledger in `events.deliveries`. The unique index on (event, channel, recipient or
+ * The delivery ledger in `notifications.deliveries`. The unique index on (event, channel, recipient or
  * webhook) makes recording idempotent; claims are one atomic UPDATE … RETURNING, so two workers
  * (or a job that runs twice) can never both hold a delivery, and outcomes are accepted only from
  * the holder of the current lease.
@@ -51,7 +51,7 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
   async record(event: Pick<EventView, 'id' | 'type'>, planned: readonly PlannedDelivery[]): Promise<Delivery[]> {
     if (planned.length === 0) return [];
     const rows = await this.query<DeliveryRow>(
-      `INSERT INTO events.deliveries (id, event_id, event_type, channel, recipient_id, webhook_id, status, suppressed_reason, next_attempt_at)
+      `INSERT INTO notifications.deliveries (id, event_id, event_type, channel, recipient_id, webhook_id, status, suppressed_reason, next_attempt_at)
        SELECT p.id, $1, $2, p.channel, p.recipient_id, p.webhook_id, p.status, p.reason, CASE WHEN p.status = 'pending' THEN now() END
          FROM unnest($3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[])
               AS p(id, channel, recipient_id, webhook_id, status, reason)
@@ -72,7 +72,7 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
   }
 
   async find(id: string): Promise<Delivery | null> {
-    const rows = await this.query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM events.deliveries WHERE id = $1`, [id]);
+    const rows = await this.query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM notifications.deliveries WHERE id = $1`, [id]);
     return rows[0] ? toDelivery(rows[0]) : null;
   }
 
@@ -100,7 +100,7 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
       `WITH wanted AS (
          SELECT DISTINCT ON (w.id) w.id, w.token, w.lease_ms FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS w(id, token, lease_ms) ORDER BY w.id
        ), claimed AS (
-         UPDATE events.deliveries d
+         UPDATE notifications.deliveries d
             SET status = 'sending', attempts = d.attempts + 1, lease_token = w.token,
                 next_attempt_at = now() + w.lease_ms * interval '1 millisecond', updated_at = now()
            FROM wanted w
@@ -122,7 +122,7 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
 
   async renewLease(id: string, leaseToken: string, leaseMs: number): Promise<boolean> {
     const rows = await this.query(
-      `UPDATE events.deliveries SET next_attempt_at = now() + $3 * interval '1 millisecond'
+      `UPDATE notifications.deliveries SET next_attempt_at = now() + $3 * interval '1 millisecond'
         WHERE id = $1 AND status = 'sending' AND lease_token = $2 RETURNING 1`,
       [id, leaseToken, leaseMs],
     );
@@ -137,7 +137,7 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
   /** markSent of several deliveries in one statement; per delivery, whether its lease still held. */
   private async markSentRows(requests: ReadonlyArray<{ id: string; leaseToken: string }>): Promise<boolean[]> {
     const rows = await this.query<{ id: string; token: string }>(
-      `UPDATE events.deliveries d SET status = 'sent', sent_at = now(), next_attempt_at = NULL, lease_token = NULL, updated_at = now()
+      `UPDATE notifications.deliveries d SET status = 'sent', sent_at = now(), next_attempt_at = NULL, lease_token = NULL, updated_at = now()
          FROM unnest($1::uuid[], $2::uuid[]) AS s(id, token)
         WHERE d.id = s.id AND d.status = 'sending' AND d.lease_token = s.token
         RETURNING d.id, s.token`,
@@ -161,7 +161,7 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
 
   private async settle(id: string, leaseToken: string, set: string, params: unknown[]): Promise<boolean> {
     const rows = await this.query(
-      `UPDATE events.deliveries SET ${set}, lease_token = NULL, updated_at = now()
+      `UPDATE notifications.deliveries SET ${set}, lease_token = NULL, updated_at = now()
         WHERE id = $1 AND status = 'sending' AND lease_token = $2 RETURNING 1`,
       [id, leaseToken, ...params],
     );
@@ -170,7 +170,7 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
 
   async requeue(id: string, from: readonly DeliveryStatus[]): Promise<Delivery | null> {
     const rows = await this.query<DeliveryRow>(
-      `UPDATE events.deliveries
+      `UPDATE notifications.deliveries
           SET status = 'pending', schedule_offset = attempts, next_attempt_at = now(), sent_at = NULL, lease_token = NULL, updated_at = now()
         WHERE id = $1 AND status = ANY($2::text[])
         RETURNING ${DELIVERY_COLUMNS}`,
@@ -194,7 +194,7 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
     if (beforeId) add('id < ?', beforeId);
     params.push(limit + 1);
     const rows = await this.query<DeliveryRow>(
-      `SELECT ${DELIVERY_COLUMNS} FROM events.deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+      `SELECT ${DELIVERY_COLUMNS} FROM notifications.deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
       params,
     );
     const items = rows.slice(0, limit).map(toDelivery);
@@ -203,7 +203,7 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
 
   async overdue(graceMs: number, limit: number): Promise<Array<Pick<Delivery, 'id' | 'channel'>>> {
     return this.query<{ id: string; channel: string }>(
-      `SELECT id, channel FROM events.deliveries
+      `SELECT id, channel FROM notifications.deliveries
         WHERE status IN ('pending', 'sending', 'failed') AND next_attempt_at < now()
           AND (status = 'sending' OR next_attempt_at < now() - $1 * interval '1 millisecond')
         ORDER BY next_attempt_at LIMIT $2`,

@@ -38,7 +38,7 @@ function toNotification(row: NotificationRow): InboxNotification {
   };
 }
 
-/** The in-app inbox in `events.notifications`; one row per in-app delivery (unique delivery_id). */
+/** The in-app inbox in `notifications.notifications`; one row per in-app delivery (unique delivery_id). */
 @Injectable()
 export class PostgresNotificationInbox extends NotificationInbox {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
@@ -47,7 +47,7 @@ export class PostgresNotificationInbox extends NotificationInbox {
 
   async add(n: InboxNotification): Promise<void> {
     await this.txHost.tx.query(
-      `INSERT INTO events.notifications (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+      `INSERT INTO notifications.notifications (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ON CONFLICT (delivery_id) DO NOTHING`,
       [n.id, n.recipientId, n.deliveryId, n.eventId, n.type, n.title, n.body, n.link, n.taskId, n.actorId, n.createdAt, n.readAt],
     );
@@ -63,7 +63,7 @@ export class PostgresNotificationInbox extends NotificationInbox {
     }
     params.push(limit + 1);
     const rows: NotificationRow[] = await this.txHost.tx.query(
-      `SELECT ${COLUMNS} FROM events.notifications WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      `SELECT ${COLUMNS} FROM notifications.notifications WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
     const items = rows.slice(0, limit).map(toNotification);
@@ -73,7 +73,7 @@ export class PostgresNotificationInbox extends NotificationInbox {
 
   async unreadCount(recipientId: string): Promise<number> {
     const rows: Array<{ count: string }> = await this.txHost.tx.query(
-      `SELECT count(*)::text AS count FROM events.notifications WHERE recipient_id = $1 AND read_at IS NULL`,
+      `SELECT count(*)::text AS count FROM notifications.notifications WHERE recipient_id = $1 AND read_at IS NULL`,
       [recipientId],
     );
     return Number(rows[0]?.count ?? 0);
@@ -82,7 +82,7 @@ export class PostgresNotificationInbox extends NotificationInbox {
   async markRead(recipientId: string, id: string): Promise<boolean> {
     // Already read counts as found (the call is idempotent); someone else's is not found.
     const rows = rowsOf(
-      await this.txHost.tx.query(`UPDATE events.notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND recipient_id = $2 RETURNING 1`, [
+      await this.txHost.tx.query(`UPDATE notifications.notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND recipient_id = $2 RETURNING 1`, [
         id,
         recipientId,
       ]),
@@ -92,7 +92,7 @@ export class PostgresNotificationInbox extends NotificationInbox {
 
   async markAllRead(recipientId: string): Promise<number> {
     const rows = rowsOf(
-      await this.txHost.tx.query(`UPDATE events.notifications SET read_at = now() WHERE recipient_id = $1 AND read_at IS NULL RETURNING 1`, [recipientId]),
+      await this.txHost.tx.query(`UPDATE notifications.notifications SET read_at = now() WHERE recipient_id = $1 AND read_at IS NULL RETURNING 1`, [recipientId]),
     );
     return rows.length;
   }

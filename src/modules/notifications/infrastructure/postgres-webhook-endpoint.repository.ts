@@ -46,12 +46,12 @@ function toEndpoint(row: EndpointRow): WebhookEndpoint {
   };
 }
 
-/** Webhook endpoints in `events.webhook_endpoints`. */
+/** Webhook endpoints in `notifications.webhook_endpoints`. */
 @Injectable()
 export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository {
   /** Lookups by id outside a transaction (every webhook delivery makes one), one query per batch. */
   private readonly byId = new MicroBatcher<string, WebhookEndpoint | null>(async (ids) => {
-    const found = await this.rows(`SELECT ${COLUMNS} FROM events.webhook_endpoints WHERE id = ANY($1::uuid[])`, [[...new Set(ids)]]);
+    const found = await this.rows(`SELECT ${COLUMNS} FROM notifications.webhook_endpoints WHERE id = ANY($1::uuid[])`, [[...new Set(ids)]]);
     return ids.map((id) => found.find((e) => e.id === id) ?? null);
   });
 
@@ -65,19 +65,19 @@ export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository
 
   async create(e: WebhookEndpoint): Promise<void> {
     await this.txHost.tx.query(
-      `INSERT INTO events.webhook_endpoints (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      `INSERT INTO notifications.webhook_endpoints (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [e.id, e.url, e.events, e.description, e.secret, e.previousSecret, e.previousSecretExpiresAt, e.active, e.disabledReason, e.disabledAt, e.failingSince, e.createdAt, e.updatedAt],
     );
   }
 
   async findById(id: string): Promise<WebhookEndpoint | null> {
     if (!this.txHost.isTransactionActive() && isUuid(id)) return this.byId.submit(id);
-    return (await this.rows(`SELECT ${COLUMNS} FROM events.webhook_endpoints WHERE id = $1`, [id]))[0] ?? null;
+    return (await this.rows(`SELECT ${COLUMNS} FROM notifications.webhook_endpoints WHERE id = $1`, [id]))[0] ?? null;
   }
 
   async list(limit: number, afterId: string | null): Promise<{ items: WebhookEndpoint[]; nextAfterId: string | null }> {
     const rows = await this.rows(
-      `SELECT ${COLUMNS} FROM events.webhook_endpoints WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
+      `SELECT ${COLUMNS} FROM notifications.webhook_endpoints WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
       [afterId, limit + 1],
     );
     const items = rows.slice(0, limit);
@@ -101,17 +101,17 @@ export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository
     }
     params.push(now);
     sets.push(`updated_at = $${params.length}`);
-    return (await this.rows(`UPDATE events.webhook_endpoints SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, params))[0] ?? null;
+    return (await this.rows(`UPDATE notifications.webhook_endpoints SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, params))[0] ?? null;
   }
 
   async delete(id: string): Promise<boolean> {
-    const rows = rowsOf(await this.txHost.tx.query(`DELETE FROM events.webhook_endpoints WHERE id = $1 RETURNING 1`, [id]));
+    const rows = rowsOf(await this.txHost.tx.query(`DELETE FROM notifications.webhook_endpoints WHERE id = $1 RETURNING 1`, [id]));
     return rows.length === 1;
   }
 
   async rotateSecret(id: string, secret: string, previousExpiresAt: Date, now: Date): Promise<WebhookEndpoint | null> {
     const rows = await this.rows(
-      `UPDATE events.webhook_endpoints
+      `UPDATE notifications.webhook_endpoints
           SET previous_secret = secret, previous_secret_expires_at = $3, secret = $2, updated_at = $4
         WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, secret, previousExpiresAt, now],
@@ -120,25 +120,25 @@ export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository
   }
 
   async activeSubscribers(eventType: string): Promise<WebhookEndpoint[]> {
-    return this.rows(`SELECT ${COLUMNS} FROM events.webhook_endpoints WHERE active AND events && $1::text[] ORDER BY id`, [[eventType, ALL_EVENTS]]);
+    return this.rows(`SELECT ${COLUMNS} FROM notifications.webhook_endpoints WHERE active AND events && $1::text[] ORDER BY id`, [[eventType, ALL_EVENTS]]);
   }
 
   async recordFailure(id: string, now: Date): Promise<WebhookEndpoint | null> {
     const rows = await this.rows(
-      `UPDATE events.webhook_endpoints SET failing_since = coalesce(failing_since, $2) WHERE id = $1 RETURNING ${COLUMNS}`,
+      `UPDATE notifications.webhook_endpoints SET failing_since = coalesce(failing_since, $2) WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, now],
     );
     return rows[0] ?? null;
   }
 
   async recordSuccess(id: string): Promise<void> {
-    await this.txHost.tx.query(`UPDATE events.webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [id]);
+    await this.txHost.tx.query(`UPDATE notifications.webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [id]);
   }
 
   async disable(id: string, reason: string, now: Date): Promise<boolean> {
     const rows = rowsOf(
       await this.txHost.tx.query(
-        `UPDATE events.webhook_endpoints SET active = false, disabled_reason = $2, disabled_at = $3, updated_at = $3 WHERE id = $1 AND active RETURNING 1`,
+        `UPDATE notifications.webhook_endpoints SET active = false, disabled_reason = $2, disabled_at = $3, updated_at = $3 WHERE id = $1 AND active RETURNING 1`,
         [id, reason, now],
       ),
     );

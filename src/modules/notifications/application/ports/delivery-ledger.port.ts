@@ -24,7 +24,7 @@ export interface ClaimedDelivery {
 }
 
 /**
- * The delivery ledger (`events.deliveries`). Writes join the ambient transaction. One row per
+ * The delivery ledger (`notifications.deliveries`). Writes join the ambient transaction. One row per
  * (event, channel, recipient or webhook): recording the same again is a no-op.
  */
 export abstract class DeliveryLedger {

@@ -25,7 +25,7 @@ export interface InboxPage {
   next: InboxPosition | null;
 }
 
-/** The in-app inbox (`events.notifications`). Writes join the ambient transaction. */
+/** The in-app inbox (`notifications.notifications`). Writes join the ambient transaction. */
 export abstract class NotificationInbox {
   /** Adds the notification of a delivery; a second add for the same delivery is a no-op. */
   abstract add(notification: InboxNotification): Promise<void>;

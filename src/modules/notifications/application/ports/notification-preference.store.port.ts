@@ -1,6 +1,6 @@
 import { PreferenceSetting } from '../../domain/notification-preferences';
 
-/** Users' switched settings (`events.notification_preferences`); anything not stored is on. */
+/** Users' switched settings (`notifications.notification_preferences`); anything not stored is on. */
 export abstract class NotificationPreferenceStore {
   abstract settingsOf(userIds: readonly string[]): Promise<Map<string, PreferenceSetting[]>>;
   abstract save(userId: string, settings: readonly PreferenceSetting[]): Promise<void>;

@@ -8,7 +8,7 @@ export interface WebhookEndpointPatch {
   active?: boolean;
 }
 
-/** Webhook endpoints (`events.webhook_endpoints`). Writes join the ambient transaction. */
+/** Webhook endpoints (`notifications.webhook_endpoints`). Writes join the ambient transaction. */
 export abstract class WebhookEndpointRepository {
   abstract create(endpoint: WebhookEndpoint): Promise<void>;
   abstract findById(id: string): Promise<WebhookEndpoint | null>;
