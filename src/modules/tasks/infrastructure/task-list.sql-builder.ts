@@ -1,5 +1,6 @@
 import { TASK_PRIORITY_RANK } from '../domain/task-priority.value-object';
 import type { TaskCursor, TaskListFilter, TaskListQuery, TaskSort } from '../application/ports/task.repository.port';
+import { TASK_COLUMNS } from './task.columns';
 
 /**
  * The SQL of GET /tasks: keyset pagination in the orderings of TaskListQuery
@@ -18,12 +19,6 @@ import type { TaskCursor, TaskListFilter, TaskListQuery, TaskSort } from '../app
  *   sort) are probed over a bounded window first (TaskListStep.windowed).
  */
 
-/** The task columns, aliased to TaskOrmEntity's property names so rows map like entities. */
-export const TASK_COLUMNS = `t.id AS "id", t.title AS "title", t.description AS "description", t.priority AS "priority",
-  t.priority_rank AS "priorityRank", t.state AS "state", t.creator_id AS "creatorId", t.assignee_id AS "assigneeId",
-  t.due_at AS "dueAt", t.labels AS "labels", t.version AS "version", t.created_at AS "createdAt",
-  t.updated_at AS "updatedAt", t.completed_at AS "completedAt", t.cancelled_at AS "cancelledAt",
-  t.cancellation_reason AS "cancellationReason"`;
 
 interface Branch {
   from: string;

@@ -9,14 +9,9 @@ import { TaskListQuery, TaskPage, TaskRepository } from '../application/ports/ta
 import { taskCursorFor } from '../application/task-list-order';
 import { TaskMapper, TaskRow } from './task.mapper';
 import { TaskOrmEntity } from './task.orm-entity';
-import { Sql, TASK_COLUMNS, TaskListStep, buildListSteps, buildMemberListSql } from './task-list.sql-builder';
+import { Sql, TaskListStep, buildListSteps, buildMemberListSql } from './task-list.sql-builder';
+import { TASK_COLUMNS, insertTaskSql, updateTaskSql } from './task.columns';
 
-const INSERT_SQL = `INSERT INTO tasks.tasks (id, title, description, priority, state, creator_id, assignee_id, due_at, labels, version,
-  created_at, updated_at, completed_at, cancelled_at, cancellation_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
-/** Optimistic: only the expected version is overwritten; the affected row count tells whether it was. */
-const UPDATE_SQL = `UPDATE tasks.tasks SET title = $3, description = $4, priority = $5, state = $6, assignee_id = $7, due_at = $8,
-  labels = $9, version = $10, updated_at = $11, completed_at = $12, cancelled_at = $13, cancellation_reason = $14
-  WHERE id = $1 AND version = $2`;
 
 /** Rows of the ordering probed before trusting a walk past sparse filters. */
 const PROBE_WINDOW = 1000;
@@ -48,14 +43,14 @@ export class TaskTypeormRepository extends TaskRepository {
     const r = TaskMapper.toRow(task);
     if (expectedVersion === null) {
       try {
-        await this.run({ sql: INSERT_SQL, params: [r.id, r.title, r.description, r.priority, r.state, r.creatorId, r.assigneeId, r.dueAt, r.labels, r.version, r.createdAt, r.updatedAt, r.completedAt, r.cancelledAt, r.cancellationReason] });
+        await this.run(insertTaskSql(r));
       } catch (error) {
         if (isUniqueViolation(error)) throw new VersionConflictError(task.id, null);
         throw error;
       }
       return;
     }
-    const updated = await this.affected({ sql: UPDATE_SQL, params: [r.id, expectedVersion, r.title, r.description, r.priority, r.state, r.assigneeId, r.dueAt, r.labels, r.version, r.updatedAt, r.completedAt, r.cancelledAt, r.cancellationReason] });
+    const updated = await this.affected(updateTaskSql(r, expectedVersion));
     if (!updated) throw new VersionConflictError(task.id, expectedVersion);
   }
 
