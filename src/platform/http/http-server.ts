@@ -22,6 +22,17 @@ const UNPREFIXED = ['health/live', 'health/ready', 'metrics'];
 const frameworkLogger = new Logger('HTTP');
 const NOT_RATE_LIMITED = /^\/(health\/|metrics|docs)/;
 
+/**
+ * CORS (with CORS_ORIGINS set). @fastify/cors allows only GET, HEAD and POST unless told otherwise,
+ * so browser apps could not PATCH, PUT or DELETE: list every method the API has, the request
+ * headers it reads (Content-Type too: application/json is not a "simple" type), and the response
+ * headers a client must be able to read (the rate-limit names are those @fastify/rate-limit sends
+ * with enableDraftSpec).
+ */
+const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const CORS_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id', 'Last-Event-ID'];
+const CORS_EXPOSED_HEADERS = ['ETag', 'Location', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed'];
+
 export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -84,7 +95,7 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
   });
 
   if (config.corsOrigins.length) {
-    app.enableCors({ origin: config.corsOrigins, credentials: false, exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed'] });
+    app.enableCors({ origin: config.corsOrigins, credentials: false, methods: CORS_METHODS, allowedHeaders: CORS_REQUEST_HEADERS, exposedHeaders: CORS_EXPOSED_HEADERS });
   }
 
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
