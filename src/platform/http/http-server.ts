@@ -9,6 +9,7 @@ import { AppConfig } from '../config';
 import { registerRequestContext } from '../context/request-context';
 import { checkRequestAccessToken } from './access-token-subject';
 import { HttpProblemError, RequestValidationError } from './error-to-problem';
+import { registerMethodNotAllowed } from './method-not-allowed';
 import { ProblemExceptionFilter, sendProblem } from './problem-exception.filter';
 import { requestIdFor } from './request-id';
 import { createValidationPipe } from './validation.pipe';
@@ -63,6 +64,8 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
     reply.header('x-request-id', request.id);
     done();
   });
+  // A known path with a method it does not have: 405 with Allow (the router alone says 404).
+  registerMethodNotAllowed(fastify);
   // Before any of our code walks the input: bodies nested too deep (class-transformer recurses and
   // overflowed the stack: a 500), and strings PostgreSQL cannot store — NUL characters (text) and
   // unpaired UTF-16 surrogates like "\ud800" (jsonb: the event insert failed, a 500). All three
