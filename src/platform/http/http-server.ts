@@ -8,6 +8,7 @@ import { ClsService } from 'nestjs-cls';
 import { AppConfig } from '../config';
 import { registerRequestContext } from '../context/request-context';
 import { checkRequestAccessToken } from './access-token-subject';
+import { CursorBindingInterceptor } from './cursor-binding.interceptor';
 import { HttpProblemError, RequestValidationError } from './error-to-problem';
 import { registerMethodNotAllowed } from './method-not-allowed';
 import { ProblemExceptionFilter, sendProblem } from './problem-exception.filter';
@@ -103,6 +104,7 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
 
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new CursorBindingInterceptor());
   app.useGlobalFilters(new ProblemExceptionFilter());
 }
 
