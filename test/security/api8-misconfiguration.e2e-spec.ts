@@ -124,7 +124,8 @@ describe('API8 security misconfiguration', () => {
       expect(trace.status).toBeGreaterThanOrEqual(400);
       expect(trace.text).not.toContain(admin.accessToken);
       const put = await send('PUT', '/api/v1/tasks', { token: admin.accessToken, body: '{}', contentType: 'application/json' });
-      expect(put.status).toBe(404);
+      expect(put.status).toBe(405);
+      expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
       expect(put.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     });
   });

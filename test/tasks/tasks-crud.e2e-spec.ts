@@ -278,6 +278,7 @@ describe('tasks: create, read, update, delete', () => {
       ['get', '/api/v1/tasks/{id}/events', 'tasks.events'],
       ['post', '/api/v1/tasks/{id}/comments', 'tasks.addComment'],
       ['get', '/api/v1/tasks/{id}/comments', 'tasks.listComments'],
+      ['get', '/api/v1/tasks/{id}/comments/{commentId}', 'tasks.getComment'],
       ['put', '/api/v1/tasks/{id}/watchers/me', 'tasks.watch'],
       ['delete', '/api/v1/tasks/{id}/watchers/me', 'tasks.unwatch'],
       ['get', '/api/v1/tasks/{id}/watchers', 'tasks.listWatchers'],

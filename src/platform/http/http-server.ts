@@ -8,7 +8,9 @@ import { ClsService } from 'nestjs-cls';
 import { AppConfig } from '../config';
 import { registerRequestContext } from '../context/request-context';
 import { checkRequestAccessToken } from './access-token-subject';
+import { CursorBindingInterceptor } from './cursor-binding.interceptor';
 import { HttpProblemError, RequestValidationError } from './error-to-problem';
+import { registerMethodNotAllowed } from './method-not-allowed';
 import { ProblemExceptionFilter, sendProblem } from './problem-exception.filter';
 import { requestIdFor } from './request-id';
 import { createValidationPipe } from './validation.pipe';
@@ -21,6 +23,17 @@ export const API_PREFIX = 'api/v1';
 const UNPREFIXED = ['health/live', 'health/ready', 'metrics'];
 const frameworkLogger = new Logger('HTTP');
 const NOT_RATE_LIMITED = /^\/(health\/|metrics|docs)/;
+
+/**
+ * CORS (with CORS_ORIGINS set). @fastify/cors allows only GET, HEAD and POST unless told otherwise,
+ * so browser apps could not PATCH, PUT or DELETE: list every method the API has, the request
+ * headers it reads (Content-Type too: application/json is not a "simple" type), and the response
+ * headers a client must be able to read (the rate-limit names are those @fastify/rate-limit sends
+ * with enableDraftSpec).
+ */
+const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const CORS_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id', 'Last-Event-ID'];
+const CORS_EXPOSED_HEADERS = ['ETag', 'Location', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed'];
 
 export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
@@ -52,6 +65,8 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
     reply.header('x-request-id', request.id);
     done();
   });
+  // A known path with a method it does not have: 405 with Allow (the router alone says 404).
+  registerMethodNotAllowed(fastify);
   // Before any of our code walks the input: bodies nested too deep (class-transformer recurses and
   // overflowed the stack: a 500), and strings PostgreSQL cannot store — NUL characters (text) and
   // unpaired UTF-16 surrogates like "\ud800" (jsonb: the event insert failed, a 500). All three
@@ -84,11 +99,12 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
   });
 
   if (config.corsOrigins.length) {
-    app.enableCors({ origin: config.corsOrigins, credentials: false, exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed'] });
+    app.enableCors({ origin: config.corsOrigins, credentials: false, methods: CORS_METHODS, allowedHeaders: CORS_REQUEST_HEADERS, exposedHeaders: CORS_EXPOSED_HEADERS });
   }
 
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new CursorBindingInterceptor());
   app.useGlobalFilters(new ProblemExceptionFilter());
 }
 

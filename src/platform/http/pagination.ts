@@ -16,7 +16,7 @@ export class PageQueryDto {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page\'s `nextCursor`' })
+  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page\'s `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400' })
   @IsOptional()
   @IsString()
   @MaxLength(1024)
@@ -28,7 +28,10 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Cursors are opaque to clients: base64url of a small JSON array of the keyset values. */
+/**
+ * Cursors are opaque to clients: base64url of a small JSON array of the keyset values.
+ * CursorBindingInterceptor adds (and checks) the filters they belong to, for every listing.
+ */
 export function encodeCursor(values: readonly unknown[]): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }

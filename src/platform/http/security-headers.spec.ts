@@ -18,5 +18,10 @@ describe('securityHeaders', () => {
     expect(csp).toContain("script-src 'self' 'unsafe-inline'");
     expect(csp).toContain("img-src 'self' data: validator.swagger.io");
     expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).toContain("object-src 'none'");
+  });
+
+  it('does not ask browsers to upgrade to https (plain-HTTP deployments would get a blank /docs)', () => {
+    expect(headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
   });
 });

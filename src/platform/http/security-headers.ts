@@ -1,13 +1,20 @@
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** Content-Security-Policy: our own origin, plus what Swagger UI at /docs needs (inline script and style, its badge). */
+/**
+ * Content-Security-Policy: our own origin, plus what Swagger UI at /docs needs (inline script and style, its badge).
+ * Without helmet's default `upgrade-insecure-requests`: taskwire is often served over plain HTTP
+ * (`docker compose`, `HOST=0.0.0.0`), and on any host but loopback that directive made the browser
+ * fetch the Swagger UI assets over https, which nothing answers: a blank /docs. Behind TLS it has
+ * nothing to upgrade (every asset is same-origin), so dropping it costs no protection there.
+ */
 const CSP_DIRECTIVES = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'", "'unsafe-inline'"],
   styleSrc: ["'self'", "'unsafe-inline'"],
   imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
   connectSrc: ["'self'"],
+  upgradeInsecureRequests: null,
 };
 
 /**

@@ -385,6 +385,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/{id}/comments/{commentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One comment of a task
+         * @description What the `Location` of a new comment points at.
+         */
+        get: operations["tasks.getComment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/{id}/events": {
         parameters: {
             query?: never;
@@ -1806,7 +1826,7 @@ export interface operations {
             query?: {
                 /** @description `email`, `in_app`, `webhook`, or an added channel */
                 channel?: string;
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 eventId?: string;
                 limit?: number;
@@ -1969,7 +1989,7 @@ export interface operations {
                 aggregateId?: string;
                 /** @description Only events that occurred before this time */
                 before?: string;
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 limit?: number;
                 type?: "task.created" | "task.updated" | "task.assigned" | "task.unassigned" | "task.started" | "task.paused" | "task.completed" | "task.cancelled" | "task.deleted" | "task.commented" | "user.registered" | "user.role_changed" | "user.deactivated" | "user.reactivated" | "webhook.disabled";
@@ -2262,7 +2282,7 @@ export interface operations {
     "notifications.list": {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 limit?: number;
                 /** @description `true`: only unread notifications */
@@ -2505,7 +2525,7 @@ export interface operations {
             query?: {
                 assigneeId?: string;
                 creatorId?: string;
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 /** @description Only tasks due strictly before this time (tasks without a due date never match) */
                 dueBefore?: string;
@@ -3069,7 +3089,7 @@ export interface operations {
     "tasks.listComments": {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 limit?: number;
             };
@@ -3152,11 +3172,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new comment */
+            /** @description The new comment; `Location` names it */
             201: {
                 headers: {
                     /** @description `true` when this response is the stored response of an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
+                    /** @description URL of the new comment */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3246,10 +3268,68 @@ export interface operations {
             };
         };
     };
+    "tasks.getComment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commentId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskCommentResponseDto"];
+                };
+            };
+            /** @description Malformed JSON or invalid fields (`errors[]` lists each) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unknown, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limited (see `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     "tasks.events": {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 limit?: number;
             };
@@ -3634,7 +3714,7 @@ export interface operations {
         parameters: {
             query?: {
                 active?: boolean;
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 limit?: number;
                 /** @description Case-insensitive substring of the name or email */
@@ -4088,7 +4168,7 @@ export interface operations {
     "webhooks.list": {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 limit?: number;
             };
@@ -4169,6 +4249,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this response is the stored response of an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
+                    /** @description URL of the new endpoint */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4471,7 +4553,7 @@ export interface operations {
     "webhooks.deliveries": {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 limit?: number;
             };

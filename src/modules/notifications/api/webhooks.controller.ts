@@ -1,5 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { API_PREFIX } from '../../../platform/http/http-server';
 import { ApiPageResponse, ApiProblems } from '../../../platform/http/openapi';
 import { PageQueryDto, pageLimit } from '../../../platform/http/pagination';
 import { RequirePermissions } from '../../users';
@@ -27,10 +29,15 @@ export class WebhooksController {
     summary: 'Subscribe an endpoint to events',
     description: 'The answer carries the signing `secret` (`whsec_…`), once: no other response ever shows it.',
   })
-  @ApiCreatedResponse({ type: WebhookWithSecretResponseDto })
+  @ApiCreatedResponse({
+    type: WebhookWithSecretResponseDto,
+    headers: { Location: { description: 'URL of the new endpoint', schema: { type: 'string', example: '/api/v1/webhooks/019ad0c6-1f2e-7c3a-8f2d-4b6e9a1c7d30' } } },
+  })
   @ApiProblems(400, 401, 403, 413, 415, 429)
-  create(@Body() body: CreateWebhookRequestDto) {
-    return this.webhooks.create({ url: body.url, events: body.events, description: body.description });
+  async create(@Body() body: CreateWebhookRequestDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const created = await this.webhooks.create({ url: body.url, events: body.events, description: body.description });
+    reply.header('location', `/${API_PREFIX}/webhooks/${created.id}`);
+    return created;
   }
 
   @Get()

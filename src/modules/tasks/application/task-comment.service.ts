@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock, FieldError, UnitOfWork, isUuid } from '../../../kernel';
 import { EventPublisher } from '../../events';
 import type { CurrentUser } from '../../users';
-import { assertExpectedVersion, throwIfInvalid } from '../domain/task.errors';
+import { TaskCommentNotFoundError, assertExpectedVersion, throwIfInvalid } from '../domain/task.errors';
 import { TaskCommentCursor, TaskCommentRepository } from './ports/task-comment.repository.port';
 import { TaskRepository } from './ports/task.repository.port';
 import { TaskWatcherRepository } from './ports/task-watcher.repository.port';
@@ -44,6 +44,14 @@ export class TaskCommentService {
       await this.comments.add(comment);
       await this.publisher.publish(events);
     });
+    return toTaskCommentView(comment);
+  }
+
+  /** One comment (what the `Location` of a new comment names). Errors: TASK_NOT_FOUND, COMMENT_NOT_FOUND. */
+  async get(actor: CurrentUser, taskId: string, commentId: string): Promise<TaskCommentView> {
+    const task = await loadVisibleTask(this.tasks, this.watchers, actor, taskId);
+    const comment = await this.comments.find(task.id, commentId.toLowerCase());
+    if (!comment) throw new TaskCommentNotFoundError();
     return toTaskCommentView(comment);
   }
 

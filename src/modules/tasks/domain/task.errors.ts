@@ -12,6 +12,7 @@ import type { TaskState } from './task-state.value-object';
 /** Stable error codes of the Tasks context (the `code` member of the problem document). */
 export const TASK_ERROR_CODES = {
   TASK_NOT_FOUND: 'TASK_NOT_FOUND', // 404 — unknown, or not visible to the caller
+  COMMENT_NOT_FOUND: 'COMMENT_NOT_FOUND', // 404 — the (visible) task has no comment with that id
   INVALID_TRANSITION: 'INVALID_TRANSITION', // 409 — target not reachable from the current state
   FORBIDDEN_TRANSITION: 'FORBIDDEN_TRANSITION', // 403 — reachable, but not by this caller
   TASK_CLOSED: 'TASK_CLOSED', // 409 — completed / cancelled tasks cannot be edited or assigned
@@ -28,6 +29,12 @@ export type TaskErrorCode = (typeof TASK_ERROR_CODES)[keyof typeof TASK_ERROR_CO
 export class TaskNotFoundError extends NotFoundError {
   constructor() {
     super('Task', TASK_ERROR_CODES.TASK_NOT_FOUND);
+  }
+}
+
+export class TaskCommentNotFoundError extends NotFoundError {
+  constructor() {
+    super('Comment', TASK_ERROR_CODES.COMMENT_NOT_FOUND);
   }
 }
 

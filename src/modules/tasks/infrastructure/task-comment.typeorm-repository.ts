@@ -31,6 +31,11 @@ export class TaskCommentTypeormRepository extends TaskCommentRepository {
     }
   }
 
+  async find(taskId: string, commentId: string): Promise<TaskComment | null> {
+    const row = await this.rows.createQueryBuilder('c').where('c.task_id = :taskId AND c.id = :commentId', { taskId, commentId }).getOne();
+    return row ? TaskCommentMapper.toDomain(row) : null;
+  }
+
   async list(taskId: string, limit: number, after: TaskCommentCursor | null): Promise<TaskCommentPage> {
     const qb = this.rows.createQueryBuilder('c').where('c.task_id = :taskId', { taskId });
     if (after !== null) {

@@ -7,3 +7,10 @@ export class TaskIdParamDto {
   @IsUuidId()
   id!: string;
 }
+
+/** `/tasks/:id/comments/:commentId`. */
+export class TaskCommentParamsDto extends TaskIdParamDto {
+  @ApiProperty({ format: 'uuid', example: '019ad0c5-0a0b-7c3a-8f2d-4b6e9a1c7d30' })
+  @IsUuidId()
+  commentId!: string;
+}

@@ -12,6 +12,11 @@ export class InMemoryTaskCommentRepository extends TaskCommentRepository impleme
     this.rows.push({ ...comment });
   }
 
+  async find(taskId: string, commentId: string): Promise<TaskComment | null> {
+    const found = this.rows.find((c) => c.taskId === taskId && c.id === commentId);
+    return found ? { ...found } : null;
+  }
+
   async list(taskId: string, limit: number, after: TaskCommentCursor | null): Promise<TaskCommentPage> {
     const matching = this.rows
       .filter((c) => c.taskId === taskId && (after === null || order(c, after) > 0))
