@@ -6,9 +6,10 @@ import { Redis } from 'ioredis';
 import { PinoLogger, Logger as PinoNestLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule, AppModuleOptions } from './app.module';
+import { buildAsyncApiDocument } from './asyncapi-document';
 import { AppConfig } from './platform/config';
 import { EmbeddedPostgresServer, provisionDatabase, runMigrations } from './platform/database';
-import { configureHttp, createFastifyAdapter, setupOpenApi } from './platform/http';
+import { configureHttp, createFastifyAdapter, serveAsyncApi, setupOpenApi } from './platform/http';
 import { registerRequestLogging } from './platform/logging';
 import { configureQueueBackend } from './platform/queue';
 
@@ -63,6 +64,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<RunningApp> 
     const applied = await runMigrations(app.get<DataSource>(getDataSourceToken()));
     if (applied.length) bootLogger.log(`applied migrations: ${applied.join(', ')}`);
     if (config.runsHttpApi) setupOpenApi(app, config.version);
+    if (config.runsHttpApi) serveAsyncApi(app, buildAsyncApiDocument(config.version));
     await app.init();
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {

@@ -11,3 +11,6 @@ export type {
 export { DeliveryFailure, HttpDeliveryError } from './domain/delivery-failure';
 export { NOTIFICATION_RULES, TASK_NOTIFICATION_TYPES } from './domain/recipient-rules';
 export type { NotificationRule, AudienceRole } from './domain/recipient-rules';
+// Its own event (webhook.disabled) and the body webhook receivers get, for the AsyncAPI document.
+export { WEBHOOK_DISABLED_EVENT, WEBHOOK_PUBLISHED_EVENTS } from './domain/webhook-events';
+export type { WebhookDisabledPayload } from './domain/webhook-events';

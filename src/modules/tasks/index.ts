@@ -1,7 +1,10 @@
 // Public surface of the Tasks context. Other contexts import only from here.
 export { TASK_AGGREGATE_TYPE, TASK_EVENT_TYPES } from './domain/task.domain-event';
+// The task events as JSON Schema, for the AsyncAPI document of what taskwire pushes.
+export { TASK_PUBLISHED_EVENTS } from './domain/task-event-schemas';
 export type {
   TaskEventType,
+  TaskEventPayloads,
   TaskEventContext,
   TaskSnapshot,
   TaskCreatedPayload,

@@ -11,8 +11,10 @@ export { UserDirectory } from './application/ports/user-directory.port';
 export type { DirectoryUser } from './application/ports/user-directory.port';
 // Event types and payloads other contexts react to (Tasks: deactivated users; Notifications).
 export { USER_EVENT_TYPES } from './domain/user.domain-event';
+export { USER_PUBLISHED_EVENTS } from './domain/user-event-schemas';
 export type {
   UserEventType,
+  UserEventPayloads,
   UserRegisteredPayload,
   UserRoleChangedPayload,
   UserDeactivatedPayload,

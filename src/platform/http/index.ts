@@ -8,3 +8,4 @@ export * from './request-id';
 export * from './validation.pipe';
 export * from './http-server';
 export * from './access-token-subject';
+export * from './asyncapi';

@@ -2,10 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock, UnitOfWork, newId } from '../../../kernel';
 import { EventPublisher } from '../../events';
 import { failingTooLong } from '../domain/webhook-endpoint';
+import { WEBHOOK_AGGREGATE_TYPE, WEBHOOK_DISABLED_EVENT, WebhookDisabledPayload } from '../domain/webhook-events';
 import { NotificationSettings } from './notification-settings';
 import { WebhookEndpointRepository } from './ports/webhook-endpoint.repository.port';
-
-export const WEBHOOK_DISABLED_EVENT = 'webhook.disabled';
 
 /**
  * Tracks whether an endpoint keeps failing. The first failure starts its failing period
@@ -36,11 +35,11 @@ export class WebhookHealthService {
         {
           id: newId(),
           type: WEBHOOK_DISABLED_EVENT,
-          aggregateType: 'webhook',
+          aggregateType: WEBHOOK_AGGREGATE_TYPE,
           aggregateId: endpointId,
           actorId: null,
           occurredAt: now,
-          payload: { url: endpoint.url, disabledReason: reason, failingSince: endpoint.failingSince!.toISOString() },
+          payload: { url: endpoint.url, disabledReason: reason, failingSince: endpoint.failingSince!.toISOString() } satisfies WebhookDisabledPayload,
           idempotencyKey: `webhook:${endpointId}:disabled:${endpoint.failingSince!.toISOString()}`,
         },
       ]);

@@ -12,6 +12,7 @@ import {
   TaskCreatedPayload,
   TaskDeletedPayload,
   TaskEventContext,
+  TaskEventPayloads,
   TaskEventType,
   TaskSnapshot,
   TaskTransitionedPayload,
@@ -433,7 +434,7 @@ export class Task extends AggregateRoot {
   }
 
   /** Records a change event keyed `task:<id>:v<version after the change>:<verb>`. */
-  private recordChange(type: TaskEventType, actorId: string | null, payload: object, now: Date): void {
+  private recordChange<K extends TaskEventType>(type: K, actorId: string | null, payload: TaskEventPayloads[K], now: Date): void {
     const verb = type.slice('task.'.length);
     this.record({
       type,

@@ -103,3 +103,17 @@ export interface TaskCommentedPayload extends TaskEventContext {
   /** The start of the comment body (at most 200 characters), for notification texts. */
   excerpt: string;
 }
+
+/** The payload type of each task event: what the aggregate records and task-event-schemas.ts describes. */
+export interface TaskEventPayloads {
+  'task.created': TaskCreatedPayload;
+  'task.updated': TaskUpdatedPayload;
+  'task.assigned': TaskAssignedPayload;
+  'task.unassigned': TaskUnassignedPayload;
+  'task.started': TaskTransitionedPayload;
+  'task.paused': TaskTransitionedPayload;
+  'task.completed': TaskCompletedPayload;
+  'task.cancelled': TaskCancelledPayload;
+  'task.deleted': TaskDeletedPayload;
+  'task.commented': TaskCommentedPayload;
+}

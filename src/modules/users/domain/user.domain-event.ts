@@ -28,3 +28,11 @@ export interface UserRoleChangedPayload {
 /** Deactivation and reactivation carry no payload: the aggregate id says who. */
 export type UserDeactivatedPayload = Record<string, never>;
 export type UserReactivatedPayload = Record<string, never>;
+
+/** The payload type of each user event: what the aggregate records and user-event-schemas.ts describes. */
+export interface UserEventPayloads {
+  'user.registered': UserRegisteredPayload;
+  'user.role_changed': UserRoleChangedPayload;
+  'user.deactivated': UserDeactivatedPayload;
+  'user.reactivated': UserReactivatedPayload;
+}
