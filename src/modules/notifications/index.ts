@@ -9,5 +9,6 @@ export type {
   NotificationRecipient,
 } from './application/ports/notification-channel.port';
 export { DeliveryFailure, HttpDeliveryError } from './domain/delivery-failure';
-export { NOTIFICATION_RULES, TASK_NOTIFICATION_TYPES } from './domain/recipient-rules';
-export type { NotificationRule, AudienceRole } from './domain/recipient-rules';
+// The catalogue: one entry per notification type (audience, default channels, texts).
+export { NOTIFICATION_CATALOGUE, TASK_NOTIFICATION_TYPES } from './domain/notification-catalogue';
+export type { NotificationEntry, AudienceRole } from './domain/notification-catalogue';

@@ -4,10 +4,10 @@ import { UserDirectory } from '../../users';
 import { EventView } from '../../events';
 import { Delivery } from '../domain/delivery';
 import { DeliveryFailure, classifyDeliveryError } from '../domain/delivery-failure';
+import { notificationText } from '../domain/notification-catalogue';
 import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
 import { batchedUserLookup } from './batched-user-lookup';
 import { NotificationSettings } from './notification-settings';
-import { notificationText } from './notification-text';
 import { ChannelMessage } from './ports/notification-channel.port';
 import { ClaimedDelivery, DeliveryLedger } from './ports/delivery-ledger.port';
 import { NotificationChannelRegistry } from './ports/notification-channel.registry.port';
@@ -141,6 +141,7 @@ export class DeliveryAttemptService {
       title: text.title,
       body: text.body,
       link: text.link,
+      emailLines: text.emailLines,
     };
     if (channel.transactional) {
       await this.unitOfWork.run(async () => {

@@ -1,5 +1,5 @@
 import { FieldError } from '../../../kernel';
-import { TASK_NOTIFICATION_TYPES } from './recipient-rules';
+import { TASK_NOTIFICATION_TYPES } from './notification-catalogue';
 
 /** A user's choice for one (channel preference key, event type); everything unset is on. */
 export interface PreferenceSetting {

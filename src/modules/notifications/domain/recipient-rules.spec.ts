@@ -1,5 +1,6 @@
 import { EMAIL_CHANNEL, IN_APP_CHANNEL } from './notification-channels';
-import { PlannableChannel, audienceOf, planUserDeliveries, typesCarriedBy } from './recipient-rules';
+import { typesCarriedBy } from './notification-catalogue';
+import { PlannableChannel, audienceOf, planUserDeliveries } from './recipient-rules';
 
 const CREATOR = 'creator';
 const ASSIGNEE = 'assignee';

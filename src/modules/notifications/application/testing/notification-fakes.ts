@@ -5,7 +5,7 @@ import { PreferenceSetting } from '../../domain/notification-preferences';
 import { EMAIL_CHANNEL, IN_APP_CHANNEL } from '../../domain/notification-channels';
 import { RetrySchedule } from '../../domain/retry-schedule';
 import { ALL_EVENTS, WebhookEndpoint } from '../../domain/webhook-endpoint';
-import { typesCarriedBy } from '../../domain/recipient-rules';
+import { typesCarriedBy } from '../../domain/notification-catalogue';
 import { NotificationSettings } from '../notification-settings';
 import { AfterCommit } from '../ports/after-commit.port';
 import { DeliveryJobRef, DeliveryQueue } from '../ports/delivery-queue.port';
