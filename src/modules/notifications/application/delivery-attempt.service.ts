@@ -41,6 +41,17 @@ class LeaseLostError extends Error {
 }
 
 /**
+ * The webhook endpoint itself failed the request (as opposed to a missing or disabled endpoint):
+ * the failure counts against the endpoint's health. Carries the original error, which is what gets
+ * classified (recoverable or not) and recorded.
+ */
+class EndpointFailedError extends Error {
+  constructor(readonly failure: unknown) {
+    super(failure instanceof Error ? failure.message : String(failure));
+  }
+}
+
+/**
  * One attempt at one delivery, for every channel alike: claim the ledger row (pending|failed →
  * sending, with a lease; a job that runs twice finds nothing to claim and sends nothing), send,
  * record the outcome. Failures are classified once (domain/delivery-failure) and either scheduled
@@ -162,18 +173,18 @@ export class DeliveryAttemptService {
     try {
       await this.dispatcher.dispatch(endpoint, delivery.id, event);
     } catch (err) {
-      (err as { endpointFailure?: boolean }).endpointFailure = true;
-      throw err;
+      throw new EndpointFailedError(err);
     }
     if (!(await this.ledger.markSent(delivery.id, leaseToken))) this.logger.warn({ deliveryId: delivery.id }, 'sent, but the lease had expired meanwhile');
     if (endpoint.failingSince) await this.health.recordSuccess(endpoint.id);
   }
 
   private async recordFailure(delivery: Delivery, leaseToken: string, attempt: number, err: unknown): Promise<AttemptOutcome> {
-    const failure = classifyDeliveryError(err, this.clock.now());
+    const endpointFailed = err instanceof EndpointFailedError;
+    const failure = classifyDeliveryError(endpointFailed ? err.failure : err, this.clock.now());
     let error = failure.message;
     let recoverable = failure.recoverable;
-    if (delivery.channel === WEBHOOK_CHANNEL && (err as { endpointFailure?: boolean })?.endpointFailure) {
+    if (endpointFailed) {
       const disabled = await this.health.recordFailure(delivery.webhookId!);
       if (disabled) {
         recoverable = false;
