@@ -79,9 +79,9 @@ function allowedTransitions(task: TransitionSubject, actor: CurrentUser): TaskSt
 
 /**
  * Throws unless `actor` may move `task` to `to`:
- * unknown state → 400 VALIDATION_FAILED; not reachable from the current state → 409
- * INVALID_TRANSITION (with this caller's allowedTransitions); reachable but not for this caller →
- * 403 FORBIDDEN_TRANSITION. Returns the table row on success.
+ * unknown state → VALIDATION_FAILED; not reachable from the current state → INVALID_TRANSITION
+ * (with this caller's allowedTransitions); reachable but not for this caller →
+ * FORBIDDEN_TRANSITION. Returns the table row on success.
  */
 function assertCanTransition(task: TransitionSubject, actor: CurrentUser, to: unknown): TransitionRule {
   if (!isTaskState(to)) {
