@@ -43,7 +43,7 @@ function changedFields(changes: unknown): string {
 }
 
 /**
- * API.md "Notifications", as data: one entry per task event type that tells someone. `assignee` is
+ * docs/api.md "Notifications", as data: one entry per task event type that tells someone. `assignee` is
  * the assignee after the change (for `task.assigned`: the new assignee); `previousAssignee` the one
  * before it. The actor of the change is never told (the ledger records a `suppressed` row with
  * reason `actor` instead). Event types without an entry tell nobody (webhooks still get them).

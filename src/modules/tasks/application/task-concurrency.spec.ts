@@ -1,7 +1,7 @@
 import { rejectionOf } from '../domain/testing/task.fixtures';
 import { createTaskTestKit } from './testing/task-test-kit.fake';
 
-/** API.md: "Two concurrent conflicting writes: exactly one wins." */
+/** docs/api.md: "Two concurrent conflicting writes: exactly one wins." */
 describe('concurrent writes to one task', () => {
   async function setup() {
     const kit = createTaskTestKit();

@@ -29,7 +29,7 @@ export interface TransitionSubject {
 const TRANSITION_ANY: Permission = 'tasks:transition:any';
 
 /**
- * The `/transition` state machine of API.md, as data. It is the only place that says which state
+ * The `/transition` state machine of docs/api.md, as data. It is the only place that says which state
  * may follow which and who may move it; the aggregate, the API (`allowedTransitions`) and the
  * tests all read it. `completed` and `cancelled` appear in no `from`: they are final.
  * (Assignment — draft/assigned/in_progress → assigned — is a separate use case, see AssignmentRules.)

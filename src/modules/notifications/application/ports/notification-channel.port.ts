@@ -49,7 +49,7 @@ export interface NotificationChannelOptions {
   /** BullMQ queue of its jobs; default `notify-<name>`. */
   queue?: string;
   /**
-   * Task event types it carries, each to the audience its catalogue entry gives that type (API.md's
+   * Task event types it carries, each to the audience its catalogue entry gives that type (docs/api.md's
    * rules); default: every type that has an audience.
    */
   eventTypes?: readonly string[];
