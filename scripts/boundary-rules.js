@@ -2,7 +2,10 @@
 // source root so the same rules also run over the bad samples in test/fixtures/boundaries/.
 function boundaryRules(root = 'src') {
   const r = root.replace(/[.*+?^${}()|[\]\\/]/g, (c) => (c === '/' ? '/' : `\\${c}`));
-  const frameworks = '^(node_modules/)?(@nestjs/|typeorm|@nestjs-cls/|bullmq|pg|ioredis|fastify|@fastify/)';
+  // A package, resolved (`node_modules/<pkg>` — also `../elsewhere/node_modules/<pkg>` when node_modules
+  // is a symlink, as in a git worktree) or unresolved (`<pkg>`).
+  const pkg = (names) => `(^|/)node_modules/${names}|^${names}`;
+  const frameworks = pkg('(@nestjs/|typeorm|@nestjs-cls/|bullmq|pg|ioredis|fastify|@fastify/)');
   return [
     {
       name: 'context-only-through-index',
@@ -17,7 +20,7 @@ function boundaryRules(root = 'src') {
       severity: 'error',
       from: { path: `^${r}/modules/[^/]+/domain/` },
       to: {
-        path: [frameworks, `^${r}/modules/[^/]+/(infrastructure|api|application)/`, `^${r}/platform/`, '^(node_modules/)?class-(validator|transformer)'],
+        path: [frameworks, `^${r}/modules/[^/]+/(infrastructure|api|application)/`, `^${r}/platform/`, pkg('class-(validator|transformer)')],
       },
     },
     {
@@ -25,7 +28,7 @@ function boundaryRules(root = 'src') {
       comment: 'application/ imports no infrastructure/, no api/, no typeorm (it talks to ports).',
       severity: 'error',
       from: { path: `^${r}/modules/[^/]+/application/` },
-      to: { path: [`^${r}/modules/[^/]+/(infrastructure|api)/`, '^(node_modules/)?(typeorm|pg|bullmq|ioredis)(/|$)'] },
+      to: { path: [`^${r}/modules/[^/]+/(infrastructure|api)/`, pkg('(typeorm|pg|bullmq|ioredis)(/|$)')] },
     },
     {
       name: 'platform-knows-no-module',

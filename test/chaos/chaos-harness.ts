@@ -21,7 +21,7 @@ import { TEST_JWT_SECRET } from '../support/test-app';
  * writes alternates between the two API processes while the harness SIGKILLs and restarts workers,
  * restarts Redis, and restarts a relay (graceful worker restart). Then it waits for the system to
  * drain and audits: every successful write's event is stored exactly once, and every delivery the
- * rules of API.md call for (computed here, independently of the app's planner, from the stored
+ * rules of docs/api.md call for (computed here, independently of the app's planner, from the stored
  * events) reached the SMTP sink / webhook receiver / in-app inbox exactly once.
  */
 
@@ -107,8 +107,8 @@ export interface ChaosCounts {
   resends: string[];
 }
 
-// ------------------------------------------------------------------ rules of API.md, restated
-/** API.md "Notifications": who is told, per channel (never the actor). */
+// ------------------------------------------------------------------ rules of docs/api.md, restated
+/** docs/api.md "Notifications": who is told, per channel (never the actor). */
 const RULES: Record<string, { audience: Array<'assignee' | 'previousAssignee' | 'creator' | 'watchers'>; email: boolean }> = {
   'task.assigned': { audience: ['assignee'], email: true },
   'task.unassigned': { audience: ['previousAssignee'], email: false },

@@ -1,11 +1,9 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { JobType, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Client } from 'pg';
-import { Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { newId } from '../../src/kernel';
-import { OutboxMetrics, OutboxRelay } from '../../src/modules/events/infrastructure/outbox-relay';
+import { OutboxRelay } from '../../src/modules/events/infrastructure/outbox-relay';
+import { DeliveryMetrics } from '../../src/modules/notifications/infrastructure/delivery-metrics';
 import { QueueMetrics } from '../../src/platform/metrics';
 import { QueueBackendSettings, QueueNames } from '../../src/platform/queue';
 import { EventProbe, EventProbeModule, probeEvent } from '../support/fixtures/event-probe.module';
@@ -207,37 +205,24 @@ describe('Prometheus /metrics', () => {
     expect(s.samples.every((sample) => sample.labels.role === 'all')).toBe(true);
   });
 
-  it('reports deliveries by channel and status, and dead letters, from the ledger when it exists', async () => {
-    const registry = t.running.app.get<Registry>(Registry);
-    const outboxMetrics = OutboxMetrics.on(registry, t.running.app.get<DataSource>(getDataSourceToken()));
-    const exists = async () => (await db.query(`SELECT to_regclass('notifications.deliveries') IS NOT NULL AS present`)).rows[0].present as boolean;
-
-    if (!(await exists())) {
-      outboxMetrics.refreshDeliveries();
-      const without = await scrape();
-      expect(find(without, 'taskwire_deliveries')).toEqual([]); // no ledger yet: no series, no error
-      expect(find(without, 'taskwire_deliveries_dead_letters')).toEqual([]);
-      // The ledger as the notifications work defines it, reduced to the two columns read here.
-      await db.query(`CREATE TABLE notifications.deliveries (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), channel text NOT NULL, status text NOT NULL)`);
-      await db.query(
-        `INSERT INTO notifications.deliveries (channel, status) VALUES ('email','sent'), ('email','sent'), ('email','dead'), ('webhook','dead'), ('webhook','dead'), ('in_app','pending')`,
-      );
-      outboxMetrics.refreshDeliveries();
-      const s = await scrape();
-      expect(value(s, 'taskwire_deliveries', { channel: 'email', status: 'sent' })).toBe(2);
-      expect(value(s, 'taskwire_deliveries', { channel: 'email', status: 'dead' })).toBe(1);
-      expect(value(s, 'taskwire_deliveries', { channel: 'webhook', status: 'dead' })).toBe(2);
-      expect(value(s, 'taskwire_deliveries', { channel: 'in_app', status: 'pending' })).toBe(1);
-      expect(value(s, 'taskwire_deliveries_dead_letters', { channel: 'email' })).toBe(1);
-      expect(value(s, 'taskwire_deliveries_dead_letters', { channel: 'webhook' })).toBe(2);
-      return;
-    }
-    // The real ledger exists: the gauges mirror it.
-    outboxMetrics.refreshDeliveries();
+  it('reports deliveries by channel and status, and dead letters, from the ledger', async () => {
+    // The Notifications context's own collectors (its ledger, its gauges). Rows in final states
+    // only, so no worker or sweeper touches them.
+    const before = await db.query(`SELECT count(*)::int AS n FROM notifications.deliveries WHERE status = 'dead' AND channel = 'webhook'`);
+    await db.query(
+      `INSERT INTO notifications.deliveries (id, event_id, event_type, channel, recipient_id, webhook_id, status)
+       SELECT gen_random_uuid(), gen_random_uuid(), 'task.assigned', c, CASE WHEN c = 'webhook' THEN NULL ELSE gen_random_uuid() END,
+              CASE WHEN c = 'webhook' THEN gen_random_uuid() END, st
+         FROM (VALUES ('email', 'sent'), ('email', 'sent'), ('email', 'dead'), ('webhook', 'dead'), ('webhook', 'dead')) v(c, st)`,
+    );
+    const deliveryMetrics = t.running.app.get(DeliveryMetrics);
+    deliveryMetrics.refresh();
     const s = await scrape();
+    expect(value(s, 'taskwire_deliveries_dead_letters', { channel: 'webhook' })).toBe(before.rows[0].n + 2);
     const { rows } = await db.query(`SELECT channel::text AS channel, status::text AS status, count(*)::int AS n FROM notifications.deliveries GROUP BY 1, 2`);
     for (const row of rows) expect(value(s, 'taskwire_deliveries', { channel: row.channel, status: row.status })).toBe(row.n);
     expect(find(s, 'taskwire_deliveries')).toHaveLength(rows.length);
+    for (const row of rows.filter((r: { status: string }) => r.status === 'dead')) expect(value(s, 'taskwire_deliveries_dead_letters', { channel: row.channel })).toBe(row.n);
   });
 });
 

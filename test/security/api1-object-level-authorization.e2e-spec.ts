@@ -31,12 +31,12 @@ import {
  * route cannot slip through untested. By design some objects are never a member's business: the
  * matrix (test/authorization) says 403 for members there, and then an existing id and a random one
  * must both be 403 (the permission is checked before the lookup, so the answer says nothing about
- * existence). The team directory (`/users/:id`) is visible to everyone by design (API.md).
+ * existence). The team directory (`/users/:id`) is visible to everyone by design (docs/api.md).
  */
 type Visibility = 'own' | 'all' | 'none';
 
 interface Kind {
-  /** What a member sees of this kind (API.md). */
+  /** What a member sees of this kind (docs/api.md). */
   memberSees: Visibility;
   /** Makes an object the member may not see; `owner` may. Undefined for kinds members see entirely. */
   create?: () => Promise<{ id: string; owner: Session }>;

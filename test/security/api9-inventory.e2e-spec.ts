@@ -123,7 +123,7 @@ describe('API9 inventory: the OpenAPI document lists exactly what is served', ()
   it('declares the bearer scheme, and only the documented public operations are unsecured', () => {
     expect(doc.components.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     const publicOps = operationsOf(doc).filter((o) => !o.secured).map((o) => o.operationId).sort();
-    // API.md: auth (register/login/refresh), health, metrics (public unless METRICS_TOKEN; it checks its own token).
+    // docs/api.md: auth (register/login/refresh), health, metrics (public unless METRICS_TOKEN; it checks its own token).
     for (const id of publicOps) expect(['auth.register', 'auth.login', 'auth.refresh', 'health.live', 'health.ready', 'metrics.scrape']).toContain(id);
   });
 

@@ -4,7 +4,7 @@ import { TasksApi, allPages, errorFields, expectProblem, newTask, tasksApi } fro
 
 const RANK: Record<string, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
 
-/** The reference orderings of API.md (ties on id; no due date after every date when ascending). */
+/** The reference orderings of docs/api.md (ties on id; no due date after every date when ascending). */
 function compare(sort: string): (a: any, b: any) => number {
   const desc = sort.startsWith('-');
   const key = (task: any): number => {

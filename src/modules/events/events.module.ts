@@ -9,9 +9,11 @@ import { HealthModule } from '../../platform/health';
 import { QueueNames } from '../../platform/queue';
 import { AdminStatusController } from './api/admin-status.controller';
 import { EventsController } from './api/events.controller';
+import { RegisteredDeadLetterSources } from './application/dead-letter-sources.service';
 import { EventAuditService } from './application/event-audit.service';
 import { OutboxEventPublisher } from './application/event-publisher.service';
 import { EventVisibilityService } from './application/event-visibility.service';
+import { DeadLetterSources } from './application/ports/dead-letter-sources.port';
 import { EventOriginContext } from './application/ports/event-origin.port';
 import { EventPublisher } from './application/ports/event-publisher.port';
 import { EventQueries } from './application/ports/event-queries.port';
@@ -72,10 +74,11 @@ export class EventsModule {
         { provide: EventVisibilityRegistry, useExisting: EventVisibilityService },
         EventAuditService,
         { provide: EventQueries, useExisting: EventAuditService },
+        { provide: DeadLetterSources, useClass: RegisteredDeadLetterSources },
         ...(options.http ? [LiveEventHub, EventStreamService, OperationalStatusService] : []),
         ...(options.workers ? [OutboxRelay, EventBusDispatcher, EventProcessor] : []),
       ],
-      exports: [EventPublisher, EventQueries, EventVisibilityRegistry],
+      exports: [EventPublisher, EventQueries, EventVisibilityRegistry, DeadLetterSources],
     };
   }
 }

@@ -15,3 +15,8 @@ export type { EventListPage } from './application/ports/event-queries.port';
 export { OnEventTypes } from './application/on-domain-event.decorator';
 export type { EventRow } from './infrastructure/event-row.mapper';
 export { eventViewFromRow } from './infrastructure/event-row.mapper';
+// Operations: contexts that keep dead letters register a counter for GET /admin/status.
+export { DeadLetterSources } from './application/ports/dead-letter-sources.port';
+export type { DeadLetterCount } from './application/ports/dead-letter-sources.port';
+// The job shape on the `events` queue (producer: OutboxRelay, consumer: EventProcessor).
+export type { EventJobData } from './infrastructure/event-job-data';

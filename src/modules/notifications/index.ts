@@ -9,8 +9,9 @@ export type {
   NotificationRecipient,
 } from './application/ports/notification-channel.port';
 export { DeliveryFailure, HttpDeliveryError } from './domain/delivery-failure';
-export { NOTIFICATION_RULES, TASK_NOTIFICATION_TYPES } from './domain/recipient-rules';
-export type { NotificationRule, AudienceRole } from './domain/recipient-rules';
+// The catalogue: one entry per notification type (audience, default channels, texts).
+export { NOTIFICATION_CATALOGUE, TASK_NOTIFICATION_TYPES } from './domain/notification-catalogue';
+export type { NotificationEntry, AudienceRole } from './domain/notification-catalogue';
 // Its own event (webhook.disabled) and the body webhook receivers get, for the AsyncAPI document.
 export { WEBHOOK_DISABLED_EVENT, WEBHOOK_PUBLISHED_EVENTS } from './domain/webhook-events';
 export type { WebhookDisabledPayload } from './domain/webhook-events';

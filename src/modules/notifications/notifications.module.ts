@@ -35,6 +35,8 @@ import { WebhookAdministrationService } from './application/webhook-administrati
 import { WebhookHealthService } from './application/webhook-health.service';
 import { WebhookTargetPolicy } from './application/webhook-target-policy';
 import { RetrySchedule } from './domain/retry-schedule';
+import { DeliveryDeadLetters } from './infrastructure/delivery-dead-letters';
+import { DeliveryMetrics } from './infrastructure/delivery-metrics';
 import { DeliveryQueues } from './infrastructure/delivery-queues';
 import { DeliveryWorkers } from './infrastructure/delivery-workers';
 import { DiscoveredChannelRegistry } from './infrastructure/discovered-channel.registry';
@@ -107,8 +109,9 @@ export class NotificationsModule {
         WebhookAdministrationService,
         DeliveryAttemptService,
         DeliveryRecoveryService,
+        DeliveryDeadLetters,
         ...(options.http ? [QueueDashboard] : []),
-        ...(options.workers ? [NotificationPublisher, DeliveryWorkers] : []),
+        ...(options.workers ? [NotificationPublisher, DeliveryWorkers, DeliveryMetrics] : []),
       ],
     };
   }

@@ -25,7 +25,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
- * The whole configuration, typed and validated once at start-up (API.md "Configuration").
+ * The whole configuration, typed and validated once at start-up (docs/api.md "Configuration").
  * Injected as a provider: `constructor(private readonly config: AppConfig)`.
  */
 export class AppConfig {

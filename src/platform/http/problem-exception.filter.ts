@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorToProblem } from './error-to-problem';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 
-/** Every error that reaches Nest leaves as application/problem+json (API.md "Errors"). */
+/** Every error that reaches Nest leaves as application/problem+json (docs/api.md "Errors"). */
 @Catch()
 export class ProblemExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');

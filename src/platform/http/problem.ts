@@ -1,6 +1,6 @@
 import { DomainErrorKind, FieldError } from '../../kernel';
 
-/** RFC 9457 problem document as API.md describes it. */
+/** RFC 9457 problem document as docs/api.md describes it. */
 export interface Problem {
   type: string;
   title: string;

@@ -20,7 +20,7 @@ const TRANSIENT_CLIENT_STATUSES = new Set([408, 429]);
 class ClaimLostError extends Error {}
 
 /**
- * `Idempotency-Key` for every POST route (API.md "Idempotency"), applied once, globally.
+ * `Idempotency-Key` for every POST route (docs/api.md "Idempotency"), applied once, globally.
  *
  * 1. Claim the (user, key) with a short committed insert; a concurrent duplicate sees the claim
  *    at once and gets 409 `IDEMPOTENCY_IN_PROGRESS`, a different request under the same key 422

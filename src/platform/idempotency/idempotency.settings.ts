@@ -1,6 +1,6 @@
 /** Tunables of the Idempotency-Key support (defaults suit production; tests may shorten them). */
 export abstract class IdempotencySettings {
-  /** How long a stored response is replayed (API.md: 24 h). */
+  /** How long a stored response is replayed (docs/api.md: 24 h). */
   abstract retentionMs: number;
   /**
    * How long a claim protects an unfinished request. The running request also holds a row lock, so

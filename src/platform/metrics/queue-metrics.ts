@@ -4,6 +4,7 @@ import { DiscoveryService, ModuleRef } from '@nestjs/core';
 import type { Job, JobType, Queue, Worker } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { QueueNames } from '../queue/queue-names';
+import { withTimeout } from './with-timeout';
 
 const DEPTH_TIMEOUT_MS = 2_000;
 const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
@@ -46,7 +47,7 @@ export class QueueMetrics implements OnApplicationBootstrap {
         await Promise.all(
           [...queues].map(async ([name, queue]) => {
             if (queue.closing) return void queues.delete(name); // closed by its owner: forget it
-            const counts = await withTimeout(queue.getJobCounts(...COUNTED)).catch(() => null);
+            const counts = await withTimeout(queue.getJobCounts(...COUNTED), DEPTH_TIMEOUT_MS, 'queue backend did not answer').catch(() => null);
             if (!counts) return; // backend down: no numbers rather than stale ones (readiness says why)
             const values: Record<(typeof STATES)[number], number> = {
               // Redis keeps a paused queue's jobs in 'wait', BullMQ's PostgreSQL backend in 'paused'.
@@ -70,7 +71,7 @@ export class QueueMetrics implements OnApplicationBootstrap {
         await Promise.all(
           [...queues].map(async ([name, queue]) => {
             if (queue.closing) return;
-            const paused = await withTimeout(queue.isPaused()).catch(() => null);
+            const paused = await withTimeout(queue.isPaused(), DEPTH_TIMEOUT_MS, 'queue backend did not answer').catch(() => null);
             if (paused !== null) this.set({ queue: name }, paused ? 1 : 0);
           }),
         );
@@ -151,12 +152,4 @@ export class QueueMetrics implements OnApplicationBootstrap {
     const seconds = Math.max(0, ((job.finishedOn || Date.now()) - job.processedOn) / 1000);
     this.duration.observe({ queue, outcome }, seconds);
   }
-}
-
-function withTimeout<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('queue backend did not answer')), DEPTH_TIMEOUT_MS);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,7 +1,7 @@
 import { MatrixRow } from '../matrix-types';
 
 /**
- * The Events context (API.md "Events and audit"): the audit trail for admins and managers, the live
+ * The Events context (docs/api.md "Events and audit"): the audit trail for admins and managers, the live
  * stream for anyone signed in (filtered to what they may see).
  */
 export const rows: MatrixRow[] = [

@@ -1,7 +1,7 @@
 import { MatrixRow } from '../matrix-types';
 
 /**
- * Notifications (API.md "Notifications"): the caller's own inbox and preferences (anyone signed
+ * Notifications (docs/api.md "Notifications"): the caller's own inbox and preferences (anyone signed
  * in), the delivery ledger (admins and managers read, admins retry) and webhooks (admins).
  * Bodies are deliberately invalid where a valid one would change state.
  */

@@ -1,7 +1,7 @@
 import { MatrixRow } from '../matrix-types';
 
 /**
- * The Tasks context (API.md "Tasks"). Every route needs a token; only DELETE needs a permission
+ * The Tasks context (docs/api.md "Tasks"). Every route needs a token; only DELETE needs a permission
  * (`tasks:delete`, admins). Everything else is decided per task (visibility → 404, policy → 403),
  * which the matrix's unknown ids cannot reach: those rows prove the guards let every role through.
  * Bodies are empty (400) so that no row changes state.

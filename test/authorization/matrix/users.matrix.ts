@@ -1,7 +1,7 @@
 import { MatrixRow } from '../matrix-types';
 
 /**
- * The Users context (API.md "Auth and users"). Bodies are deliberately invalid where a valid one
+ * The Users context (docs/api.md "Auth and users"). Bodies are deliberately invalid where a valid one
  * would change state (a 400 still proves the guards let the caller through: guards run before
  * validation).
  */

@@ -5,7 +5,7 @@ import { JsonSchema, OpenApiDocument, OpenApiOperation } from '../../security/su
 /** A stack frame, a source path or a module path in a body: internals a client must never see. */
 export const INTERNALS = /(\n\s+at [^\n]+:\d+:\d+)|(\bat (?:async )?[\w.<>]+ \([^)]*:\d+:\d+\))|(\/(?:src|dist|node_modules)\/[\w./-]+\.(?:ts|js))|(QueryFailedError|TypeORMError|EntityNotFound|SyntaxError: Unexpected)/;
 
-/** Problem documents as API.md requires them: `type, title, status, detail, instance, code`. */
+/** Problem documents as docs/api.md requires them: `type, title, status, detail, instance, code`. */
 export function problemViolations(status: number, contentType: string | null, body: unknown): string[] {
   const out: string[] = [];
   if (!/^application\/problem\+json/.test(contentType ?? '')) out.push(`content-type is "${contentType}", not application/problem+json`);

@@ -1,4 +1,4 @@
-/** Every event type taskwire records (API.md "Events and audit"). */
+/** Every event type taskwire records (docs/api.md "Events and audit"). */
 export const EVENT_TYPES = [
   'task.created',
   'task.updated',

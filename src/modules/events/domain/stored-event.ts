@@ -17,7 +17,7 @@ export interface StoredEvent {
   publishedAt: Date | null;
 }
 
-/** The public shape (API.md "Events and audit"). */
+/** The public shape (docs/api.md "Events and audit"). */
 export interface EventView {
   id: string;
   type: string;

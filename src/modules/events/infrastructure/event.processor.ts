@@ -8,7 +8,7 @@ import { QueueNames } from '../../../platform/queue';
 import { withJobSpan } from '../../../platform/tracing';
 import { EventView } from '../domain/stored-event';
 import { DispatchResult, EventBusDispatcher } from './event-bus.dispatcher';
-import { EventJobData } from './outbox-relay';
+import { EventJobData } from './event-job-data';
 
 /**
  * The design's EventProcessorWorker: one job per event, handed to the in-process event bus. The job

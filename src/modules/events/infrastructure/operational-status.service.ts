@@ -6,7 +6,9 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../platform/config';
 import { ProcessHeartbeat, ProcessHeartbeatService } from '../../../platform/health';
+import { withTimeout } from '../../../platform/metrics';
 import { QueueProbe } from '../../../platform/queue';
+import { DeadLetterSources } from '../application/ports/dead-letter-sources.port';
 
 export interface QueueStatus {
   waiting: number;
@@ -28,7 +30,10 @@ export interface OperationalStatus {
   checkedAt: string;
 }
 
-/** One look at the whole system for operators: queues, outbox lag, dead letters, processes. */
+/**
+ * One look at the whole system for operators: queues, outbox lag, dead letters, processes. Dead
+ * letters are counted by the contexts that keep them (DeadLetterSources), not read here.
+ */
 @Injectable()
 export class OperationalStatusService {
   constructor(
@@ -38,10 +43,11 @@ export class OperationalStatusService {
     private readonly moduleRef: ModuleRef,
     private readonly probe: QueueProbe,
     private readonly config: AppConfig,
+    private readonly deadLetters: DeadLetterSources,
   ) {}
 
   async status(): Promise<OperationalStatus> {
-    const [queues, outbox, deadLetters, processes] = await Promise.all([this.queues(), this.outbox(), this.deadLetters(), this.heartbeats.list()]);
+    const [queues, outbox, deadLetters, processes] = await Promise.all([this.queues(), this.outbox(), this.deadLetters.total(), this.heartbeats.list()]);
     const alive = processes.filter((p) => p.alive);
     return {
       version: this.config.version,
@@ -67,7 +73,7 @@ export class OperationalStatusService {
       [...names].sort().map(async (name) => {
         try {
           const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
-          const counts = await withTimeout(queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'), 3000);
+          const counts = await withTimeout(queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'), 3000, 'no answer within 3000 ms');
           result[name] = {
             waiting: counts.waiting ?? 0,
             active: counts.active ?? 0,
@@ -89,21 +95,4 @@ export class OperationalStatusService {
     );
     return { unpublished: Number(rows[0].n), oldestUnpublishedAgeSeconds: rows[0].age ? Math.max(0, Number(Number(rows[0].age).toFixed(3))) : 0 };
   }
-
-  private async deadLetters(): Promise<number | null> {
-    const exists: Array<{ t: string | null }> = await this.dataSource.query(`SELECT to_regclass('notifications.deliveries')::text AS t`);
-    if (!exists[0].t) return null;
-    const rows: Array<{ n: string }> = await this.dataSource.query(`SELECT count(*)::text AS n FROM notifications.deliveries WHERE status = 'dead'`);
-    return Number(rows[0].n);
-  }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

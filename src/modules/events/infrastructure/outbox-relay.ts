@@ -2,21 +2,17 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { QueueNames } from '../../../platform/queue';
 import type { TraceCarrier } from '../../../platform/tracing';
 import { EventView, toEventView } from '../domain/stored-event';
+import { EventJobData } from './event-job-data';
 import { EVENT_COLUMNS, EventRow, toStoredEvent } from './event-row.mapper';
+import { OutboxMetrics } from './outbox-metrics';
 import { PgNotificationListener } from '../../../platform/database';
 import { EVENTS_CHANNEL } from './postgres-event.store';
 import { RelaySettings } from './relay.settings';
-
-/**
- * What the relay puts on the `events` queue: the event, plus the trace context of the request that
- * appended it (only while tracing is on), which EventProcessor strips before handlers see the event.
- */
-export type EventJobData = EventView & { traceContext?: TraceCarrier };
 
 interface RelayedEvent {
   seq: string;
@@ -205,133 +201,4 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       clearTimeout(timer);
     }
   }
-}
-
-/** Age of the oldest unpublished event, and how many wait (capped: the count is for dashboards). */
-const OUTBOX_BACKLOG_SQL = `
-  SELECT greatest(coalesce(extract(epoch FROM now() - min(occurred_at)), 0), 0)::float8 AS lag_seconds,
-         (SELECT count(*) FROM (SELECT 1 FROM events.events WHERE published_at IS NULL LIMIT 100000) capped)::int AS waiting
-    FROM events.events WHERE published_at IS NULL`;
-/** The notification delivery ledger, read only where it exists (it arrives with the notifications work). */
-const DELIVERIES_SQL = `SELECT channel::text AS channel, status::text AS status, count(*)::int AS n FROM notifications.deliveries GROUP BY 1, 2`;
-const DELIVERIES_CACHE_MS = 30_000;
-const SCRAPE_QUERY_TIMEOUT_MS = 2_000;
-const SAFE_LABEL = /^[a-z][a-z0-9_-]{0,31}$/;
-
-/**
- * Prometheus collectors of the Events context: relay throughput (counted by the relay) and, read
- * from the database at scrape time, outbox lag and the delivery ledger by channel and status.
- * Registered once per registry (a second relay in the same process shares them).
- */
-export class OutboxMetrics {
-  readonly relayed: Counter;
-  readonly batches: Counter;
-  readonly failures: Counter;
-  private deliveriesCache: { at: number; rows: Array<{ channel: string; status: string; n: number }> | null } = { at: 0, rows: null };
-
-  private static readonly byRegistry = new WeakMap<Registry, OutboxMetrics>();
-
-  static on(registry: Registry, dataSource: DataSource): OutboxMetrics {
-    let metrics = OutboxMetrics.byRegistry.get(registry);
-    if (!metrics) {
-      metrics = new OutboxMetrics(registry, dataSource);
-      OutboxMetrics.byRegistry.set(registry, metrics);
-    }
-    return metrics;
-  }
-
-  private constructor(
-    registry: Registry,
-    private readonly dataSource: DataSource,
-  ) {
-    const registers = [registry];
-    this.relayed = new Counter({ name: 'taskwire_outbox_events_relayed_total', help: 'Events moved from the outbox to the events queue', registers });
-    this.batches = new Counter({ name: 'taskwire_outbox_relay_batches_total', help: 'Relay batches committed (claim, enqueue, mark published)', registers });
-    this.failures = new Counter({ name: 'taskwire_outbox_relay_failures_total', help: 'Relay batches that failed and were retried (queue backend or database down)', registers });
-    const backlog = () => this.backlog();
-    const deliveries = () => this.deliveries();
-    new Gauge({
-      name: 'taskwire_outbox_lag_seconds',
-      help: 'Age in seconds of the oldest unpublished event in the outbox (0 when drained)',
-      registers,
-      async collect() {
-        const current = await backlog();
-        if (current) this.set(current.lagSeconds);
-        else this.reset();
-      },
-    });
-    new Gauge({
-      name: 'taskwire_outbox_unpublished_events',
-      help: 'Events waiting in the outbox (counted up to 100000)',
-      registers,
-      async collect() {
-        const current = await backlog();
-        if (current) this.set(current.waiting);
-        else this.reset();
-      },
-    });
-    new Gauge({
-      name: 'taskwire_deliveries',
-      help: 'Notification deliveries in the ledger by channel and status (refreshed at most every 30 s)',
-      labelNames: ['channel', 'status'],
-      registers,
-      async collect() {
-        const rows = await deliveries();
-        this.reset();
-        for (const row of rows ?? []) this.inc({ channel: label(row.channel), status: label(row.status) }, row.n);
-      },
-    });
-    new Gauge({
-      name: 'taskwire_deliveries_dead_letters',
-      help: 'Deliveries that gave up (status dead) and wait for a manual retry, by channel',
-      labelNames: ['channel'],
-      registers,
-      async collect() {
-        const rows = await deliveries();
-        this.reset();
-        if (!rows) return;
-        for (const row of rows) if (row.status === 'dead') this.inc({ channel: label(row.channel) }, row.n);
-      },
-    });
-  }
-
-  private backlogRead: Promise<{ lagSeconds: number; waiting: number } | null> | null = null;
-
-  /** One query per scrape for both outbox gauges; null when the database does not answer. */
-  private backlog(): Promise<{ lagSeconds: number; waiting: number } | null> {
-    this.backlogRead ??= withTimeout(this.dataSource.query(OUTBOX_BACKLOG_SQL))
-      .then((rows: Array<{ lag_seconds: number; waiting: number }>) => ({ lagSeconds: Number(rows[0]?.lag_seconds ?? 0), waiting: Number(rows[0]?.waiting ?? 0) }))
-      .catch(() => null)
-      .finally(() => setImmediate(() => (this.backlogRead = null)));
-    return this.backlogRead;
-  }
-
-  private async deliveries(): Promise<Array<{ channel: string; status: string; n: number }> | null> {
-    if (Date.now() - this.deliveriesCache.at < DELIVERIES_CACHE_MS) return this.deliveriesCache.rows;
-    try {
-      const [{ present }] = await withTimeout<Array<{ present: boolean }>>(this.dataSource.query(`SELECT to_regclass('notifications.deliveries') IS NOT NULL AS present`));
-      const rows = present ? await withTimeout<Array<{ channel: string; status: string; n: number }>>(this.dataSource.query(DELIVERIES_SQL)) : [];
-      this.deliveriesCache = { at: Date.now(), rows: rows.map((r) => ({ channel: r.channel, status: r.status, n: Number(r.n) })) };
-    } catch {
-      this.deliveriesCache = { at: 0, rows: null }; // unknown: the series disappear instead of going stale
-    }
-    return this.deliveriesCache.rows;
-  }
-
-  /** Test hook: forget the cached ledger counts so the next scrape reads them again. */
-  refreshDeliveries(): void {
-    this.deliveriesCache = { at: 0, rows: null };
-  }
-}
-
-function label(value: string): string {
-  return SAFE_LABEL.test(value) ? value : 'other';
-}
-
-function withTimeout<T>(query: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('metrics query timed out')), SCRAPE_QUERY_TIMEOUT_MS);
-  });
-  return Promise.race([query, timeout]).finally(() => clearTimeout(timer));
 }

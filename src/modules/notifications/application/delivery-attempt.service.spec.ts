@@ -5,9 +5,7 @@ import { DeliveryRecoveryService } from './delivery-recovery.service';
 import { InMemoryDeliveryLedger } from './testing/in-memory-delivery.ledger.fake';
 import {
   FakeChannelRegistry,
-  FakeClock,
   FakeDeliveryQueue,
-  FakeUserDirectory,
   FakeWebhookRepository,
   RecordingChannel,
   RecordingWebhookDispatcher,
@@ -15,43 +13,29 @@ import {
   taskEvent,
 } from './testing/notification-fakes';
 import { WebhookHealthService } from './webhook-health.service';
-import { EventPublisher } from '../../events';
 import { Logger } from '@nestjs/common';
-import { DomainEvent, UnitOfWork } from '../../../kernel';
+import { FakeClock, FakeUnitOfWork } from '../../../kernel/testing';
+import { RecordingEventPublisher } from '../../events/application/testing/recording-event-publisher.fake';
+import { InMemoryUserDirectory } from '../../users/application/testing/in-memory-user-directory.fake';
 
 const USER = '019ac3f1-aaaa-7000-8000-000000000001';
 const ACTOR = '019ac3f1-aaaa-7000-8000-000000000002';
 const HOOK = '019ac3f1-bbbb-7000-8000-000000000001';
 
-class RecordingPublisher extends EventPublisher {
-  readonly published: DomainEvent[] = [];
-  async publish(events: readonly DomainEvent[]): Promise<void> {
-    this.published.push(...events);
-  }
-}
-
-class DirectUnitOfWork extends UnitOfWork {
-  runs = 0;
-  run<T>(work: () => Promise<T>): Promise<T> {
-    this.runs += 1;
-    return work();
-  }
-}
-
 function setup(settings = fakeSettings({ retrySchedule: new RetrySchedule([10_000, 20_000], 0) })) {
-  const clock = new FakeClock();
+  const clock = new FakeClock('2026-11-29T10:00:00.000Z');
   const ledger = new InMemoryDeliveryLedger();
   ledger.now = () => clock.now();
   const email = new RecordingChannel();
   const inApp = new RecordingChannel();
   const registry = FakeChannelRegistry.builtIns(email, inApp);
-  const users = new FakeUserDirectory();
+  const users = new InMemoryUserDirectory();
   users.add(USER, { name: 'Mia', email: 'mia@example.test' });
   users.add(ACTOR, { name: 'Ada' });
   const webhooks = new FakeWebhookRepository();
   const dispatcher = new RecordingWebhookDispatcher();
-  const publisher = new RecordingPublisher();
-  const uow = new DirectUnitOfWork();
+  const uow = new FakeUnitOfWork();
+  const publisher = new RecordingEventPublisher(uow);
   const health = new WebhookHealthService(webhooks, publisher, settings, uow, clock);
   const service = new DeliveryAttemptService(ledger, registry, users, webhooks, dispatcher, health, settings, uow, clock);
   const event = taskEvent('task.assigned', { title: 'Report', creatorId: ACTOR, assigneeId: USER }, { actorId: ACTOR });
@@ -146,7 +130,7 @@ describe('DeliveryAttemptService (with in-memory ports)', () => {
     const s = setup();
     const d = await oneDelivery(s, 'in_app');
     await s.service.attempt(d.id);
-    expect(s.uow.runs).toBe(1);
+    expect(s.uow.commits).toBe(1);
     expect(s.inApp.messages).toHaveLength(1);
   });
 

@@ -4,10 +4,10 @@ import { UserDirectory } from '../../users';
 import { EventView } from '../../events';
 import { Delivery } from '../domain/delivery';
 import { DeliveryFailure, classifyDeliveryError } from '../domain/delivery-failure';
+import { notificationText } from '../domain/notification-catalogue';
 import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
 import { batchedUserLookup } from './batched-user-lookup';
 import { NotificationSettings } from './notification-settings';
-import { notificationText } from './notification-text';
 import { ChannelMessage } from './ports/notification-channel.port';
 import { ClaimedDelivery, DeliveryLedger } from './ports/delivery-ledger.port';
 import { NotificationChannelRegistry } from './ports/notification-channel.registry.port';
@@ -37,6 +37,17 @@ const EARLY_TOLERANCE_MS = 2000;
 class LeaseLostError extends Error {
   constructor(id: string) {
     super(`lease on delivery ${id} was lost before the outcome was recorded`);
+  }
+}
+
+/**
+ * The webhook endpoint itself failed the request (as opposed to a missing or disabled endpoint):
+ * the failure counts against the endpoint's health. Carries the original error, which is what gets
+ * classified (recoverable or not) and recorded.
+ */
+class EndpointFailedError extends Error {
+  constructor(readonly failure: unknown) {
+    super(failure instanceof Error ? failure.message : String(failure));
   }
 }
 
@@ -141,6 +152,7 @@ export class DeliveryAttemptService {
       title: text.title,
       body: text.body,
       link: text.link,
+      emailLines: text.emailLines,
     };
     if (channel.transactional) {
       await this.unitOfWork.run(async () => {
@@ -161,18 +173,18 @@ export class DeliveryAttemptService {
     try {
       await this.dispatcher.dispatch(endpoint, delivery.id, event);
     } catch (err) {
-      (err as { endpointFailure?: boolean }).endpointFailure = true;
-      throw err;
+      throw new EndpointFailedError(err);
     }
     if (!(await this.ledger.markSent(delivery.id, leaseToken))) this.logger.warn({ deliveryId: delivery.id }, 'sent, but the lease had expired meanwhile');
     if (endpoint.failingSince) await this.health.recordSuccess(endpoint.id);
   }
 
   private async recordFailure(delivery: Delivery, leaseToken: string, attempt: number, err: unknown): Promise<AttemptOutcome> {
-    const failure = classifyDeliveryError(err, this.clock.now());
+    const endpointFailed = err instanceof EndpointFailedError;
+    const failure = classifyDeliveryError(endpointFailed ? err.failure : err, this.clock.now());
     let error = failure.message;
     let recoverable = failure.recoverable;
-    if (delivery.channel === WEBHOOK_CHANNEL && (err as { endpointFailure?: boolean })?.endpointFailure) {
+    if (endpointFailed) {
       const disabled = await this.health.recordFailure(delivery.webhookId!);
       if (disabled) {
         recoverable = false;

@@ -1,9 +1,11 @@
-import { escapeHtml, formatEmail } from './email-formatter';
-import { notificationText, taskLink } from './notification-text';
+import { notificationText, taskLink } from '../domain/notification-catalogue';
+import { escapeHtml, formatEmail as layOut } from './email-formatter';
 
 const URL = 'https://app.example.test';
 const TASK = '019ac3f1-1111-7000-8000-000000000001';
 const event = (type: string, payload: Record<string, unknown>) => ({ type, aggregateType: 'task', aggregateId: TASK, payload: { title: 'Quarterly report', ...payload } });
+/** The email of one delivery: the catalogue entry's texts, laid out. */
+const formatEmail = (e: ReturnType<typeof event>, recipientName: string, actorName: string | null, url: string) => layOut(notificationText(e, actorName, url), recipientName);
 
 describe('email formatter', () => {
   it('formats task.assigned with subject, text and HTML that link to the task', () => {
@@ -56,6 +58,6 @@ describe('email formatter', () => {
     expect(notificationText(event('task.unassigned', { reason: 'assignee_deactivated' }), null, URL).body).toBe('You are no longer assigned to “Quarterly report” (your account was deactivated).');
     expect(notificationText(event('task.started', {}), null, URL).body).toBe('taskwire started work on “Quarterly report”.');
     expect(taskLink('https://app.example.test/', 'a b')).toBe('https://app.example.test/tasks/a%20b');
-    expect(notificationText(event('task.deleted', {}), 'Ada', URL).link).toBeNull();
+    expect(notificationText({ type: 'user.registered', aggregateType: 'user', aggregateId: TASK, payload: {} }, 'Ada', URL)).toMatchObject({ title: 'user.registered', link: null, emailLines: [] });
   });
 });

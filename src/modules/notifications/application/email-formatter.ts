@@ -1,38 +1,9 @@
-import { NotificationText, notificationText } from './notification-text';
+import type { NotificationText } from '../domain/notification-catalogue';
 
 export interface FormattedEmail {
   subject: string;
   text: string;
   html: string;
-}
-
-interface EmailEvent {
-  type: string;
-  aggregateType: string;
-  aggregateId: string;
-  payload: Record<string, unknown>;
-}
-
-/** What each event type adds below the headline (plain lines; escaped for HTML). */
-function details(event: EmailEvent): string[] {
-  const p = event.payload;
-  const lines: string[] = [];
-  switch (event.type) {
-    case 'task.assigned':
-      if (p.state === 'assigned') lines.push('It is waiting for you to start it.');
-      break;
-    case 'task.completed':
-      if (typeof p.completedAt === 'string') lines.push(`Completed at ${p.completedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}.`);
-      break;
-    case 'task.cancelled':
-      lines.push(typeof p.reason === 'string' && p.reason ? `Reason given: ${p.reason}` : 'No reason was given.');
-      break;
-    case 'task.commented':
-      break;
-    default:
-      break;
-  }
-  return lines;
 }
 
 const SUBJECT_PREFIX = '[taskwire] ';
@@ -41,13 +12,16 @@ export function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
+/** The parts of a delivery's texts (domain/notification-catalogue) an email is laid out from. */
+export type EmailWords = Pick<NotificationText, 'title' | 'body' | 'link' | 'emailLines'>;
+
 /**
- * Subject, text and HTML of a notification email. Links point at `APP_PUBLIC_URL`
- * (`${appPublicUrl}/tasks/<id>`); everything user-provided is escaped in the HTML part.
+ * Subject, text and HTML of a notification email, laid out from the delivery's texts (computed
+ * once, from the catalogue entry). Links point at `APP_PUBLIC_URL` (`${appPublicUrl}/tasks/<id>`);
+ * everything user-provided is escaped in the HTML part.
  */
-export function formatEmail(event: EmailEvent, recipientName: string, actorName: string | null, appPublicUrl: string): FormattedEmail {
-  const words: NotificationText = notificationText(event, actorName, appPublicUrl);
-  const extra = details(event);
+export function formatEmail(words: EmailWords, recipientName: string): FormattedEmail {
+  const extra = words.emailLines;
   const subject = `${SUBJECT_PREFIX}${words.title}`.replace(/[\r\n]+/g, ' ').slice(0, 250);
   const text = [
     `Hi ${recipientName},`,

@@ -1,12 +1,12 @@
 import { QueueNames } from '../../../platform/queue/queue-names';
 import { EMAIL_CHANNEL } from '../domain/notification-channels';
-import { typesCarriedBy } from '../domain/recipient-rules';
+import { typesCarriedBy } from '../domain/notification-catalogue';
 import { formatEmail } from './email-formatter';
 import { NotificationSettings } from './notification-settings';
 import { EmailTransport } from './ports/email-transport.port';
 import { ChannelMessage, NotificationChannel, NotificationChannelAdapter } from './ports/notification-channel.port';
 
-/** Email: formats the message (subject, text, HTML) and hands it to the configured transport (NOTIFY_CONCURRENCY jobs at once per process). */
+/** Email: lays the message's texts out as an email (subject, text, HTML) and hands it to the configured transport (NOTIFY_CONCURRENCY jobs at once per process). */
 @NotificationChannelAdapter({ name: EMAIL_CHANNEL, preferenceKey: 'email', queue: QueueNames.email, eventTypes: typesCarriedBy(EMAIL_CHANNEL) })
 export class EmailChannel implements NotificationChannel {
   constructor(
@@ -15,7 +15,7 @@ export class EmailChannel implements NotificationChannel {
   ) {}
 
   async deliver(message: ChannelMessage): Promise<void> {
-    const email = formatEmail(message.event, message.recipient.name, message.actor?.name ?? null, this.settings.appPublicUrl);
+    const email = formatEmail(message, message.recipient.name);
     const domain = /@([^>\s]+)>?\s*$/.exec(this.settings.mailFrom)?.[1] ?? 'taskwire.local';
     await this.transport.send({
       from: this.settings.mailFrom,

@@ -1,7 +1,7 @@
 import { newId } from '../../../kernel';
 import { QueueNames } from '../../../platform/queue/queue-names';
 import { IN_APP_CHANNEL } from '../domain/notification-channels';
-import { typesCarriedBy } from '../domain/recipient-rules';
+import { typesCarriedBy } from '../domain/notification-catalogue';
 import { NotificationInbox } from './ports/notification-inbox.port';
 import { ChannelMessage, NotificationChannel, NotificationChannelAdapter } from './ports/notification-channel.port';
 

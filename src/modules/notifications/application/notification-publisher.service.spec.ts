@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
 import { EventDelivery } from '../../events';
+import { InMemoryUserDirectory } from '../../users/application/testing/in-memory-user-directory.fake';
 import { NOTIFICATIONS_HANDLER, NotificationPublisher } from './notification-publisher.service';
 import { InMemoryDeliveryLedger } from './testing/in-memory-delivery.ledger.fake';
 import {
@@ -8,7 +9,6 @@ import {
   FakeDeliveryQueue,
   FakePreferenceStore,
   FakeTaskWatchers,
-  FakeUserDirectory,
   FakeWebhookRepository,
   ImmediateAfterCommit,
   RecordingChannel,
@@ -25,7 +25,7 @@ function setup() {
   const queue = new FakeDeliveryQueue();
   const preferences = new FakePreferenceStore();
   const webhooks = new FakeWebhookRepository();
-  const users = new FakeUserDirectory();
+  const users = new InMemoryUserDirectory();
   const watchers = new FakeTaskWatchers();
   const registry = FakeChannelRegistry.builtIns(new RecordingChannel(), new RecordingChannel(), [
     { name: 'chat', preferenceKey: 'chat', queue: 'notify-chat', eventTypes: ['task.completed'], concurrency: 1, transactional: false, adapter: new RecordingChannel() },

@@ -8,7 +8,8 @@ import { OnEventTypes } from '../../events';
 import { Delivery, PlannedDelivery } from '../domain/delivery';
 import { PreferenceSetting, isEnabled } from '../domain/notification-preferences';
 import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
-import { audienceOf, needsWatchers, planUserDeliveries, ruleFor } from '../domain/recipient-rules';
+import { entryFor, needsWatchers } from '../domain/notification-catalogue';
+import { audienceOf, planUserDeliveries } from '../domain/recipient-rules';
 import { WebhookEndpoint } from '../domain/webhook-endpoint';
 import { batchedUserLookup } from './batched-user-lookup';
 import { MicroBatcher } from './micro-batcher';
@@ -24,7 +25,7 @@ export const NOTIFICATIONS_HANDLER = 'notifications.publisher';
 
 /**
  * The design's NotificationWorker: for every event, decides who is told through which channel
- * (API.md's rules, preferences, never the actor), writes one ledger row per (event, channel,
+ * (the catalogue entry's audience, preferences, never the actor), writes one ledger row per (event, channel,
  * recipient) — `suppressed` rows included, so the ledger also says why someone was not told — and
  * one per subscribed webhook endpoint, then queues a job per pending row (job id = delivery id).
  *
@@ -108,7 +109,7 @@ export class NotificationPublisher {
   }
 
   private async planUserDeliveries(event: EventView): Promise<PlannedDelivery[]> {
-    if (!ruleFor(event.type) || event.aggregateType !== 'task') return [];
+    if (!entryFor(event.type) || event.aggregateType !== 'task') return [];
     const watchers = needsWatchers(event.type) ? await this.watchers.watchersOf(event.aggregateId) : [];
     const audience = audienceOf(event.type, event.payload, watchers);
     if (audience.length === 0) return [];

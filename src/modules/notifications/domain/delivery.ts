@@ -46,7 +46,7 @@ export interface PlannedDelivery {
   suppressedReason: SuppressedReason | null;
 }
 
-/** The public shape (API.md "Notifications"). */
+/** The public shape (docs/api.md "Notifications"). */
 export interface DeliveryView {
   id: string;
   eventId: string;

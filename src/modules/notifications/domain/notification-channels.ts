@@ -8,5 +8,5 @@ export const IN_APP_CHANNEL = 'in_app';
 export const WEBHOOK_CHANNEL = 'webhook';
 
 export const CHANNEL_NAME_PATTERN = /^[a-z][a-z0-9_]{1,39}$/;
-/** Preference keys are what `GET /notification-preferences` shows (`email`, `inApp`, …). */
+/** Preference keys are the names under which users switch a channel on or off (`email`, `inApp`, …). */
 export const PREFERENCE_KEY_PATTERN = /^[a-z][A-Za-z0-9]{1,39}$/;

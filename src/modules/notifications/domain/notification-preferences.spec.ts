@@ -1,5 +1,5 @@
 import { isEnabled, parsePreferenceUpdate, preferenceMatrix } from './notification-preferences';
-import { TASK_NOTIFICATION_TYPES } from './recipient-rules';
+import { TASK_NOTIFICATION_TYPES } from './notification-catalogue';
 
 describe('notification preferences', () => {
   it('lists every task type per channel key, on unless switched off', () => {

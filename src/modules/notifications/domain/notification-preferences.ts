@@ -1,5 +1,5 @@
 import { FieldError } from '../../../kernel';
-import { TASK_NOTIFICATION_TYPES } from './recipient-rules';
+import { TASK_NOTIFICATION_TYPES } from './notification-catalogue';
 
 /** A user's choice for one (channel preference key, event type); everything unset is on. */
 export interface PreferenceSetting {
@@ -30,8 +30,9 @@ export function isEnabled(settings: readonly PreferenceSetting[], key: string, e
 }
 
 /**
- * Parses a `PUT /notification-preferences` body: partial maps are fine; an unknown channel key,
- * an unknown event type or a non-boolean value is listed in `errors` (→ 400).
+ * Reads a user's preference update (`{<channel key>: {<event type>: bool}}`): partial maps are
+ * fine; an unknown channel key, an unknown event type or a non-boolean value is listed in `errors`,
+ * and nothing is saved then.
  */
 export function parsePreferenceUpdate(body: unknown, keys: readonly string[]): { settings: PreferenceSetting[]; errors: FieldError[] } {
   const errors: FieldError[] = [];

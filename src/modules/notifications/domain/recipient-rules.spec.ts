@@ -1,5 +1,6 @@
 import { EMAIL_CHANNEL, IN_APP_CHANNEL } from './notification-channels';
-import { PlannableChannel, audienceOf, planUserDeliveries, typesCarriedBy } from './recipient-rules';
+import { typesCarriedBy } from './notification-catalogue';
+import { PlannableChannel, audienceOf, planUserDeliveries } from './recipient-rules';
 
 const CREATOR = 'creator';
 const ASSIGNEE = 'assignee';
@@ -28,7 +29,7 @@ function plan(type: string, options: { actorId?: string | null; users?: Map<stri
 const summary = (rows: ReturnType<typeof plan>) => rows.map((r) => `${r.channel}:${r.recipientId}:${r.status}${r.suppressedReason ? `(${r.suppressedReason})` : ''}`).sort();
 const sent = (channelNames: string[], ids: string[]) => channelNames.flatMap((c) => ids.map((id) => `${c}:${id}:pending`)).sort();
 
-describe('recipient rules (API.md "Notifications")', () => {
+describe('recipient rules (docs/api.md "Notifications")', () => {
   it.each([
     ['task.assigned', [EMAIL_CHANNEL, IN_APP_CHANNEL], [ASSIGNEE]],
     ['task.unassigned', [IN_APP_CHANNEL], [PREVIOUS]],

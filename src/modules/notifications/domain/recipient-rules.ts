@@ -1,66 +1,23 @@
-import { EVENT_TYPES } from '../../events';
 import { PlannedDelivery, SuppressedReason } from './delivery';
-import { EMAIL_CHANNEL, IN_APP_CHANNEL } from './notification-channels';
+import { entryFor } from './notification-catalogue';
 
-/** Task event types users can be notified about (and set preferences for). */
-export const TASK_NOTIFICATION_TYPES: readonly string[] = EVENT_TYPES.filter((t) => t.startsWith('task.'));
-
-/** Who, relative to the task, hears about an event. */
-export type AudienceRole = 'assignee' | 'previousAssignee' | 'creator' | 'watchers';
-
-export interface NotificationRule {
-  readonly audience: readonly AudienceRole[];
-  /** Built-in user channels that carry it by default. */
-  readonly channels: readonly string[];
-}
-
-/**
- * API.md "Notifications", as data. `assignee` is the assignee after the change (for
- * `task.assigned`: the new assignee); `previousAssignee` the one before it. The actor of the change
- * is never told (the ledger records a `suppressed` row with reason `actor` instead).
- */
-export const NOTIFICATION_RULES: Readonly<Record<string, NotificationRule>> = {
-  'task.assigned': { audience: ['assignee'], channels: [EMAIL_CHANNEL, IN_APP_CHANNEL] },
-  'task.unassigned': { audience: ['previousAssignee'], channels: [IN_APP_CHANNEL] },
-  'task.started': { audience: ['creator'], channels: [IN_APP_CHANNEL] },
-  'task.completed': { audience: ['creator', 'watchers'], channels: [EMAIL_CHANNEL, IN_APP_CHANNEL] },
-  'task.cancelled': { audience: ['assignee', 'watchers'], channels: [EMAIL_CHANNEL, IN_APP_CHANNEL] },
-  'task.commented': { audience: ['creator', 'assignee', 'watchers'], channels: [IN_APP_CHANNEL] },
-  'task.updated': { audience: ['assignee', 'watchers'], channels: [IN_APP_CHANNEL] },
-};
-
-/** Event types a built-in channel carries by default. */
-export function typesCarriedBy(channel: string): string[] {
-  return Object.entries(NOTIFICATION_RULES)
-    .filter(([, rule]) => rule.channels.includes(channel))
-    .map(([type]) => type);
-}
-
-export function ruleFor(eventType: string): NotificationRule | null {
-  return NOTIFICATION_RULES[eventType] ?? null;
-}
-
-export function needsWatchers(eventType: string): boolean {
-  return ruleFor(eventType)?.audience.includes('watchers') ?? false;
-}
-
-/** The fields of a task event payload the rules read (TaskEventContext and friends). */
+/** The fields of a task event payload the audience roles read (TaskEventContext and friends). */
 interface AudiencePayload {
   creatorId?: unknown;
   assigneeId?: unknown;
   previousAssigneeId?: unknown;
 }
 
-/** The audience of an event by the rules, deduplicated, in rule order. Includes the actor (filtered later, on the record). */
+/** The audience of an event by its catalogue entry, deduplicated, in rule order. Includes the actor (filtered later, on the record). */
 export function audienceOf(eventType: string, payload: Record<string, unknown>, watchers: readonly string[]): string[] {
-  const rule = ruleFor(eventType);
-  if (!rule) return [];
+  const entry = entryFor(eventType);
+  if (!entry) return [];
   const p = payload as AudiencePayload;
   const ids: string[] = [];
   const add = (value: unknown) => {
     if (typeof value === 'string' && value && !ids.includes(value)) ids.push(value);
   };
-  for (const role of rule.audience) {
+  for (const role of entry.audience) {
     if (role === 'assignee') add(p.assigneeId);
     else if (role === 'previousAssignee') add(p.previousAssigneeId);
     else if (role === 'creator') add(p.creatorId);
@@ -74,7 +31,7 @@ export interface PlannableChannel {
   name: string;
   /** Key under which users switch it on or off per event type. */
   preferenceKey: string;
-  /** Event types it carries (to the rule's audience). */
+  /** Event types it carries (to the catalogue entry's audience). */
   eventTypes: readonly string[];
 }
 

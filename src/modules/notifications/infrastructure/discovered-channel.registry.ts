@@ -4,7 +4,7 @@ import { QueueNames } from '../../../platform/queue/queue-names';
 import { NotificationChannelRegistry, RegisteredChannel } from '../application/ports/notification-channel.registry.port';
 import { NOTIFICATION_CHANNEL_METADATA, NotificationChannel, NotificationChannelOptions } from '../application/ports/notification-channel.port';
 import { CHANNEL_NAME_PATTERN, EMAIL_CHANNEL, IN_APP_CHANNEL, PREFERENCE_KEY_PATTERN, WEBHOOK_CHANNEL } from '../domain/notification-channels';
-import { NOTIFICATION_RULES } from '../domain/recipient-rules';
+import { notifiedTypes } from '../domain/notification-catalogue';
 
 const BUILT_IN_ORDER = [EMAIL_CHANNEL, IN_APP_CHANNEL];
 /** Queues that are not a user channel's, so no channel may claim them. */
@@ -87,7 +87,7 @@ export class DiscoveredChannelRegistry extends NotificationChannelRegistry imple
     if (!PREFERENCE_KEY_PATTERN.test(preferenceKey)) throw fail(`preferenceKey must match ${PREFERENCE_KEY_PATTERN}`);
     const queue = options.queue ?? `notify-${options.name.replace(/_/g, '-')}`;
     if (!/^[A-Za-z0-9_-]{1,60}$/.test(queue) || RESERVED_QUEUES.has(queue)) throw fail(`queue "${queue}" is not allowed`);
-    const carried = Object.keys(NOTIFICATION_RULES);
+    const carried = notifiedTypes();
     const eventTypes = [...(options.eventTypes ?? carried)];
     const unknown = eventTypes.filter((t) => !carried.includes(t));
     if (unknown.length) throw fail(`eventTypes ${unknown.join(', ')} have no notification audience (one of ${carried.join(', ')})`);

@@ -24,7 +24,7 @@ import { UpdateTaskRequestDto } from './dto/update-task.request.dto';
 import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.codec';
 import { ApiIdempotencyKey, ApiIfMatch, ApiIfNoneMatch, ApiTaskResponse, etagOf, expectedVersionFrom, ifNoneMatchHits } from './task-http-headers';
 
-/** Tasks and their lifecycle (API.md "Tasks"). Thin: parse, call one use case, shape the response. */
+/** Tasks and their lifecycle (docs/api.md "Tasks"). Thin: parse, call one use case, shape the response. */
 @ApiTags('tasks')
 @Controller('tasks')
 export class TasksController {

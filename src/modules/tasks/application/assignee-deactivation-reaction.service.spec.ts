@@ -29,8 +29,8 @@ describe('AssigneeDeactivationReactionService', () => {
     expect((await kit.query.get(manager, done.id)).state).toBe('completed');
     expect((await kit.query.get(manager, others.id)).state).toBe('assigned');
 
-    expect(kit.publisher.events).toHaveLength(2);
-    for (const event of kit.publisher.events) {
+    expect(kit.publisher.published).toHaveLength(2);
+    for (const event of kit.publisher.published) {
       expect(event).toMatchObject({
         type: 'task.unassigned',
         actorId: null,
@@ -42,9 +42,9 @@ describe('AssigneeDeactivationReactionService', () => {
   it('is idempotent: a second run changes and publishes nothing', async () => {
     const { kit, leaver } = await setup();
     await kit.deactivation.releaseTasksOf(leaver.id);
-    const published = kit.publisher.events.length;
+    const published = kit.publisher.published.length;
     expect(await kit.deactivation.releaseTasksOf(leaver.id)).toBe(0);
-    expect(kit.publisher.events).toHaveLength(published);
+    expect(kit.publisher.published).toHaveLength(published);
   });
 
   it('retries a task that changed concurrently, and skips it when it no longer applies', async () => {

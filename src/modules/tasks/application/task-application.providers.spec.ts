@@ -1,5 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { Clock, UnitOfWork } from '../../../kernel';
+import { FakeClock, FakeUnitOfWork } from '../../../kernel/testing';
+import { RecordingEventPublisher } from '../../events/application/testing/recording-event-publisher.fake';
+import { InMemoryUserDirectory } from '../../users/application/testing/in-memory-user-directory.fake';
 import { EventPublisher, EventQueries } from '../../events';
 import { UserDirectory } from '../../users';
 import { TaskCommentRepository } from './ports/task-comment.repository.port';
@@ -7,14 +10,10 @@ import { TaskRepository } from './ports/task.repository.port';
 import { TaskWatcherRepository } from './ports/task-watcher.repository.port';
 import { TASK_APPLICATION_SERVICES } from './task-application.providers';
 import { TaskCreationService } from './task-creation.service';
-import { FixedClock } from './testing/fixed-clock.fake';
 import { InMemoryTaskCommentRepository } from './testing/in-memory-task-comment.repository.fake';
 import { InMemoryTaskWatcherRepository } from './testing/in-memory-task-watcher.repository.fake';
 import { InMemoryTaskRepository } from './testing/in-memory-task.repository.fake';
-import { InMemoryUnitOfWork } from './testing/in-memory-unit-of-work.fake';
-import { InMemoryUserDirectory } from './testing/in-memory-user-directory.fake';
 import { PublishedEventQueries } from './testing/published-event-queries.fake';
-import { RecordingEventPublisher } from './testing/recording-event-publisher.fake';
 import { actorFor } from './testing/task-test-kit.fake';
 
 describe('Tasks use cases under Nest DI', () => {
@@ -28,8 +27,8 @@ describe('Tasks use cases under Nest DI', () => {
         { provide: UserDirectory, useValue: new InMemoryUserDirectory() },
         { provide: EventPublisher, useValue: new RecordingEventPublisher() },
         { provide: EventQueries, useValue: new PublishedEventQueries(new RecordingEventPublisher()) },
-        { provide: UnitOfWork, useValue: new InMemoryUnitOfWork() },
-        { provide: Clock, useValue: new FixedClock() },
+        { provide: UnitOfWork, useValue: new FakeUnitOfWork() },
+        { provide: Clock, useValue: new FakeClock() },
       ],
     }).compile();
     for (const service of TASK_APPLICATION_SERVICES) expect(module.get(service)).toBeInstanceOf(service);

@@ -39,7 +39,7 @@ describe('TaskAssignmentService', () => {
     await kit.transition.transition(member, managers.id, { state: 'in_progress' });
     const view = await kit.assignment.assign(manager, managers.id, other.id);
     expect(view).toMatchObject({ state: 'assigned', assigneeId: other.id, version: 4 });
-    expect(kit.publisher.events.at(-1)!.payload).toMatchObject({ previousAssigneeId: member.id, previousState: 'in_progress' });
+    expect(kit.publisher.published.at(-1)!.payload).toMatchObject({ previousAssigneeId: member.id, previousState: 'in_progress' });
   });
 
   it('422 for unknown or deactivated assignees; 409 on closed tasks', async () => {

@@ -21,7 +21,7 @@ describe('TaskCommentService', () => {
       body: 'On it',
       createdAt: '2030-01-01T00:00:00.000Z',
     });
-    expect(kit.publisher.events[0]).toMatchObject({
+    expect(kit.publisher.published[0]).toMatchObject({
       type: 'task.commented',
       idempotencyKey: `task:${task.id}:comment:${comment.id}`,
       payload: { commentId: comment.id, excerpt: 'On it', creatorId: task.creatorId, assigneeId: assignee.id },
@@ -40,7 +40,7 @@ describe('TaskCommentService', () => {
     expect((await rejectionOf(kit.commenting.add(manager, task.id, ' '))).code).toBe('VALIDATION_FAILED');
     expect((await rejectionOf(kit.commenting.add(manager, task.id, 'x', 9))).code).toBe('PRECONDITION_FAILED');
     expect(kit.comments.all()).toEqual([]);
-    expect(kit.publisher.events).toEqual([]);
+    expect(kit.publisher.published).toEqual([]);
   });
 
   it('lists oldest first, page by page', async () => {

@@ -1,7 +1,7 @@
 import { rejectionOf } from '../domain/testing/task.fixtures';
 import { createTaskTestKit } from './testing/task-test-kit.fake';
 
-/** API.md: "Two concurrent conflicting writes: exactly one wins." */
+/** docs/api.md: "Two concurrent conflicting writes: exactly one wins." */
 describe('concurrent writes to one task', () => {
   async function setup() {
     const kit = createTaskTestKit();
@@ -30,10 +30,10 @@ describe('concurrent writes to one task', () => {
     expect(failed.reason).toMatchObject({ code: 'VERSION_CONFLICT', kind: 'conflict' });
 
     expect(kit.publisher.batches).toHaveLength(1);
-    expect(kit.publisher.events).toHaveLength(1);
+    expect(kit.publisher.published).toHaveLength(1);
     const stored = await kit.tasks.findById(task.id);
     expect(stored!.version).toBe(2);
-    expect(stored!.state).toBe(kit.publisher.events[0]!.type === 'task.started' ? 'in_progress' : 'cancelled');
+    expect(stored!.state).toBe(kit.publisher.published[0]!.type === 'task.started' ? 'in_progress' : 'cancelled');
     expect(kit.uow.rollbacks).toBe(1);
   });
 
@@ -46,7 +46,7 @@ describe('concurrent writes to one task', () => {
     const results = await Promise.allSettled([a, b]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(kit.publisher.types()).toEqual(['task.updated']);
-    const winner = (kit.publisher.events[0]!.payload as { title: string }).title;
+    const winner = (kit.publisher.published[0]!.payload as { title: string }).title;
     expect((await kit.tasks.findById(task.id))!.title).toBe(winner);
   });
 

@@ -56,6 +56,6 @@ describe('TaskCreationService', () => {
     );
     expect((await rejectionOf(kit.creation.create(admin, { title: 'T', assigneeId: 'x' }))).code).toBe('VALIDATION_FAILED');
     expect(kit.tasks.count()).toBe(0);
-    expect(kit.publisher.events).toEqual([]);
+    expect(kit.publisher.published).toEqual([]);
   });
 });

@@ -20,8 +20,8 @@ describe('TaskDeletionService', () => {
     expect(await kit.tasks.findById(task.id)).toBeNull();
     expect(kit.comments.all()).toEqual([]);
     expect(await kit.watchers.list(task.id)).toEqual([]);
-    expect(kit.publisher.events).toHaveLength(1);
-    expect(kit.publisher.events[0]).toMatchObject({
+    expect(kit.publisher.published).toHaveLength(1);
+    expect(kit.publisher.published[0]).toMatchObject({
       type: 'task.deleted',
       actorId: admin.id,
       aggregateId: task.id,

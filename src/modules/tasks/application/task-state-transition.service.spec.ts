@@ -19,7 +19,7 @@ describe('TaskStateTransitionService', () => {
     const done = await kit.transition.transition(assignee, task.id, { state: 'completed' }, 2);
     expect(done).toMatchObject({ state: 'completed', completedAt: '2030-01-01T00:00:01.000Z', allowedTransitions: [] });
     expect(kit.publisher.types()).toEqual(['task.started', 'task.completed']);
-    expect(kit.publisher.events.map((e) => e.idempotencyKey)).toEqual([
+    expect(kit.publisher.published.map((e) => e.idempotencyKey)).toEqual([
       `task:${task.id}:v2:started`,
       `task:${task.id}:v3:completed`,
     ]);
@@ -30,7 +30,7 @@ describe('TaskStateTransitionService', () => {
     const error = await rejectionOf(kit.transition.transition(manager, task.id, { state: 'completed' }));
     expect(error.code).toBe('INVALID_TRANSITION');
     expect(error.extensions).toMatchObject({ allowedTransitions: ['in_progress', 'draft', 'cancelled'] });
-    expect(kit.publisher.events).toEqual([]);
+    expect(kit.publisher.published).toEqual([]);
   });
 
   it('not permitted: 403 FORBIDDEN_TRANSITION (the assignee may not cancel)', async () => {

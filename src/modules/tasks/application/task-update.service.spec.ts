@@ -16,8 +16,8 @@ describe('TaskUpdateService', () => {
     kit.clock.advance(60_000);
     const view = await kit.update.update(creator, task.id, { title: 'Final', dueAt: new Date('2030-03-01T00:00:00Z') });
     expect(view).toMatchObject({ title: 'Final', version: 2, dueAt: '2030-03-01T00:00:00.000Z', updatedAt: '2030-01-01T00:01:00.000Z' });
-    expect(kit.publisher.events).toHaveLength(1);
-    expect(kit.publisher.events[0]!.payload).toMatchObject({ changes: { title: { from: 'Draft', to: 'Final' } } });
+    expect(kit.publisher.published).toHaveLength(1);
+    expect(kit.publisher.published[0]!.payload).toMatchObject({ changes: { title: { from: 'Draft', to: 'Final' } } });
     expect((await kit.tasks.findById(task.id))!.version).toBe(2);
   });
 
@@ -25,7 +25,7 @@ describe('TaskUpdateService', () => {
     const { kit, creator, task } = await setup();
     const view = await kit.update.update(creator, task.id, { title: ' Draft ', labels: ['x'] }, 1);
     expect(view.version).toBe(1);
-    expect(kit.publisher.events).toEqual([]);
+    expect(kit.publisher.published).toEqual([]);
     expect(kit.uow.commits).toBe(1); // only the creation
   });
 

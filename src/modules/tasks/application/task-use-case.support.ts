@@ -7,7 +7,7 @@ import { TaskPolicy } from '../domain/task-policy';
 import type { TaskRepository } from './ports/task.repository.port';
 import type { TaskWatcherRepository } from './ports/task-watcher.repository.port';
 
-/** `?limit=` of every Tasks listing (API.md: 1..100, default 20). */
+/** `?limit=` of every Tasks listing (docs/api.md: 1..100, default 20). */
 export const TASK_PAGE_LIMIT = { default: 20, min: 1, max: 100 } as const;
 
 /**

@@ -50,7 +50,7 @@ describe('Task visibility', () => {
       const error = await rejectionOf(run());
       expect(error).toBeInstanceOf(DomainError);
       expect([error.code, error.kind]).toEqual(['TASK_NOT_FOUND', 'not_found']);
-      expect(kit.publisher.events).toEqual([]);
+      expect(kit.publisher.published).toEqual([]);
     });
   });
 

@@ -3,7 +3,7 @@ import type { Task } from '../domain/task.aggregate';
 import type { TaskSnapshot } from '../domain/task.domain-event';
 import type { TaskState } from '../domain/task-state.value-object';
 
-/** The Task of API.md, as the caller sees it: the task snapshot (ISO 8601 UTC times) plus the caller's transitions. */
+/** The Task of docs/api.md, as the caller sees it: the task snapshot (ISO 8601 UTC times) plus the caller's transitions. */
 export interface TaskView extends TaskSnapshot {
   /** The `/transition` targets this caller may choose now. */
   allowedTransitions: TaskState[];

@@ -25,9 +25,9 @@ function assertAssigneeUsable(assigneeId: string, assignee: DirectoryUser | null
 }
 
 /**
- * POST /tasks/:id/assign. Checked in this order: closed task (409 TASK_CLOSED) → caller's right
- * (403: without `tasks:assign:any` a caller may only assign themself, on a draft they created) →
- * assignee exists and is active (422).
+ * Assigning an existing task. Checked in this order: closed task (TASK_CLOSED) → caller's right
+ * (without `tasks:assign:any` a caller may only assign themself, on a draft they created) →
+ * assignee exists and is active.
  */
 function assertCanAssign(
   task: AssignmentSubject,
@@ -48,7 +48,7 @@ function assertCanAssign(
   assertAssigneeUsable(assigneeId, assignee);
 }
 
-/** POST /tasks with `assigneeId`: the caller is the creator of a new draft. */
+/** Assigning while creating a task: the caller is the creator of a new draft. */
 function assertCanAssignOnCreate(actor: CurrentUser, assigneeId: string, assignee: DirectoryUser | null): void {
   if (!actor.permissions.has('tasks:assign:any') && assigneeId !== actor.id) {
     throw new TaskForbiddenError('You may only assign tasks to yourself');

@@ -2,7 +2,7 @@ import { FieldError, isUuid } from '../../../kernel';
 import { TASK_PRIORITIES, TaskPriority, isTaskPriority } from './task-priority.value-object';
 
 /**
- * Field rules of a task (API.md "Limits"), shared by creation and PATCH. Each normaliser returns
+ * Field rules of a task (docs/api.md "Limits"), shared by creation and PATCH. Each normaliser returns
  * the canonical value or records a field error, so one request reports every invalid field at once.
  * Lengths count Unicode code points, as PostgreSQL's varchar does.
  */

@@ -7,11 +7,11 @@ import { T0, aDirectoryUser, anActor } from './testing/task.fixtures';
 
 /**
  * Random sequences of commands by random callers (admin / manager / members, who may be the
- * creator, the assignee or nobody in particular), checked against a reference model of API.md
+ * creator, the assignee or nobody in particular), checked against a reference model of docs/api.md
  * written independently of TaskStateMachine.
  */
 
-// API.md's transition table: (from -> to) → who. Anything absent is illegal.
+// docs/api.md's transition table: (from -> to) → who. Anything absent is illegal.
 const TRANSITIONS: Record<string, { assignee: boolean; creatorWhileDraft: boolean }> = {
   'assigned->in_progress': { assignee: true, creatorWhileDraft: false },
   'in_progress->completed': { assignee: true, creatorWhileDraft: false },
@@ -103,7 +103,7 @@ function createTask(creator: CurrentUser, assigneeIndex: number | undefined): Ta
 }
 
 describe('TaskStateMachine properties', () => {
-  it('random command sequences follow API.md and keep the aggregate consistent', () => {
+  it('random command sequences follow docs/api.md and keep the aggregate consistent', () => {
     fc.assert(
       fc.property(scenario, ({ creator, initialAssignee, commands }) => {
         const task = createTask(USERS[creator]!, initialAssignee);

@@ -5,7 +5,7 @@ import { TASK_TRANSITION_TABLE, TaskStateMachine } from './task-state-machine';
 import { anActor, errorOf, taskProps } from './testing/task.fixtures';
 
 /**
- * API.md's state machine, written out independently of the implementation's table:
+ * docs/api.md's state machine, written out independently of the implementation's table:
  * for every (from → to) pair, who may do it. Pairs not listed are illegal (409).
  */
 type Who = 'assignee' | 'creator' | 'member' | 'manager' | 'admin';
@@ -44,7 +44,7 @@ function outcome(fn: () => unknown): string {
 
 const cases = TASK_STATES.flatMap((from) => TASK_STATES.flatMap((to) => WHO.map((who) => ({ from, to, who }))));
 
-describe('TaskStateMachine (API.md table)', () => {
+describe('TaskStateMachine (docs/api.md table)', () => {
   it('has one row per target state, exactly the API table', () => {
     const rows = TASK_TRANSITION_TABLE.map((r) => ({ to: r.to, from: [...r.from].sort(), who: [...r.who].sort() }));
     expect(rows).toEqual([

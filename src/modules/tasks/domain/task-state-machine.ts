@@ -29,7 +29,7 @@ export interface TransitionSubject {
 const TRANSITION_ANY: Permission = 'tasks:transition:any';
 
 /**
- * The `/transition` state machine of API.md, as data. It is the only place that says which state
+ * The `/transition` state machine of docs/api.md, as data. It is the only place that says which state
  * may follow which and who may move it; the aggregate, the API (`allowedTransitions`) and the
  * tests all read it. `completed` and `cancelled` appear in no `from`: they are final.
  * (Assignment — draft/assigned/in_progress → assigned — is a separate use case, see AssignmentRules.)
@@ -79,9 +79,9 @@ function allowedTransitions(task: TransitionSubject, actor: CurrentUser): TaskSt
 
 /**
  * Throws unless `actor` may move `task` to `to`:
- * unknown state → 400 VALIDATION_FAILED; not reachable from the current state → 409
- * INVALID_TRANSITION (with this caller's allowedTransitions); reachable but not for this caller →
- * 403 FORBIDDEN_TRANSITION. Returns the table row on success.
+ * unknown state → VALIDATION_FAILED; not reachable from the current state → INVALID_TRANSITION
+ * (with this caller's allowedTransitions); reachable but not for this caller →
+ * FORBIDDEN_TRANSITION. Returns the table row on success.
  */
 function assertCanTransition(task: TransitionSubject, actor: CurrentUser, to: unknown): TransitionRule {
   if (!isTaskState(to)) {

@@ -72,7 +72,7 @@ export interface CreateTaskParams {
   assignee?: DirectoryUser | null;
 }
 
-/** PATCH /tasks/:id — an absent (undefined) field is left alone; null clears nullable ones. */
+/** An edit of a task's fields — an absent (undefined) field is left alone; null clears nullable ones. */
 export interface TaskChanges {
   title?: unknown;
   description?: unknown;
@@ -247,7 +247,8 @@ export class Task extends AggregateRoot {
   // ---------------------------------------------------------------- commands
 
   /**
-   * PATCH. 403 unless the actor may edit; 409 TASK_CLOSED on a final task; 400 on invalid fields.
+   * Edits fields: forbidden unless the actor may edit; TASK_CLOSED on a final task; a validation
+   * error on invalid fields.
    * Returns false (and records nothing) when no field actually changes.
    */
   update(actor: CurrentUser, changes: TaskChanges, now: Date): boolean {
@@ -286,7 +287,7 @@ export class Task extends AggregateRoot {
   }
 
   /**
-   * POST /assign: from draft, assigned (reassign) or in_progress (back to assigned). Assigning the
+   * Assigns: from draft, assigned (reassign) or in_progress (back to assigned). Assigning the
    * current assignee of an `assigned` task changes nothing and returns false.
    */
   assign(actor: CurrentUser, assigneeId: unknown, assignee: DirectoryUser | null, now: Date): boolean {
@@ -308,7 +309,7 @@ export class Task extends AggregateRoot {
     return true;
   }
 
-  /** POST /transition `{state, reason?}`, enforced by TaskStateMachine. */
+  /** Moves the task to state `to` (with an optional reason), enforced by TaskStateMachine. */
   transition(actor: CurrentUser, to: unknown, now: Date, reason?: unknown): void {
     this.assertNotDeleted();
     const errors: FieldError[] = [];
@@ -379,7 +380,7 @@ export class Task extends AggregateRoot {
     return true;
   }
 
-  /** DELETE: 403 without `tasks:delete`. The repository hard-deletes; `task.deleted` stays in the audit trail. */
+  /** Deletes: forbidden without `tasks:delete`. The repository hard-deletes; `task.deleted` stays in the audit trail. */
   delete(actor: CurrentUser, now: Date): void {
     this.assertNotDeleted();
     if (!TaskPolicy.canDelete(this.props, actor)) throw new TaskForbiddenError('You are not allowed to delete tasks');

@@ -1,5 +1,5 @@
 import { FixedWindowAttemptLimiter } from './fixed-window-attempt-limiter';
-import { FakeClock } from './testing/clock.fake';
+import { FakeClock } from '../../../kernel/testing';
 
 describe('FixedWindowAttemptLimiter', () => {
   it('allows `limit` hits per key per window, then says how long to wait', async () => {

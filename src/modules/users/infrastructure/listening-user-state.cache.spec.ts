@@ -1,13 +1,6 @@
-import { Clock } from '../../../kernel';
+import { FakeClock } from '../../../kernel/testing';
 import { UserState } from '../application/ports/user-state-cache.port';
 import { ListeningUserStateCache, StateChangeListener } from './listening-user-state.cache';
-
-class ManualClock extends Clock {
-  ms = 1_000_000;
-  now(): Date {
-    return new Date(this.ms);
-  }
-}
 
 class FakeListener implements StateChangeListener {
   listening = false;
@@ -48,11 +41,11 @@ async function readThrough(cache: ListeningUserStateCache, state: UserState): Pr
 }
 
 describe('ListeningUserStateCache', () => {
-  let clock: ManualClock;
+  let clock: FakeClock;
   let cache: TestableCache;
 
   beforeEach(async () => {
-    clock = new ManualClock();
+    clock = new FakeClock(new Date(1_000_000));
     cache = new TestableCache({ url: 'postgres://unused' }, clock);
     await cache.onApplicationBootstrap();
   });
@@ -107,9 +100,9 @@ describe('ListeningUserStateCache', () => {
 
   it('expires entries after a minute even without notifications', async () => {
     await readThrough(cache, ALICE);
-    clock.ms += 59_000;
+    clock.advance(59_000);
     expect(await cache.get(ALICE.id)).toEqual(ALICE);
-    clock.ms += 2_000;
+    clock.advance(2_000);
     expect(await cache.get(ALICE.id)).toBeUndefined();
   });
 

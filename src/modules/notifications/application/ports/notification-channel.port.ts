@@ -27,6 +27,8 @@ export interface ChannelMessage {
   body: string;
   /** Link into the app (`APP_PUBLIC_URL/tasks/<id>`), when the event is about something linkable. */
   link: string | null;
+  /** What an email adds below the body (the catalogue entry's email lines; often empty). */
+  emailLines: string[];
 }
 
 /**
@@ -47,8 +49,8 @@ export interface NotificationChannelOptions {
   /** BullMQ queue of its jobs; default `notify-<name>`. */
   queue?: string;
   /**
-   * Task event types it carries, each to the audience API.md's rules give that type; default: every
-   * type that has an audience.
+   * Task event types it carries, each to the audience its catalogue entry gives that type (docs/api.md's
+   * rules); default: every type that has an audience.
    */
   eventTypes?: readonly string[];
   /** Jobs processed at once per worker process (default 8). */

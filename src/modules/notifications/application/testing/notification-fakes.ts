@@ -1,11 +1,9 @@
-import { DirectoryUser, UserDirectory } from '../../../users';
-import { Clock } from '../../../../kernel';
 import { EventView } from '../../../events';
 import { PreferenceSetting } from '../../domain/notification-preferences';
 import { EMAIL_CHANNEL, IN_APP_CHANNEL } from '../../domain/notification-channels';
 import { RetrySchedule } from '../../domain/retry-schedule';
 import { ALL_EVENTS, WebhookEndpoint } from '../../domain/webhook-endpoint';
-import { typesCarriedBy } from '../../domain/recipient-rules';
+import { typesCarriedBy } from '../../domain/notification-catalogue';
 import { NotificationSettings } from '../notification-settings';
 import { AfterCommit } from '../ports/after-commit.port';
 import { DeliveryJobRef, DeliveryQueue } from '../ports/delivery-queue.port';
@@ -15,33 +13,6 @@ import { NotificationPreferenceStore } from '../ports/notification-preference.st
 import { TaskWatchers } from '../ports/task-watchers.port';
 import { WebhookDispatcher } from '../ports/webhook-dispatcher.port';
 import { WebhookEndpointPatch, WebhookEndpointRepository } from '../ports/webhook-endpoint.repository.port';
-
-export class FakeClock extends Clock {
-  constructor(public current = new Date('2026-11-29T10:00:00.000Z')) {
-    super();
-  }
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
-
-export class FakeUserDirectory extends UserDirectory {
-  readonly users = new Map<string, DirectoryUser>();
-  add(id: string, overrides: Partial<DirectoryUser> = {}): DirectoryUser {
-    const user: DirectoryUser = { id, email: `${id.slice(0, 8)}@example.test`, name: `User ${id.slice(0, 4)}`, role: 'member', active: true, ...overrides };
-    this.users.set(id, user);
-    return user;
-  }
-  async findById(id: string): Promise<DirectoryUser | null> {
-    return this.users.get(id) ?? null;
-  }
-  async findByIds(ids: readonly string[]): Promise<DirectoryUser[]> {
-    return ids.flatMap((id) => (this.users.has(id) ? [this.users.get(id)!] : []));
-  }
-}
 
 export class FakeTaskWatchers extends TaskWatchers {
   readonly watchers = new Map<string, string[]>();

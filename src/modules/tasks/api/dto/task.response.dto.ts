@@ -5,7 +5,7 @@ import { TASK_STATES } from '../../domain/task-state.value-object';
 const ID = '019ad0c4-5e1b-7c3a-8f2d-4b6e9a1c7d30';
 const USER = '019ad0c4-1111-7c3a-8f2d-4b6e9a1c7d30';
 
-/** The Task of API.md. Every single-task response also carries `ETag: W/"<version>"`. */
+/** The Task of docs/api.md. Every single-task response also carries `ETag: W/"<version>"`. */
 export class TaskResponseDto {
   @ApiProperty({ format: 'uuid', example: ID }) id!: string;
   @ApiProperty({ example: 'Prepare the Q3 report' }) title!: string;
@@ -49,7 +49,7 @@ export class TaskWatcherListResponseDto {
   @ApiProperty({ nullable: true, type: String, example: null, description: 'Always null: the whole list fits one page' }) nextCursor!: string | null;
 }
 
-/** An event of the task's audit trail (API.md "Events and audit"). */
+/** An event of the task's audit trail (docs/api.md "Events and audit"). */
 export class TaskEventResponseDto {
   @ApiProperty({ format: 'uuid', example: '019ad0c4-5e20-7000-8000-000000000001' }) id!: string;
   @ApiProperty({ example: 'task.assigned' }) type!: string;

@@ -1,15 +1,22 @@
 import type { TaskComment } from '../../domain/task-comment.entity';
 import { TaskCommentCursor, TaskCommentPage, TaskCommentRepository } from '../ports/task-comment.repository.port';
-import type { TransactionalFake } from './in-memory-unit-of-work.fake';
+import type { FakeUnitOfWork } from '../../../../kernel/testing';
 
 const order = (a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }): number =>
   a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-export class InMemoryTaskCommentRepository extends TaskCommentRepository implements TransactionalFake {
+/** Comments in memory; given a FakeUnitOfWork, a unit of work that throws takes its writes back. */
+export class InMemoryTaskCommentRepository extends TaskCommentRepository {
   private rows: TaskComment[] = [];
 
+  constructor(private readonly uow?: FakeUnitOfWork) {
+    super();
+  }
+
   async add(comment: TaskComment): Promise<void> {
-    this.rows.push({ ...comment });
+    const row = { ...comment };
+    this.rows.push(row);
+    this.uow?.onRollback(() => (this.rows = this.rows.filter((c) => c !== row)));
   }
 
   async find(taskId: string, commentId: string): Promise<TaskComment | null> {
@@ -34,14 +41,8 @@ export class InMemoryTaskCommentRepository extends TaskCommentRepository impleme
   }
 
   removeTask(taskId: string): void {
+    const removed = this.rows.filter((c) => c.taskId === taskId);
     this.rows = this.rows.filter((c) => c.taskId !== taskId);
-  }
-
-  snapshot(): unknown {
-    return [...this.rows];
-  }
-
-  restore(snapshot: unknown): void {
-    this.rows = [...(snapshot as TaskComment[])];
+    this.uow?.onRollback(() => this.rows.push(...removed));
   }
 }

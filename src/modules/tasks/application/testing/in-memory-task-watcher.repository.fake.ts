@@ -1,19 +1,27 @@
 import { TaskWatcher, TaskWatcherRepository } from '../ports/task-watcher.repository.port';
-import type { TransactionalFake } from './in-memory-unit-of-work.fake';
+import type { FakeUnitOfWork } from '../../../../kernel/testing';
 
-export class InMemoryTaskWatcherRepository extends TaskWatcherRepository implements TransactionalFake {
+/** Watchers in memory; given a FakeUnitOfWork, a unit of work that throws takes its writes back. */
+export class InMemoryTaskWatcherRepository extends TaskWatcherRepository {
   private rows: TaskWatcher[] = [];
+
+  constructor(private readonly uow?: FakeUnitOfWork) {
+    super();
+  }
 
   async add(taskId: string, userId: string, since: Date): Promise<boolean> {
     if (this.rows.some((r) => r.taskId === taskId && r.userId === userId)) return false;
-    this.rows.push({ taskId, userId, since: new Date(since.getTime()) });
+    const row = { taskId, userId, since: new Date(since.getTime()) };
+    this.rows.push(row);
+    this.uow?.onRollback(() => (this.rows = this.rows.filter((r) => r !== row)));
     return true;
   }
 
   async remove(taskId: string, userId: string): Promise<boolean> {
-    const before = this.rows.length;
-    this.rows = this.rows.filter((r) => !(r.taskId === taskId && r.userId === userId));
-    return this.rows.length !== before;
+    const removed = this.rows.filter((r) => r.taskId === taskId && r.userId === userId);
+    this.rows = this.rows.filter((r) => !removed.includes(r));
+    this.uow?.onRollback(() => this.rows.push(...removed));
+    return removed.length > 0;
   }
 
   async list(taskId: string): Promise<TaskWatcher[]> {
@@ -34,14 +42,8 @@ export class InMemoryTaskWatcherRepository extends TaskWatcherRepository impleme
   }
 
   removeTask(taskId: string): void {
+    const removed = this.rows.filter((r) => r.taskId === taskId);
     this.rows = this.rows.filter((r) => r.taskId !== taskId);
-  }
-
-  snapshot(): unknown {
-    return this.rows.map((r) => ({ ...r }));
-  }
-
-  restore(snapshot: unknown): void {
-    this.rows = (snapshot as TaskWatcher[]).map((r) => ({ ...r }));
+    this.uow?.onRollback(() => this.rows.push(...removed));
   }
 }

@@ -4,7 +4,7 @@ import { TaskListFilter, TaskListQuery, TaskPage, TaskRepository } from '../port
 import { compareTasks, isAfterCursor, taskCursorFor } from '../task-list-order';
 import type { InMemoryTaskCommentRepository } from './in-memory-task-comment.repository.fake';
 import type { InMemoryTaskWatcherRepository } from './in-memory-task-watcher.repository.fake';
-import type { TransactionalFake } from './in-memory-unit-of-work.fake';
+import type { FakeUnitOfWork } from '../../../../kernel/testing';
 
 const clone = (p: TaskProps): TaskProps => ({
   ...p,
@@ -19,14 +19,16 @@ const clone = (p: TaskProps): TaskProps => ({
 /**
  * TaskRepository in memory, with the adapter's optimistic locking: `save` / `delete` with a stale
  * expected version throw VersionConflictError. Every read returns a fresh aggregate, like a database.
+ * Given a FakeUnitOfWork, a unit of work that throws takes its writes back.
  */
-export class InMemoryTaskRepository extends TaskRepository implements TransactionalFake {
-  private rows = new Map<string, TaskProps>();
+export class InMemoryTaskRepository extends TaskRepository {
+  private readonly rows = new Map<string, TaskProps>();
   /** When set, `save` and `delete` wait for it first (lets tests interleave concurrent use cases). */
   beforeWrite: (() => Promise<void>) | null = null;
   saves = 0;
 
   constructor(
+    private readonly uow?: FakeUnitOfWork,
     private readonly watchers?: InMemoryTaskWatcherRepository,
     private readonly comments?: InMemoryTaskCommentRepository,
   ) {
@@ -45,13 +47,16 @@ export class InMemoryTaskRepository extends TaskRepository implements Transactio
       throw new VersionConflictError(task.id, expectedVersion);
     }
     this.rows.set(task.id, clone(task.toProps()));
+    this.uow?.onRollback(() => (stored ? this.rows.set(task.id, stored) : this.rows.delete(task.id)));
     this.saves++;
   }
 
   async delete(id: string, expectedVersion: number): Promise<void> {
     if (this.beforeWrite) await this.beforeWrite();
-    if (this.rows.get(id)?.version !== expectedVersion) throw new VersionConflictError(id, expectedVersion);
+    const stored = this.rows.get(id);
+    if (stored?.version !== expectedVersion) throw new VersionConflictError(id, expectedVersion);
     this.rows.delete(id);
+    this.uow?.onRollback(() => this.rows.set(id, stored));
     this.watchers?.removeTask(id);
     this.comments?.removeTask(id);
   }
@@ -81,14 +86,6 @@ export class InMemoryTaskRepository extends TaskRepository implements Transactio
 
   count(): number {
     return this.rows.size;
-  }
-
-  snapshot(): unknown {
-    return new Map([...this.rows].map(([id, row]) => [id, clone(row)]));
-  }
-
-  restore(snapshot: unknown): void {
-    this.rows = new Map([...(snapshot as Map<string, TaskProps>)].map(([id, row]) => [id, clone(row)]));
   }
 
   private matches(task: Task, f: TaskListFilter): boolean {

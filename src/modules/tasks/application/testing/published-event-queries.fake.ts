@@ -1,5 +1,5 @@
 import { type EventListPage, EventQueries } from '../../../events';
-import type { RecordingEventPublisher } from './recording-event-publisher.fake';
+import type { RecordingEventPublisher } from '../../../events/application/testing/recording-event-publisher.fake';
 
 /** EventQueries over what a RecordingEventPublisher holds; the cursor is the index to resume at. */
 export class PublishedEventQueries extends EventQueries {
@@ -8,7 +8,7 @@ export class PublishedEventQueries extends EventQueries {
   }
 
   async listForAggregate(aggregateType: string, aggregateId: string, page: { limit?: number; cursor?: string }): Promise<EventListPage> {
-    const all = this.publisher.events.filter((e) => e.aggregateType === aggregateType && e.aggregateId === aggregateId);
+    const all = this.publisher.published.filter((e) => e.aggregateType === aggregateType && e.aggregateId === aggregateId);
     const start = page.cursor ? Number(page.cursor) : 0;
     const limit = page.limit ?? 20;
     const data = all.slice(start, start + limit).map((e) => ({

@@ -1,4 +1,7 @@
 import { newId } from '../../../../kernel';
+import { FakeClock, FakeUnitOfWork } from '../../../../kernel/testing';
+import { RecordingEventPublisher } from '../../../events/application/testing/recording-event-publisher.fake';
+import { InMemoryUserDirectory } from '../../../users/application/testing/in-memory-user-directory.fake';
 import { type CurrentUser, type Role, permissionsOf } from '../../../users';
 import { AssigneeDeactivationReactionService } from '../assignee-deactivation-reaction.service';
 import { TaskAssignmentService } from '../task-assignment.service';
@@ -10,14 +13,10 @@ import { TaskQueryService } from '../task-query.service';
 import { TaskStateTransitionService } from '../task-state-transition.service';
 import { TaskUpdateService } from '../task-update.service';
 import { TaskWatcherService } from '../task-watcher.service';
-import { FixedClock } from './fixed-clock.fake';
 import { InMemoryTaskCommentRepository } from './in-memory-task-comment.repository.fake';
 import { InMemoryTaskWatcherRepository } from './in-memory-task-watcher.repository.fake';
 import { InMemoryTaskRepository } from './in-memory-task.repository.fake';
-import { InMemoryUnitOfWork } from './in-memory-unit-of-work.fake';
-import { InMemoryUserDirectory } from './in-memory-user-directory.fake';
 import { PublishedEventQueries } from './published-event-queries.fake';
-import { RecordingEventPublisher } from './recording-event-publisher.fake';
 
 /** A caller with the permissions of `role` (not registered in any directory). */
 export function actorFor(role: Role, id: string = newId()): CurrentUser {
@@ -26,12 +25,12 @@ export function actorFor(role: Role, id: string = newId()): CurrentUser {
 
 /** The Tasks use cases wired to in-memory fakes that share one fake transaction. */
 export function createTaskTestKit() {
-  const watchers = new InMemoryTaskWatcherRepository();
-  const comments = new InMemoryTaskCommentRepository();
-  const tasks = new InMemoryTaskRepository(watchers, comments);
-  const publisher = new RecordingEventPublisher();
-  const uow = new InMemoryUnitOfWork().enlist(tasks, watchers, comments, publisher);
-  const clock = new FixedClock();
+  const uow = new FakeUnitOfWork();
+  const watchers = new InMemoryTaskWatcherRepository(uow);
+  const comments = new InMemoryTaskCommentRepository(uow);
+  const tasks = new InMemoryTaskRepository(uow, watchers, comments);
+  const publisher = new RecordingEventPublisher(uow);
+  const clock = new FakeClock('2030-01-01T00:00:00.000Z');
   const directory = new InMemoryUserDirectory();
   const eventQueries = new PublishedEventQueries(publisher);
 

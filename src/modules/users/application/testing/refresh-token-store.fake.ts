@@ -1,6 +1,6 @@
 import { Clock } from '../../../../kernel';
 import { RefreshTokenRecord, RefreshTokenStore } from '../ports/refresh-token-store.port';
-import { assertInUnitOfWork, FakeUnitOfWork } from './unit-of-work.fake';
+import { assertInUnitOfWork, FakeUnitOfWork } from '../../../../kernel/testing';
 
 export class InMemoryRefreshTokenStore extends RefreshTokenStore {
   private readonly records = new Map<string, RefreshTokenRecord>();

@@ -3,7 +3,7 @@ import { User, UserProps } from '../../domain/user.aggregate';
 import { EmailTakenError } from '../../domain/user.errors';
 import { normalizeEmail } from '../../domain/user-fields.policy';
 import { UserListQuery, UserRepository } from '../ports/user.repository.port';
-import { assertInUnitOfWork, FakeUnitOfWork } from './unit-of-work.fake';
+import { assertInUnitOfWork, FakeUnitOfWork } from '../../../../kernel/testing';
 
 /**
  * Stores copies of the state, never the aggregate object: a change a use case forgets to save is

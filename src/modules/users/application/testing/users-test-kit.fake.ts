@@ -1,3 +1,5 @@
+import { FakeClock, FakeUnitOfWork } from '../../../../kernel/testing';
+import { RecordingEventPublisher } from '../../../events/application/testing/recording-event-publisher.fake';
 import { CurrentUser } from '../../domain/current-user';
 import { permissionsOf } from '../../domain/permission';
 import { Role } from '../../domain/role';
@@ -13,11 +15,8 @@ import { UserRegistrationService } from '../user-registration.service';
 import { FakeAccessTokenIssuer } from './access-token-issuer.fake';
 import { FakeAttemptLimiter } from './attempt-limiter.fake';
 import { TestAuthSettings } from './auth-settings.fake';
-import { FakeClock } from './clock.fake';
-import { RecordingEventPublisher } from './event-publisher.fake';
 import { FakePasswordHasher } from './password-hasher.fake';
 import { InMemoryRefreshTokenStore } from './refresh-token-store.fake';
-import { FakeUnitOfWork } from './unit-of-work.fake';
 import { InMemoryUserRepository } from './user-repository.fake';
 import { InMemoryUserStateCache } from './user-state-cache.fake';
 

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { UnitOfWork } from '../../../../kernel';
+import { UnitOfWork } from '../unit-of-work';
 
 interface Scope {
   undo: Array<() => void>;

@@ -1,5 +1,6 @@
-import { Clock } from '../../../../kernel';
+import { Clock } from '../clock';
 
+/** The one clock fake: time stands still until a test moves it (`advance`, `set`). */
 export class FakeClock extends Clock {
   private current: Date;
 

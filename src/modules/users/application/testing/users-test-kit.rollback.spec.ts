@@ -1,6 +1,6 @@
 import { createUsersTestKit } from './users-test-kit.fake';
 
-describe('FakeUnitOfWork (the service tests rely on it)', () => {
+describe('FakeUnitOfWork in the Users test kit (the service tests rely on it)', () => {
   it('undoes the writes of a unit of work that throws', async () => {
     const kit = createUsersTestKit();
     const user = await kit.seedUser({ email: 'ada@example.com' });
