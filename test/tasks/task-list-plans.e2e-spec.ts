@@ -2,13 +2,13 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../src/platform/database';
 import { TaskCursor, TaskListFilter, TaskSort } from '../../src/modules/tasks/application/ports/task.repository.port';
-import { TaskTypeormRepository } from '../../src/modules/tasks/infrastructure/task.typeorm-repository';
+import { PostgresTaskRepository } from '../../src/modules/tasks/infrastructure/postgres-task.repository';
 import { createSuiteDatabase, dropSuiteDatabase } from '../support/test-database';
 
 /**
  * Query plans of GET /tasks on a seeded table (TASK_PLAN_ROWS, default 200,000 tasks): every list
  * shape must be answered from indexes, reading a bounded number of buffers per page — at the first
- * page and deep inside the table alike. Each page goes through the real TaskTypeormRepository; every
+ * page and deep inside the table alike. Each page goes through the real PostgresTaskRepository; every
  * statement it issues is EXPLAIN ANALYZEd and a page's cost is their sum. `TASK_PLAN_REPORT=1`
  * prints a table (time, buffers, statements, indexes per case), `TASK_PLAN_VERBOSE=1` every plan.
  */
@@ -141,7 +141,7 @@ describe(`GET /tasks query plans on ${ROWS.toLocaleString('en')} tasks`, () => {
    * The real repository over a TransactionHost stand-in whose every statement is also EXPLAINed
    * (ANALYZE, BUFFERS): a page's cost is the sum over the statements the repository issued.
    */
-  function measuringRepository(m: Measured): TaskTypeormRepository {
+  function measuringRepository(m: Measured): PostgresTaskRepository {
     const tx = {
       query: async (sql: string, params: unknown[] = []) => {
         if (/^\s*SELECT set_config/.test(sql)) return (await db.query(sql, params)).rows;
@@ -171,7 +171,7 @@ describe(`GET /tasks query plans on ${ROWS.toLocaleString('en')} tasks`, () => {
         }
       },
     };
-    return new TaskTypeormRepository(txHost as never);
+    return new PostgresTaskRepository(txHost as never);
   }
 
   /** Ten dated tasks before the first undated one in `dueAt` order: the next page spans both ranges. */

@@ -14,11 +14,11 @@ import { TaskAuditTrailService } from './application/task-audit-trail.service';
 import { TASK_AGGREGATE_TYPE } from './domain/task.domain-event';
 import { WatcherTaskAudience } from './infrastructure/task-audience.adapter';
 import { TaskCommentOrmEntity } from './infrastructure/task-comment.orm-entity';
-import { TaskCommentTypeormRepository } from './infrastructure/task-comment.typeorm-repository';
+import { PostgresTaskCommentRepository } from './infrastructure/postgres-task-comment.repository';
 import { TaskOrmEntity } from './infrastructure/task.orm-entity';
-import { TaskTypeormRepository } from './infrastructure/task.typeorm-repository';
+import { PostgresTaskRepository } from './infrastructure/postgres-task.repository';
 import { TaskWatcherOrmEntity } from './infrastructure/task-watcher.orm-entity';
-import { TaskWatcherTypeormRepository } from './infrastructure/task-watcher.typeorm-repository';
+import { PostgresTaskWatcherRepository } from './infrastructure/postgres-task-watcher.repository';
 import { UserDeactivatedListener } from './infrastructure/user-deactivated.listener';
 
 /**
@@ -40,9 +40,9 @@ export class TasksModule implements OnModuleInit {
       controllers: options.http ? [TasksController, TaskCommentsController, TaskWatchersController] : [],
       providers: [
         ...TASK_APPLICATION_SERVICES,
-        { provide: TaskRepository, useClass: TaskTypeormRepository },
-        { provide: TaskCommentRepository, useClass: TaskCommentTypeormRepository },
-        { provide: TaskWatcherRepository, useClass: TaskWatcherTypeormRepository },
+        { provide: TaskRepository, useClass: PostgresTaskRepository },
+        { provide: TaskCommentRepository, useClass: PostgresTaskCommentRepository },
+        { provide: TaskWatcherRepository, useClass: PostgresTaskWatcherRepository },
         { provide: TaskAudience, useClass: WatcherTaskAudience },
         ...(options.workers ? [UserDeactivatedListener] : []),
       ],

@@ -33,9 +33,9 @@ import { ACCESS_TOKEN_ALGORITHM, JwtAccessTokenIssuer, accessTokenKey } from './
 import { ListeningUserStateCache } from './infrastructure/listening-user-state.cache';
 import { RedisAttemptLimiter } from './infrastructure/redis-attempt-limiter';
 import { RefreshTokenOrmEntity } from './infrastructure/refresh-token.orm-entity';
-import { TypeOrmRefreshTokenStore } from './infrastructure/refresh-token.typeorm-repository';
+import { PostgresRefreshTokenStore } from './infrastructure/postgres-refresh-token.store';
 import { UserOrmEntity } from './infrastructure/user.orm-entity';
-import { TypeOrmUserRepository } from './infrastructure/user.typeorm-repository';
+import { PostgresUserRepository } from './infrastructure/postgres-user.repository';
 
 /** Auth attempt limits: Redis when configured (shared by every process), else in-process. */
 function attemptLimiterFactory(config: AppConfig, clock: Clock): AttemptLimiter {
@@ -56,8 +56,8 @@ function attemptLimiterFactory(config: AppConfig, clock: Clock): AttemptLimiter 
 export class UsersModule {
   static register(options: ContextModuleOptions): DynamicModule {
     const ports: Provider[] = [
-      { provide: UserRepository, useClass: TypeOrmUserRepository },
-      { provide: RefreshTokenStore, useClass: TypeOrmRefreshTokenStore },
+      { provide: UserRepository, useClass: PostgresUserRepository },
+      { provide: RefreshTokenStore, useClass: PostgresRefreshTokenStore },
       { provide: PasswordHasher, useClass: Argon2PasswordHasher },
       { provide: AccessTokenIssuer, useClass: JwtAccessTokenIssuer },
       {

@@ -23,7 +23,7 @@ const PROBE_WINDOW = 1000;
  * its version is still the expected one; zero rows affected → VersionConflictError.
  */
 @Injectable()
-export class TaskTypeormRepository extends TaskRepository {
+export class PostgresTaskRepository extends TaskRepository {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }

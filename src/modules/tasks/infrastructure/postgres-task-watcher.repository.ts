@@ -11,7 +11,7 @@ const FOREIGN_KEY_VIOLATION = '23503';
 
 /** Watchers on PostgreSQL: primary key (task_id, user_id), plus (user_id, task_created_at, task_id) for members' lists. */
 @Injectable()
-export class TaskWatcherTypeormRepository extends TaskWatcherRepository {
+export class PostgresTaskWatcherRepository extends TaskWatcherRepository {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }

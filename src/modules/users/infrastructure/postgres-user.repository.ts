@@ -29,7 +29,7 @@ export class UserConcurrentlyModifiedError extends ConflictError {
  * transaction of UnitOfWork.run (and runs on its own otherwise).
  */
 @Injectable()
-export class TypeOrmUserRepository extends UserRepository {
+export class PostgresUserRepository extends UserRepository {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }

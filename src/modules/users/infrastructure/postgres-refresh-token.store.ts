@@ -8,7 +8,7 @@ import { RefreshTokenOrmEntity } from './refresh-token.orm-entity';
 
 /** RefreshTokenStore on PostgreSQL; every call joins the ambient transaction (`txHost.tx`). */
 @Injectable()
-export class TypeOrmRefreshTokenStore extends RefreshTokenStore {
+export class PostgresRefreshTokenStore extends RefreshTokenStore {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }

@@ -1,4 +1,4 @@
-import { escapeLike } from './user.typeorm-repository';
+import { escapeLike } from './postgres-user.repository';
 
 describe('escapeLike', () => {
   it('makes LIKE wildcards and the escape character literal', () => {

@@ -12,7 +12,7 @@ const FOREIGN_KEY_VIOLATION = '23503';
 
 /** Comments on PostgreSQL, keyset-paginated on (created_at, id) by index task_comments_task_created. */
 @Injectable()
-export class TaskCommentTypeormRepository extends TaskCommentRepository {
+export class PostgresTaskCommentRepository extends TaskCommentRepository {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
