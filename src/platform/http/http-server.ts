@@ -87,9 +87,14 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
     app.enableCors({ origin: config.corsOrigins, credentials: false, exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed'] });
   }
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
+  applyApiPrefix(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemExceptionFilter());
+}
+
+/** `/api/v1` on every route but the operations endpoints (also used to build the OpenAPI document offline). */
+export function applyApiPrefix(app: NestFastifyApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
 }
 
 /** Iterative (a recursive walk would overflow on exactly the bodies it is meant to refuse). */
