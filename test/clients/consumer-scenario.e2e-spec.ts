@@ -31,6 +31,7 @@ describe('consumer scenario through @taskwire/client', () => {
     expect(registered.response.status).toBe(201);
     expect(registered.data?.user.role).toBe('member');
     expect(registered.response.headers.get('x-request-id')).toEqual(expect.any(String));
+    expect(registered.response.headers.get('location')).toBe(`/api/v1/users/${registered.data!.user.id}`);
 
     const signedIn = await anonymous.POST('/api/v1/auth/login', { body: { email, password: 'alice-password-1' } });
     expect(signedIn.response.status).toBe(200);

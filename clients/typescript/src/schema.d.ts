@@ -2147,7 +2147,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new account, signed in */
+            /** @description The new account, signed in; `Location` names the new user */
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
