@@ -182,6 +182,12 @@ const PROBLEM_EXAMPLES: Record<string, { code: string; detail: string; extension
   '422': { code: 'IDEMPOTENCY_KEY_REUSED', detail: 'The Idempotency-Key was used for a different request' },
   '429': { code: 'RATE_LIMITED', detail: 'Too many requests; retry in 1 minute' },
   '503': { code: 'SERVICE_UNAVAILABLE', detail: 'A dependency is unavailable; retry shortly' },
+  // Not documented on routes today; here so a route that adds them gets an example of its own.
+  '405': { code: 'METHOD_NOT_ALLOWED', detail: 'This path does not support the method (see `Allow`)' },
+  '406': { code: 'NOT_ACCEPTABLE', detail: 'None of the accepted media types can be produced' },
+  '428': { code: 'PRECONDITION_REQUIRED', detail: 'Send If-Match with the current ETag' },
+  '431': { code: 'REQUEST_HEADER_FIELDS_TOO_LARGE', detail: 'The request headers are too large' },
+  '500': { code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred; it has been logged' },
 };
 
 /** Where one operation's problem says something more specific than the status default. */
