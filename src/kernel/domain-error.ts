@@ -56,6 +56,23 @@ export class ConflictError extends DomainError {
   }
 }
 
+/**
+ * Too many requests of some kind: `retryAfterSeconds` until the next one is allowed, out of
+ * `limit` per window. The HTTP layer turns both into `Retry-After` and `RateLimit-*` headers, so a
+ * client sees the numbers of the limit that refused it (not those of another limiter).
+ */
+export class RateLimitedError extends DomainError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+    readonly limit: number,
+    extensions: Record<string, unknown> = {},
+  ) {
+    super(code, 'rate_limited', message, extensions);
+  }
+}
+
 export class PreconditionFailedError extends DomainError {
   constructor(message = 'The resource has changed since you read it (If-Match is stale)') {
     super('PRECONDITION_FAILED', 'precondition_failed', message);

@@ -275,7 +275,7 @@ describe('tasks: create, read, update, delete', () => {
       ['post', '/api/v1/tasks/{id}/assign', 'tasks.assign'],
       ['post', '/api/v1/tasks/{id}/transition', 'tasks.transition'],
       ['delete', '/api/v1/tasks/{id}', 'tasks.delete'],
-      ['get', '/api/v1/tasks/{id}/events', 'tasks.events'],
+      ['get', '/api/v1/tasks/{id}/events', 'tasks.listEvents'],
       ['post', '/api/v1/tasks/{id}/comments', 'tasks.addComment'],
       ['get', '/api/v1/tasks/{id}/comments', 'tasks.listComments'],
       ['get', '/api/v1/tasks/{id}/comments/{commentId}', 'tasks.getComment'],

@@ -172,7 +172,7 @@ describe('user administration and the directory (/users)', () => {
       'auth.login': ['post', '/api/v1/auth/login', 'auth', ['200', '400', '401', '429']],
       'auth.refresh': ['post', '/api/v1/auth/refresh', 'auth', ['200', '400', '401', '429']],
       'auth.logout': ['post', '/api/v1/auth/logout', 'auth', ['204', '400', '401']],
-      'users.me': ['get', '/api/v1/users/me', 'users', ['200', '401']],
+      'users.getMe': ['get', '/api/v1/users/me', 'users', ['200', '401']],
       'users.updateMe': ['patch', '/api/v1/users/me', 'users', ['200', '400', '401', '403']],
       'users.list': ['get', '/api/v1/users', 'users', ['200', '400', '401', '403']],
       'users.get': ['get', '/api/v1/users/{id}', 'users', ['200', '400', '401', '403', '404']],
@@ -190,7 +190,7 @@ describe('user administration and the directory (/users)', () => {
     }
     // Public operations need no bearer token; the rest inherit the document's bearer requirement.
     for (const id of ['auth.register', 'auth.login', 'auth.refresh']) expect(operations[id].op.security).toEqual([]);
-    expect(operations['users.me'].op.security).toBeUndefined();
+    expect(operations['users.getMe'].op.security).toBeUndefined();
     const userSchema = doc.components.schemas.UserResponseDto;
     expect(Object.keys(userSchema.properties).sort()).toEqual(['active', 'createdAt', 'email', 'id', 'name', 'role', 'updatedAt']);
     expect(doc.components.schemas.RegisterRequestDto.properties.email.example).toBeDefined();

@@ -22,14 +22,19 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ operationId: 'health.live', summary: 'Liveness: 200 while the process runs', security: [] })
+  @ApiOperation({ operationId: 'health.live', summary: 'Liveness: 200 while the process runs', description: 'Checks nothing but the process itself (public; not rate limited).', security: [] })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ operationId: 'health.ready', summary: 'Readiness: database, queue backend and migrations; 503 with details otherwise', security: [] })
+  @ApiOperation({
+    operationId: 'health.ready',
+    summary: 'Readiness: database, queue backend and migrations; 503 with details otherwise',
+    description: 'The body names each dependency and its state (e.g. `database: down`). Public; not rate limited.',
+    security: [],
+  })
   ready() {
     return this.health.check([
       () => this.db.pingCheck('database', { connection: this.dataSource, timeout: 2000 }),

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { DomainError, FieldError } from '../../kernel';
+import { DomainError, FieldError, RateLimitedError } from '../../kernel';
 import { KIND_STATUS, Problem, buildProblem } from './problem';
 
 /** Thrown by the validation pipe: carries one entry per invalid field. */
@@ -51,8 +51,15 @@ export function errorToProblem(err: unknown, instance: string): ProblemWithHeade
   if (err instanceof DomainError) {
     const status = KIND_STATUS[err.kind];
     const headers: Record<string, string> = {};
-    const retryAfter = err.extensions.retryAfterSeconds;
+    const retryAfter = err instanceof RateLimitedError ? err.retryAfterSeconds : err.extensions.retryAfterSeconds;
     if (status === 429 && typeof retryAfter === 'number') headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfter)));
+    // The numbers of the limit that refused the request, replacing those the general limiter set
+    // on every response earlier (a login 429 said "34 remaining" of the 600/min API limit).
+    if (err instanceof RateLimitedError && status === 429) {
+      headers['ratelimit-limit'] = String(err.limit);
+      headers['ratelimit-remaining'] = '0';
+      headers['ratelimit-reset'] = headers['retry-after'];
+    }
     return {
       problem: buildProblem({ status, code: err.code, detail: err.message, instance, errors: err.errors, extensions: err.extensions }),
       headers,

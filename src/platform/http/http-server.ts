@@ -102,10 +102,15 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
     app.enableCors({ origin: config.corsOrigins, credentials: false, methods: CORS_METHODS, allowedHeaders: CORS_REQUEST_HEADERS, exposedHeaders: CORS_EXPOSED_HEADERS });
   }
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
+  applyApiPrefix(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new CursorBindingInterceptor());
   app.useGlobalFilters(new ProblemExceptionFilter());
+}
+
+/** `/api/v1` on every route but the operations endpoints (also used to build the OpenAPI document offline). */
+export function applyApiPrefix(app: NestFastifyApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
 }
 
 /** Iterative (a recursive walk would overflow on exactly the bodies it is meant to refuse). */

@@ -12,8 +12,9 @@ export class AdminStatusController {
   @Get('status')
   @RequirePermissions('ops:admin')
   @ApiOperation({
-    operationId: 'admin.status',
+    operationId: 'admin.getStatus',
     summary: 'Operational summary (admins): queue depths, outbox lag, dead letters, processes and versions',
+    description: 'A snapshot for operators; for monitoring over time scrape `/metrics`.',
   })
   @ApiOkResponse({
     description: 'Status',

@@ -19,7 +19,11 @@ export class EventsController {
 
   @Get()
   @RequirePermissions('events:read')
-  @ApiOperation({ operationId: 'events.list', summary: 'The audit trail, oldest first (admins and managers)' })
+  @ApiOperation({
+    operationId: 'events.list',
+    summary: 'The audit trail, oldest first (admins and managers)',
+    description: 'Every recorded event, filtered by `type`, `aggregateId`, `actorId` and an `after`/`before` time window.',
+  })
   @ApiPageResponse(EventResponseDto)
   @ApiProblems(400, 401, 403, 429)
   list(@Query() query: ListEventsQueryDto) {
@@ -69,7 +73,7 @@ export class EventsController {
 
   @Get(':id')
   @RequirePermissions('events:read')
-  @ApiOperation({ operationId: 'events.get', summary: 'One event (admins and managers)' })
+  @ApiOperation({ operationId: 'events.get', summary: 'One event (admins and managers)', description: 'With its correlation and causation ids and its payload.' })
   @ApiOkResponse({ type: EventResponseDto })
   @ApiProblems(400, 401, 403, 404, 429)
   get(@Param() params: EventIdParamDto) {

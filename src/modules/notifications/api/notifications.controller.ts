@@ -22,7 +22,7 @@ export class NotificationsController {
   }
 
   @Get('unread-count')
-  @ApiOperation({ operationId: 'notifications.unreadCount', summary: 'How many of your notifications are unread' })
+  @ApiOperation({ operationId: 'notifications.countUnread', summary: 'How many of your notifications are unread', description: 'For a badge: cheaper than listing with `unread=true`.' })
   @ApiOkResponse({ type: UnreadCountResponseDto })
   @ApiProblems(401, 429)
   unreadCount(@AuthUser() user: CurrentUser) {
@@ -31,7 +31,7 @@ export class NotificationsController {
 
   @Post('read-all')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'notifications.readAll', summary: 'Mark all your notifications read' })
+  @ApiOperation({ operationId: 'notifications.readAll', summary: 'Mark all your notifications read', description: 'Idempotent; only the caller’s own notifications.' })
   @ApiNoContentResponse({ description: 'All read' })
   @ApiProblems(401, 429)
   async readAll(@AuthUser() user: CurrentUser): Promise<void> {

@@ -41,7 +41,7 @@ export class WebhooksController {
   }
 
   @Get()
-  @ApiOperation({ operationId: 'webhooks.list', summary: 'Webhook endpoints, oldest first' })
+  @ApiOperation({ operationId: 'webhooks.list', summary: 'Webhook endpoints, oldest first', description: 'Secrets are never listed (only returned on create and rotate).' })
   @ApiPageResponse(WebhookResponseDto)
   @ApiProblems(400, 401, 403, 429)
   list(@Query() query: PageQueryDto) {
@@ -49,7 +49,7 @@ export class WebhooksController {
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'webhooks.get', summary: 'One webhook endpoint' })
+  @ApiOperation({ operationId: 'webhooks.get', summary: 'One webhook endpoint', description: 'Its URL, event filter, state (active, or disabled with a reason) and failure record; not its secret.' })
   @ApiOkResponse({ type: WebhookResponseDto })
   @ApiProblems(400, 401, 403, 404, 429)
   get(@Param() params: WebhookIdParamDto) {
@@ -57,7 +57,11 @@ export class WebhooksController {
   }
 
   @Patch(':id')
-  @ApiOperation({ operationId: 'webhooks.update', summary: 'Change an endpoint’s URL, events or description; disable or re-enable it' })
+  @ApiOperation({
+    operationId: 'webhooks.update',
+    summary: 'Change an endpoint’s URL, events or description; disable or re-enable it',
+    description: 'Only the fields given change; every invalid field is listed in one 400. `active: true` clears the failure record.',
+  })
   @ApiOkResponse({ type: WebhookResponseDto })
   @ApiProblems(400, 401, 403, 404, 413, 415, 429)
   update(@Param() params: WebhookIdParamDto, @Body() body: UpdateWebhookRequestDto) {
@@ -87,7 +91,11 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries')
-  @ApiOperation({ operationId: 'webhooks.deliveries', summary: 'The endpoint’s delivery ledger rows, newest first' })
+  @ApiOperation({
+    operationId: 'webhooks.listDeliveries',
+    summary: 'The endpoint’s delivery ledger rows, newest first',
+    description: 'One row per event sent (or to be sent) to this endpoint, with status, attempts and the last error.',
+  })
   @ApiPageResponse(DeliveryResponseDto)
   @ApiProblems(400, 401, 403, 404, 429)
   deliveries(@Param() params: WebhookIdParamDto, @Query() query: PageQueryDto) {

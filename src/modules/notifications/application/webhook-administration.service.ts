@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { Clock, ConflictError, NotFoundError, ValidationError, newId } from '../../../kernel';
+import { Clock, ConflictError, FieldError, NotFoundError, ValidationError, newId } from '../../../kernel';
 import { Page } from '../../../platform/http/pagination';
 import { EVENT_TYPES } from '../../events';
 import { DeliveryView, toDeliveryView } from '../domain/delivery';
@@ -85,8 +85,7 @@ export class WebhookAdministrationService {
   ) {}
 
   async create(command: CreateWebhookCommand): Promise<WebhookWithSecret> {
-    const url = await this.checkUrl(command.url);
-    const events = this.checkEvents(command.events);
+    const { url, events } = await this.checkFields(command.url, command.events);
     const now = this.clock.now();
     const endpoint: WebhookEndpoint = {
       id: newId(),
@@ -121,8 +120,9 @@ export class WebhookAdministrationService {
   async update(id: string, command: UpdateWebhookCommand): Promise<WebhookView> {
     await this.require(id);
     const patch: WebhookEndpointPatch = {};
-    if (command.url !== undefined) patch.url = await this.checkUrl(command.url);
-    if (command.events !== undefined) patch.events = this.checkEvents(command.events);
+    const checked = await this.checkFields(command.url, command.events);
+    if (command.url !== undefined) patch.url = checked.url;
+    if (command.events !== undefined) patch.events = checked.events;
     if (command.description !== undefined) patch.description = command.description;
     if (command.active !== undefined) patch.active = command.active;
     const updated = await this.endpoints.update(id, patch, this.clock.now());
@@ -173,16 +173,19 @@ export class WebhookAdministrationService {
     return endpoint;
   }
 
-  private async checkUrl(raw: string): Promise<string> {
-    const checked = checkWebhookUrl(raw);
-    if ('error' in checked) throw new ValidationError(`url: ${checked.error}`, [{ field: 'url', message: checked.error }]);
-    await this.policy.assertAllowed(checked.url);
-    return checked.url.toString();
-  }
-
-  private checkEvents(events: unknown): string[] {
-    const checked = checkEventFilter(events, EVENT_TYPES);
-    if ('errors' in checked) throw new ValidationError(checked.errors.map((e) => `${e.field}: ${e.message}`).join('; '), checked.errors);
-    return checked.events;
+  /**
+   * Shape checks of `url` and `events` together, so one 400 lists every bad field (as POST /tasks
+   * does); only then the address policy (a DNS lookup, its own code WEBHOOK_URL_NOT_PUBLIC).
+   * Fields left undefined (a PATCH that omits them) are not checked.
+   */
+  private async checkFields<U extends string | undefined>(rawUrl: U, rawEvents: unknown): Promise<{ url: U; events: string[] }> {
+    const errors: FieldError[] = [];
+    const url = rawUrl === undefined ? undefined : checkWebhookUrl(rawUrl);
+    if (url && 'error' in url) errors.push({ field: 'url', message: url.error });
+    const events = rawEvents === undefined ? undefined : checkEventFilter(rawEvents, EVENT_TYPES);
+    if (events && 'errors' in events) errors.push(...events.errors);
+    if (errors.length) throw new ValidationError(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+    if (url && 'url' in url) await this.policy.assertAllowed(url.url);
+    return { url: (url && 'url' in url ? url.url.toString() : undefined) as U, events: events && 'events' in events ? events.events : [] };
   }
 }

@@ -54,7 +54,7 @@ export class TaskCommentsController {
   }
 
   @Get()
-  @ApiOperation({ operationId: 'tasks.listComments', summary: 'A task’s comments, oldest first' })
+  @ApiOperation({ operationId: 'tasks.listComments', summary: 'A task’s comments, oldest first', description: 'Anyone who may see the task may read its comments.' })
   @ApiPageResponse(TaskCommentResponseDto)
   @ApiProblems(400, 401, 404, 429)
   async list(@AuthUser() user: CurrentUser, @Param() params: TaskIdParamDto, @Query() page: PageQueryDto): Promise<Page<TaskCommentView>> {

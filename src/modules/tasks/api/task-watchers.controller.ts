@@ -24,7 +24,11 @@ export class TaskWatchersController {
 
   @Put('me')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'tasks.watch', summary: 'Watch the task (idempotent)' })
+  @ApiOperation({
+    operationId: 'tasks.watch',
+    summary: 'Watch the task (idempotent)',
+    description: 'Watchers are told about completion, cancellation, comments and updates. Watching again changes nothing.',
+  })
   @ApiIfMatch()
   @ApiNoContentResponse({ description: 'Watching' })
   @ApiProblems(400, 401, 404, 412, 429)

@@ -186,7 +186,7 @@ export class TasksController {
 
   @Get(':id/events')
   @ApiOperation({
-    operationId: 'tasks.events',
+    operationId: 'tasks.listEvents',
     summary: 'The task’s audit trail, oldest first',
     description: 'After deletion the trail stays readable for admins and managers.',
   })

@@ -1,7 +1,7 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { ApiProblems, Public } from '../../../platform/http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { API_PREFIX, ApiProblems, Public } from '../../../platform/http';
 import { AuthenticationService } from '../application/authentication.service';
 import { Session } from '../application/session-issuer.service';
 import { UserRegistrationService } from '../application/user-registration.service';
@@ -31,10 +31,12 @@ export class AuthController {
     security: [],
   })
   @ApiBody({ type: RegisterRequestDto })
-  @ApiCreatedResponse({ type: SessionResponseDto, description: 'The new account, signed in' })
+  @ApiCreatedResponse({ type: SessionResponseDto, description: 'The new account, signed in; `Location` names the new user' })
   @ApiProblems(400, 403, 409, 413, 415, 429)
-  register(@Body() body: RegisterRequestDto, @Req() request: FastifyRequest): Promise<Session> {
-    return this.registration.register(body, { ip: request.ip });
+  async register(@Body() body: RegisterRequestDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Session> {
+    const session = await this.registration.register(body, { ip: request.ip });
+    reply.header('location', `/${API_PREFIX}/users/${session.user.id}`); // every 201 names what it created
+    return session;
   }
 
   @Public()

@@ -24,7 +24,7 @@ export class UsersController {
   ) {}
 
   @Get('me')
-  @ApiOperation({ operationId: 'users.me', summary: 'The signed-in user' })
+  @ApiOperation({ operationId: 'users.getMe', summary: 'The signed-in user', description: 'The caller’s own account, with the role that applies now (a role change takes effect on the next request).' })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiProblems(401, 429)
   me(@AuthUser() caller: CurrentUser): Promise<UserView> {
@@ -48,7 +48,11 @@ export class UsersController {
 
   @Get()
   @RequirePermissions('users:read')
-  @ApiOperation({ operationId: 'users.list', summary: 'The team directory, oldest first' })
+  @ApiOperation({
+    operationId: 'users.list',
+    summary: 'The team directory, oldest first',
+    description: 'Every user, filtered by `role`, `active` and `q` (a substring of name or email). Any signed-in user may read it.',
+  })
   @ApiPageResponse(UserResponseDto, 'A page of users')
   @ApiProblems(400, 401, 403, 429)
   list(@Query() query: ListUsersRequestDto): Promise<UserPage> {
@@ -57,7 +61,7 @@ export class UsersController {
 
   @Get(':id')
   @RequirePermissions('users:read')
-  @ApiOperation({ operationId: 'users.get', summary: 'One user of the directory' })
+  @ApiOperation({ operationId: 'users.get', summary: 'One user of the directory', description: 'Any signed-in user may read it; an unknown id is 404.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiProblems(400, 401, 403, 404, 429)
@@ -68,7 +72,11 @@ export class UsersController {
   @Post()
   @HttpCode(HttpStatus.CREATED)
   @RequirePermissions('users:manage')
-  @ApiOperation({ operationId: 'users.create', summary: 'Create a user with any role (admins)' })
+  @ApiOperation({
+    operationId: 'users.create',
+    summary: 'Create a user with any role (admins)',
+    description: 'The email must be unused (case-insensitively; 409 EMAIL_TAKEN); the password 8..128 characters. `Location` names the new user.',
+  })
   @ApiBody({ type: CreateUserRequestDto })
   @ApiCreatedResponse({ type: UserResponseDto, description: 'Created; `Location` names the new user' })
   @ApiProblems(400, 401, 403, 409, 413, 415, 429)

@@ -15,6 +15,7 @@ export async function enforceAttemptLimits(limiter: AttemptLimiter, keys: readon
   const verdicts = await Promise.all(keys.filter((k): k is string => !!k).map((key) => limiter.hit(key)));
   const denied = verdicts.filter((v) => !v.allowed);
   if (denied.length > 0) {
-    throw new TooManyAttemptsError(Math.max(1, ...denied.map((v) => Math.ceil(v.retryAfterSeconds))));
+    const longest = denied.reduce((a, b) => (b.retryAfterSeconds > a.retryAfterSeconds ? b : a));
+    throw new TooManyAttemptsError(Math.max(1, Math.ceil(longest.retryAfterSeconds)), longest.limit);
   }
 }

@@ -5,9 +5,9 @@ describe('FixedWindowAttemptLimiter', () => {
   it('allows `limit` hits per key per window, then says how long to wait', async () => {
     const clock = new FakeClock();
     const limiter = new FixedWindowAttemptLimiter(3, 60_000, clock);
-    for (let i = 0; i < 3; i++) expect(await limiter.hit('login:ip:1.2.3.4')).toEqual({ allowed: true, retryAfterSeconds: 0 });
+    for (let i = 0; i < 3; i++) expect(await limiter.hit('login:ip:1.2.3.4')).toEqual({ allowed: true, retryAfterSeconds: 0, limit: 3 });
     clock.advance(15_500);
-    expect(await limiter.hit('login:ip:1.2.3.4')).toEqual({ allowed: false, retryAfterSeconds: 45 });
+    expect(await limiter.hit('login:ip:1.2.3.4')).toEqual({ allowed: false, retryAfterSeconds: 45, limit: 3 });
     expect((await limiter.hit('login:ip:5.6.7.8')).allowed).toBe(true); // keys are independent
   });
 
@@ -17,7 +17,7 @@ describe('FixedWindowAttemptLimiter', () => {
     await limiter.hit('k');
     expect((await limiter.hit('k')).allowed).toBe(false);
     clock.advance(999);
-    expect(await limiter.hit('k')).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(await limiter.hit('k')).toEqual({ allowed: false, retryAfterSeconds: 1, limit: 1 });
     clock.advance(1);
     expect((await limiter.hit('k')).allowed).toBe(true);
   });

@@ -36,9 +36,9 @@ export class FixedWindowAttemptLimiter extends AttemptLimiter {
       this.windows.set(key, window);
     }
     window.count += 1;
-    if (window.count <= this.limit) return { allowed: true, retryAfterSeconds: 0 };
+    if (window.count <= this.limit) return { allowed: true, retryAfterSeconds: 0, limit: this.limit };
     const waitMs = window.startedAt + this.windowMs - now;
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)), limit: this.limit };
   }
 
   /** Number of keys currently tracked (for tests and metrics). */

@@ -1,4 +1,4 @@
-import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../../kernel';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, RateLimitedError, ValidationError } from '../../../kernel';
 
 /** The errors of the Users context. Codes are part of the public API: never rename one. */
 export const USER_ERROR_CODES = {
@@ -68,10 +68,9 @@ export class CurrentPasswordInvalidError extends ForbiddenError {
 }
 
 /** `retryAfterSeconds` becomes the problem's extension member and the `Retry-After` header. */
-export class TooManyAttemptsError extends DomainError {
-  constructor(readonly retryAfterSeconds: number) {
-    super(USER_ERROR_CODES.TOO_MANY_ATTEMPTS, 'rate_limited', 'Too many attempts, try again later', {
-      retryAfterSeconds,
-    });
+export class TooManyAttemptsError extends RateLimitedError {
+  /** `limit`: attempts allowed per window by the limit that refused this one. */
+  constructor(retryAfterSeconds: number, limit: number) {
+    super(USER_ERROR_CODES.TOO_MANY_ATTEMPTS, 'Too many attempts, try again later', retryAfterSeconds, limit, { retryAfterSeconds });
   }
 }

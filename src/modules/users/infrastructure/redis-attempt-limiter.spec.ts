@@ -23,7 +23,7 @@ class CountingLimiter extends AttemptLimiter {
   hits: string[] = [];
   async hit(key: string) {
     this.hits.push(key);
-    return { allowed: true, retryAfterSeconds: 0 };
+    return { allowed: true, retryAfterSeconds: 0, limit: 10 };
   }
 }
 
@@ -31,9 +31,9 @@ describe('RedisAttemptLimiter', () => {
   it('allows `limit` hits per window, then answers with the seconds left', async () => {
     const { redis, keys } = fakeRedis();
     const limiter = new RedisAttemptLimiter(redis, 'tw', 2, 60_000, new CountingLimiter());
-    expect(await limiter.hit('login:email:a@b.co')).toEqual({ allowed: true, retryAfterSeconds: 0 });
-    expect(await limiter.hit('login:email:a@b.co')).toEqual({ allowed: true, retryAfterSeconds: 0 });
-    expect(await limiter.hit('login:email:a@b.co')).toEqual({ allowed: false, retryAfterSeconds: 59 });
+    expect(await limiter.hit('login:email:a@b.co')).toEqual({ allowed: true, retryAfterSeconds: 0, limit: 2 });
+    expect(await limiter.hit('login:email:a@b.co')).toEqual({ allowed: true, retryAfterSeconds: 0, limit: 2 });
+    expect(await limiter.hit('login:email:a@b.co')).toEqual({ allowed: false, retryAfterSeconds: 59, limit: 2 });
     expect((await limiter.hit('login:email:c@d.co')).allowed).toBe(true);
     // prefixed, and no email in clear
     expect(keys[0]).toMatch(/^tw:auth-attempts:[0-9a-f]{64}$/);
@@ -45,7 +45,7 @@ describe('RedisAttemptLimiter', () => {
     const fallback = new CountingLimiter();
     const limiter = new RedisAttemptLimiter(redis, 'tw', 2, 60_000, fallback);
     jest.spyOn((limiter as unknown as { logger: { warn: () => void } }).logger, 'warn').mockImplementation(() => undefined);
-    expect(await limiter.hit('k')).toEqual({ allowed: true, retryAfterSeconds: 0 });
+    expect(await limiter.hit('k')).toEqual({ allowed: true, retryAfterSeconds: 0, limit: 10 });
     expect(fallback.hits).toEqual(['k']);
     limiter.onApplicationShutdown();
     expect(disconnect).toHaveBeenCalled();

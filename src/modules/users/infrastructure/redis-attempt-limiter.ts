@@ -47,8 +47,8 @@ export class RedisAttemptLimiter extends AttemptLimiter implements OnApplication
       this.warned = true;
       return this.fallback.hit(key);
     }
-    if (count <= this.limit) return { allowed: true, retryAfterSeconds: 0 };
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };
+    if (count <= this.limit) return { allowed: true, retryAfterSeconds: 0, limit: this.limit };
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)), limit: this.limit };
   }
 
   onApplicationShutdown(): void {

@@ -16,7 +16,7 @@ export class DeliveryResponseDto {
     description: '`pending` (waiting or being sent), `sent`, `failed` (a retry is scheduled at nextAttemptAt), `dead` (gave up; see lastError), `suppressed` (not sent on purpose; see suppressedReason)',
   })
   status!: string;
-  @ApiProperty({ minimum: 0, example: 1 }) attempts!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1 }) attempts!: number;
   @ApiProperty({ nullable: true, type: String, example: null, description: 'The last failure, e.g. `SMTP 451: try again later` or `HTTP 503`' }) lastError!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null }) nextAttemptAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-11-29T10:15:01.204Z' }) sentAt!: string | null;

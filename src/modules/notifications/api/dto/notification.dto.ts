@@ -17,7 +17,7 @@ export class NotificationResponseDto {
 }
 
 export class UnreadCountResponseDto {
-  @ApiProperty({ minimum: 0, example: 3 }) count!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 3 }) count!: number;
 }
 
 export class ListNotificationsQueryDto extends PageQueryDto {

@@ -16,7 +16,7 @@ export class TaskResponseDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: USER }) assigneeId!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2025-12-01T17:00:00.000Z' }) dueAt!: string | null;
   @ApiProperty({ type: [String], example: ['finance', 'q3'] }) labels!: string[];
-  @ApiProperty({ example: 2, description: 'Grows by one with every change; the ETag is derived from it' }) version!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 2, description: 'Grows by one with every change; the ETag is derived from it' }) version!: number;
   @ApiProperty({ format: 'date-time', example: '2025-11-20T09:30:00.000Z' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', example: '2025-11-20T09:31:12.000Z' }) updatedAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null }) completedAt!: string | null;

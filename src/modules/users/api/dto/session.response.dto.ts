@@ -21,6 +21,6 @@ export class SessionResponseDto {
   @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })
   tokenType!: 'Bearer';
 
-  @ApiProperty({ description: 'Access token lifetime in seconds', example: 900 })
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'Access token lifetime in seconds', example: 900 })
   expiresIn!: number;
 }

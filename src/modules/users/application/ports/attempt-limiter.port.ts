@@ -2,6 +2,8 @@ export interface AttemptVerdict {
   allowed: boolean;
   /** 0 when allowed; otherwise seconds until the key may try again (at least 1). */
   retryAfterSeconds: number;
+  /** Attempts this key is allowed per window (the limit's own number, for `RateLimit-Limit`). */
+  limit: number;
 }
 
 /**

@@ -16,6 +16,7 @@ export class FakeAttemptLimiter extends AttemptLimiter {
     this.hits.push(key);
     const count = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, count);
-    return count <= this.limit ? { allowed: true, retryAfterSeconds: 0 } : { allowed: false, retryAfterSeconds: this.retryAfterSeconds };
+    const limit = Number.isFinite(this.limit) ? this.limit : Number.MAX_SAFE_INTEGER;
+    return count <= this.limit ? { allowed: true, retryAfterSeconds: 0, limit } : { allowed: false, retryAfterSeconds: this.retryAfterSeconds, limit };
   }
 }
