@@ -403,6 +403,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/{id}/comments/{commentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One comment of a task
+         * @description What the `Location` of a new comment points at.
+         */
+        get: operations["tasks.getComment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/{id}/events": {
         parameters: {
             query?: never;
@@ -2314,7 +2334,7 @@ export interface operations {
             query?: {
                 /** @description `email`, `in_app`, `webhook`, or an added channel. e.g. `email` */
                 channel?: string;
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 eventId?: string;
                 limit?: number;
@@ -2653,7 +2673,7 @@ export interface operations {
                 aggregateId?: string;
                 /** @description Only events that occurred before this time */
                 before?: string;
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 limit?: number;
                 type?: "task.created" | "task.updated" | "task.assigned" | "task.unassigned" | "task.started" | "task.paused" | "task.completed" | "task.cancelled" | "task.deleted" | "task.commented" | "user.registered" | "user.role_changed" | "user.deactivated" | "user.reactivated" | "webhook.disabled";
@@ -3258,7 +3278,7 @@ export interface operations {
     "notifications.list": {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 limit?: number;
                 /** @description `true`: only unread notifications. e.g. `true` */
@@ -3763,7 +3783,7 @@ export interface operations {
             query?: {
                 assigneeId?: string;
                 creatorId?: string;
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 /** @description Only tasks due strictly before this time (tasks without a due date never match). e.g. `2025-12-31T00:00:00Z` */
                 dueBefore?: string;
@@ -4976,7 +4996,7 @@ export interface operations {
     "tasks.listComments": {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 limit?: number;
             };
@@ -5126,12 +5146,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new comment */
+            /** @description The new comment; `Location` names it */
             201: {
                 headers: {
                     /** @description `true` when this response is the stored response of an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
-                    Location: components["headers"]["Location"];
+                    /** @description URL of the new comment */
+                    Location?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -5358,10 +5379,135 @@ export interface operations {
             };
         };
     };
+    "tasks.getComment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commentId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskCommentResponseDto"];
+                };
+            };
+            /** @description Malformed JSON or invalid fields (`errors[]` lists each) */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://taskwire.dev/problems/validation-failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "title: title must be shorter than or equal to 200 characters",
+                     *       "instance": "/api/v1/tasks/019ad0c4-5e1b-7c3a-8f2d-4b6e9a1c7d30/comments/019ad0c4-5e1b-7c3a-8f2d-4b6e9a1c7d30",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "title must be shorter than or equal to 200 characters"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://taskwire.dev/problems/unauthenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The access token has expired",
+                     *       "instance": "/api/v1/tasks/019ad0c4-5e1b-7c3a-8f2d-4b6e9a1c7d30/comments/019ad0c4-5e1b-7c3a-8f2d-4b6e9a1c7d30",
+                     *       "code": "UNAUTHENTICATED"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unknown, or not visible to the caller */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://taskwire.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Not found (or not visible to you)",
+                     *       "instance": "/api/v1/tasks/019ad0c4-5e1b-7c3a-8f2d-4b6e9a1c7d30/comments/019ad0c4-5e1b-7c3a-8f2d-4b6e9a1c7d30",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limited (see `Retry-After`) */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://taskwire.dev/problems/rate-limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests; retry in 1 minute",
+                     *       "instance": "/api/v1/tasks/019ad0c4-5e1b-7c3a-8f2d-4b6e9a1c7d30/comments/019ad0c4-5e1b-7c3a-8f2d-4b6e9a1c7d30",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     "tasks.listEvents": {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 limit?: number;
             };
@@ -6198,7 +6344,7 @@ export interface operations {
             query?: {
                 /** @description e.g. `true` */
                 active?: boolean;
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 limit?: number;
                 /** @description Case-insensitive substring of the name or email. e.g. `ada` */
@@ -7189,7 +7335,7 @@ export interface operations {
     "webhooks.list": {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 limit?: number;
             };
@@ -7337,7 +7483,8 @@ export interface operations {
                 headers: {
                     /** @description `true` when this response is the stored response of an earlier request with the same `Idempotency-Key` */
                     "Idempotent-Replayed"?: "true";
-                    Location: components["headers"]["Location"];
+                    /** @description URL of the new endpoint */
+                    Location?: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -8034,7 +8181,7 @@ export interface operations {
     "webhooks.listDeliveries": {
         parameters: {
             query?: {
-                /** @description Opaque cursor from a previous page's `nextCursor` */
+                /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 limit?: number;
             };
