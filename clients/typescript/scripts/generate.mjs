@@ -34,7 +34,13 @@ async function loadDocument() {
     return res.json();
   }
   const file = arg('--document');
-  if (file) return JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'));
+  if (file === '-') {
+    // Not readFileSync(0): a non-blocking stdin pipe (as a test runner's child gets) answers EAGAIN.
+    const chunks = [];
+    for await (const chunk of process.stdin) chunks.push(chunk);
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  }
+  if (file) return JSON.parse(readFileSync(file, 'utf8'));
   const built = join(root, 'dist', 'src', 'openapi-document.js');
   if (!existsSync(built)) throw new Error('dist/ is missing: run `node scripts/build.js` first (npm run client:generate does)');
   return JSON.parse(execFileSync(process.execPath, [built], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] }));
