@@ -1,3 +1,4 @@
+export * from './job-schedulers';
 export * from './queue-backend';
 export * from './queue-names';
 export * from './queue-probe';

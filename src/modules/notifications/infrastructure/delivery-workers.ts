@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
+import { JobSchedulers } from '../../../platform/queue/job-schedulers';
 import { QueueBackendSettings } from '../../../platform/queue/queue-backend';
 import { QueueNames } from '../../../platform/queue/queue-names';
 import { AttemptOutcome, DeliveryAttemptService } from '../application/delivery-attempt.service';
@@ -44,6 +45,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly attempts: DeliveryAttemptService,
     private readonly recovery: DeliveryRecoveryService,
     private readonly settings: NotificationSettings,
+    private readonly schedulers: JobSchedulers,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -53,12 +55,14 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy 
     ];
     for (const spec of specs) this.workers.push(this.deliveryWorker(spec.queue, spec.concurrency));
     this.workers.push(this.sweeperWorker());
-    await this.queues
-      .queue(QueueNames.notifications)
-      .upsertJobScheduler(SWEEPER_SCHEDULER_ID, { every: this.settings.sweepIntervalMs }, {
-        name: 'sweep',
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-      });
+    // Re-asserted periodically by JobSchedulers: the sweeper exists to recover deliveries whose jobs
+    // a lost queue backend took with it, so it must not be lost with them.
+    await this.schedulers.register({
+      queue: this.queues.queue(QueueNames.notifications),
+      id: SWEEPER_SCHEDULER_ID,
+      everyMs: this.settings.sweepIntervalMs,
+      job: { name: 'sweep', opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
