@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { QueueBackendSettings } from './queue-backend';
 import { QueueNames } from './queue-names';
 import { ProcessorCoverageCheck } from './processor-coverage.check';
+import { JobSchedulers } from './job-schedulers';
 import { QueueProbe } from './queue-probe';
 import { SelfCheckProcessor } from './self-check.processor';
 
@@ -29,9 +30,10 @@ export class QueueModule {
       providers: [
         { provide: QueueBackendSettings, useValue: settings },
         QueueProbe,
+        JobSchedulers,
         ...(runsWorkers ? [SelfCheckProcessor, ProcessorCoverageCheck] : []),
       ],
-      exports: [QueueProbe, QueueBackendSettings],
+      exports: [QueueProbe, QueueBackendSettings, JobSchedulers],
     };
   }
 }

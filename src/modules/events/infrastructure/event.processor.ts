@@ -4,7 +4,7 @@ import { Job } from 'bullmq';
 import { ClsService } from 'nestjs-cls';
 import { AppConfig } from '../../../platform/config';
 import { runWithJobContext } from '../../../platform/context';
-import { QueueNames } from '../../../platform/queue';
+import { QueueNames, SHORT_JOB_STALL_DETECTION } from '../../../platform/queue';
 import { withJobSpan } from '../../../platform/tracing';
 import { EventView } from '../domain/stored-event';
 import { DispatchResult, EventBusDispatcher } from './event-bus.dispatcher';
@@ -17,7 +17,8 @@ import { EventJobData } from './event-job-data';
  */
 // Handlers are idempotent (handler_runs), so a job whose worker died may run again: BullMQ's default
 // (maxStalledCount 1) would fail an event stalled twice for good, and it would never be handled.
-@Processor(QueueNames.events, { maxStalledCount: 10 })
+// The short lock and stall interval bring a dead worker's job back within ~10-20 s, not ~75 s.
+@Processor(QueueNames.events, { maxStalledCount: 10, ...SHORT_JOB_STALL_DETECTION })
 export class EventProcessor extends WorkerHost {
   private readonly logger = new Logger('EventProcessor');
 

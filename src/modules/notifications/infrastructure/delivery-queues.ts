@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Job, JobsOptions, Queue } from 'bullmq';
+import { DeclaresHandMadeQueues, HandMadeQueues } from '../../../platform/queue/processor-coverage.check';
 import { QueueBackendSettings } from '../../../platform/queue/queue-backend';
 import { QueueNames } from '../../../platform/queue/queue-names';
 import { DeliveryJobRef, DeliveryQueue } from '../application/ports/delivery-queue.port';
@@ -20,10 +21,12 @@ const LIVE_STATES = new Set(['waiting', 'active', 'waiting-children', 'prioritiz
 /**
  * The BullMQ side of deliveries: one queue per channel (QueueNames.email, QueueNames.inApp,
  * QueueNames.webhooks, `notify-<name>` for added channels) plus QueueNames.notifications for the
- * sweeper. Jobs carry only the delivery id: the ledger row is the truth.
+ * sweeper. Jobs carry only the delivery id: the ledger row is the truth. Built by hand (not with
+ * BullModule), so it declares them to the start-up processor coverage check.
  */
 @Injectable()
-export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdown {
+@DeclaresHandMadeQueues()
+export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdown, HandMadeQueues {
   private readonly logger = new Logger('DeliveryQueues');
   private readonly queues = new Map<string, Queue>();
 
@@ -58,8 +61,11 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
 
   /** Every delivery queue and the sweeper's (for the dashboard and the workers). */
   all(): Queue[] {
-    const names = [...this.channels.userChannels().map((c) => c.queue), QueueNames.webhooks, QueueNames.notifications];
-    return names.map((name) => this.queue(name));
+    return this.ownedQueues().map((name) => this.queue(name));
+  }
+
+  ownedQueues(): string[] {
+    return [...this.channels.userChannels().map((c) => c.queue), QueueNames.webhooks, QueueNames.notifications];
   }
 
   private queueFor(channel: string): Queue {

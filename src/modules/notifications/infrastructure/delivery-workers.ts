@@ -1,5 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
+import { JobSchedulers } from '../../../platform/queue/job-schedulers';
+import { DeclaresHandMadeQueues, HandMadeQueues } from '../../../platform/queue/processor-coverage.check';
 import { QueueBackendSettings } from '../../../platform/queue/queue-backend';
 import { QueueNames } from '../../../platform/queue/queue-names';
 import { AttemptOutcome, DeliveryAttemptService } from '../application/delivery-attempt.service';
@@ -31,9 +33,11 @@ export class RetryLaterError extends Error {
  * `Retry-After`; unrecoverable failures end as UnrecoverableError (no BullMQ retry), with the
  * ledger row already `dead`. Stalled jobs (a worker died mid-send) are recovered by BullMQ; the
  * ledger lease makes sure the recovered job does not send while the old attempt may still be live.
+ * Declares its queues to the start-up processor coverage check (they are not @Processor classes).
  */
 @Injectable()
-export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy {
+@DeclaresHandMadeQueues()
+export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy, HandMadeQueues {
   private readonly logger = new Logger('DeliveryWorkers');
   private readonly workers: Worker[] = [];
 
@@ -44,21 +48,32 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly attempts: DeliveryAttemptService,
     private readonly recovery: DeliveryRecoveryService,
     private readonly settings: NotificationSettings,
+    private readonly schedulers: JobSchedulers,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const specs = [
+    for (const spec of this.deliverySpecs()) this.workers.push(this.deliveryWorker(spec.queue, spec.concurrency));
+    this.workers.push(this.sweeperWorker());
+    // Re-asserted periodically by JobSchedulers: the sweeper exists to recover deliveries whose jobs
+    // a lost queue backend took with it, so it must not be lost with them.
+    await this.schedulers.register({
+      queue: this.queues.queue(QueueNames.notifications),
+      id: SWEEPER_SCHEDULER_ID,
+      everyMs: this.settings.sweepIntervalMs,
+      job: { name: 'sweep', opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+    });
+  }
+
+  /** One worker per delivery queue, and the sweeper's. */
+  processedQueues(): string[] {
+    return [...this.deliverySpecs().map((spec) => spec.queue), QueueNames.notifications];
+  }
+
+  private deliverySpecs(): Array<{ queue: string; concurrency: number }> {
+    return [
       ...this.channels.userChannels().map((c) => ({ queue: c.queue, concurrency: BUILT_IN_CHANNELS.has(c.name) ? this.settings.deliveryConcurrency : c.concurrency })),
       { queue: QueueNames.webhooks, concurrency: this.settings.deliveryConcurrency },
     ];
-    for (const spec of specs) this.workers.push(this.deliveryWorker(spec.queue, spec.concurrency));
-    this.workers.push(this.sweeperWorker());
-    await this.queues
-      .queue(QueueNames.notifications)
-      .upsertJobScheduler(SWEEPER_SCHEDULER_ID, { every: this.settings.sweepIntervalMs }, {
-        name: 'sweep',
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-      });
   }
 
   async onModuleDestroy(): Promise<void> {
