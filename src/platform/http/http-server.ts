@@ -8,6 +8,7 @@ import { ClsService } from 'nestjs-cls';
 import { AppConfig } from '../config';
 import { registerRequestContext } from '../context/request-context';
 import { checkRequestAccessToken } from './access-token-subject';
+import { clientErrorToProblem } from './client-error';
 import { HttpProblemError, RequestValidationError } from './error-to-problem';
 import { ProblemExceptionFilter, sendProblem } from './problem-exception.filter';
 import { requestIdFor } from './request-id';
@@ -30,6 +31,8 @@ export function createFastifyAdapter(): FastifyAdapter {
     trustProxy: process.env.TRUST_PROXY === 'true',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Node would answer an HTTP/1.1 request without Host with an empty 400; the onRequest hook answers it as a problem instead.
+    http: { requireHostHeader: false },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // The router's own failures (a malformed URL, a path parameter over maxParamLength) happen
     // before any route or error handler: without this they leave as Fastify's default JSON.
@@ -50,8 +53,12 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);
     reply.header('x-request-id', request.id);
-    done();
+    if (request.headers.host === undefined && request.raw.httpVersion === '1.1') done(new HttpProblemError(400, 'BAD_REQUEST', 'An HTTP/1.1 request needs a Host header'));
+    else done();
   });
+  // Node's parser refuses some requests before Fastify sees them (431, a bad header byte): answer those as problems too.
+  fastify.server.removeAllListeners('clientError');
+  fastify.server.on('clientError', clientErrorToProblem(headers));
   // Before any of our code walks the input: bodies nested too deep (class-transformer recurses and
   // overflowed the stack: a 500), and strings PostgreSQL cannot store — NUL characters (text) and
   // unpaired UTF-16 surrogates like "\ud800" (jsonb: the event insert failed, a 500). All three
