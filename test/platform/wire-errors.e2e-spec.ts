@@ -1,14 +1,18 @@
 import { connect } from 'node:net';
+import { Session, createUser } from '../support/auth-fixtures';
 import { TestApp, startTestApp } from '../support/test-app';
 
 /**
- * What arrives before a route runs: requests Node's HTTP parser refuses (`clientError`).
- * API.md "Failure behaviour": every error answer is problem+json.
+ * What arrives before a route runs: requests Node's HTTP parser refuses (`clientError`) and bodies
+ * whose bytes are not UTF-8. API.md "Failure behaviour": every error answer is problem+json, and
+ * bodies must be UTF-8 (another charset is 415, invalid UTF-8 is 400).
  */
-describe('Errors before routing (real app over HTTP)', () => {
+describe('Errors before routing and body encodings (real app over HTTP)', () => {
   let t: TestApp;
+  let member: Session;
   beforeAll(async () => {
     t = await startTestApp();
+    member = await createUser(t, 'member');
   });
   afterAll(() => t?.close());
 
@@ -81,6 +85,62 @@ describe('Errors before routing (real app over HTTP)', () => {
       const res = await rawExchange('\u0016\u0003\u0001 hello\r\n\r\n');
       const problem = expectWireProblem(res, 400, 'BAD_REQUEST');
       expect(problem.instance).toBe('/');
+    });
+  });
+
+  describe('JSON bodies must be UTF-8', () => {
+    const API = '/api/v1';
+    const titles = async () => {
+      const list = await t.http.get(`${API}/tasks?limit=100`, { token: member.accessToken });
+      expect(list.status).toBe(200);
+      return (list.body.data as Array<{ title: string }>).map((task) => task.title);
+    };
+    const expectProblem = (res: { status: number; headers: Headers; body: any }, status: number, code: string) => {
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status, code, instance: `${API}/tasks` });
+    };
+
+    it('refuses a body declared in another charset with a 415 problem and stores nothing', async () => {
+      const latin1 = Buffer.from(JSON.stringify({ title: 'latin1 café' }), 'latin1');
+      for (const contentType of ['application/json; charset=latin1', 'application/json; charset=ISO-8859-1', 'application/json;charset="windows-1252"', 'application/json; charset=utf-16']) {
+        const res = await t.http.post(`${API}/tasks`, undefined, { token: member.accessToken, raw: latin1, headers: { 'content-type': contentType } });
+        expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+        expect(res.body.detail).toMatch(/UTF-8/);
+      }
+      expect((await titles()).filter((title) => title.startsWith('latin1'))).toEqual([]);
+    });
+
+    it('refuses bytes that are not UTF-8 with a 400 problem and never stores a replacement character', async () => {
+      const invalid = Buffer.concat([Buffer.from('{"title":"raw caf'), Buffer.from([0xe9]), Buffer.from(' bytes"}')]);
+      for (const contentType of ['application/json', 'application/json; charset=utf-8']) {
+        const res = await t.http.post(`${API}/tasks`, undefined, { token: member.accessToken, raw: invalid, headers: { 'content-type': contentType } });
+        expectProblem(res, 400, 'MALFORMED_JSON');
+        expect(res.body.detail).toBe('The body is not valid UTF-8');
+      }
+      const stored = await titles();
+      expect(stored.filter((title) => title.startsWith('raw caf'))).toEqual([]);
+      expect(stored.some((title) => title.includes('\uFFFD'))).toBe(false);
+    });
+
+    it('accepts UTF-8 with or without a charset, in any case, and stores it exactly', async () => {
+      for (const [contentType, title] of [
+        ['application/json', 'utf8 café ✓ 1'],
+        ['application/json; charset=UTF-8', 'utf8 café ✓ 2'],
+        ['application/json; charset="utf-8"', 'utf8 café ✓ 3'],
+      ]) {
+        const res = await t.http.post(`${API}/tasks`, undefined, { token: member.accessToken, raw: Buffer.from(JSON.stringify({ title }), 'utf8'), headers: { 'content-type': contentType } });
+        expect(res.status).toBe(201);
+        expect(res.body.title).toBe(title);
+      }
+      expect(await titles()).toEqual(expect.arrayContaining(['utf8 café ✓ 1', 'utf8 café ✓ 2', 'utf8 café ✓ 3']));
+    });
+
+    it('keeps malformed and empty JSON answers as they were', async () => {
+      expectProblem(await t.http.post(`${API}/tasks`, undefined, { token: member.accessToken, raw: '{"title":', headers: { 'content-type': 'application/json' } }), 400, 'MALFORMED_JSON');
+      const proto = await t.http.post(`${API}/tasks`, undefined, { token: member.accessToken, raw: '{"title":"p","__proto__":{"x":1}}', headers: { 'content-type': 'application/json' } });
+      expect(proto.status).toBe(400);
+      expect(proto.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     });
   });
 });

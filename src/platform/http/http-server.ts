@@ -9,6 +9,7 @@ import { AppConfig } from '../config';
 import { registerRequestContext } from '../context/request-context';
 import { checkRequestAccessToken } from './access-token-subject';
 import { clientErrorToProblem } from './client-error';
+import { registerUtf8JsonParser } from './json-body';
 import { HttpProblemError, RequestValidationError } from './error-to-problem';
 import { ProblemExceptionFilter, sendProblem } from './problem-exception.filter';
 import { requestIdFor } from './request-id';
@@ -48,6 +49,8 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
 
   // JSON only: a text/plain body on a JSON route is 415, not a string that fails validation.
   fastify.removeContentTypeParser('text/plain');
+  // UTF-8 only: another charset is 415, invalid bytes are 400 (Fastify's parser stored them as U+FFFD).
+  registerUtf8JsonParser(fastify);
   // Security headers (helmet's, computed once at start-up) and the request id on every response.
   const headers = securityHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
