@@ -165,6 +165,20 @@ describe('User behaviour', () => {
     expect(user.pullEvents()).toEqual([]);
   });
 
+  it('a password change and a deactivation end every token issued before them; renames and role changes do not', () => {
+    const user = restored(); // version 3, every token accepted
+    expect(user.minTokenVersion).toBe(1);
+    user.rename('Grace', t1);
+    user.changeRole('manager', 'admin-1', t1);
+    expect([user.version, user.minTokenVersion]).toEqual([5, 1]);
+    user.changePassword('hash-2', t1);
+    expect([user.version, user.minTokenVersion]).toEqual([6, 6]); // tokens with ver < 6 are refused
+    user.deactivate('admin-1', t1);
+    user.reactivate('admin-1', t1);
+    expect([user.version, user.minTokenVersion]).toEqual([8, 7]); // a reactivation does not revive older tokens
+    expect(restored({ minTokenVersion: 4 }).minTokenVersion).toBe(4);
+  });
+
   it('no-op changes record nothing and keep the version', () => {
     const user = restored({ role: 'admin' });
     expect(user.changeRole('admin', 'x', t1)).toBe(false);

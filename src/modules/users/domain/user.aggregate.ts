@@ -20,6 +20,13 @@ export interface UserProps {
   passwordHash: string;
   /** Starts at 1 and increments on every change (tokens and caches compare it). */
   version: number;
+  /**
+   * Access tokens carry the version they were issued at (`ver`); one issued below this version is
+   * refused. A password change and a deactivation raise it to the version they produce, so every
+   * token issued before them stops working — and stays dead after a reactivation. Renames and role
+   * changes leave it alone (the role is read from the current state on every request anyway).
+   */
+  minTokenVersion: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -66,6 +73,7 @@ export class User extends AggregateRoot {
         active: true,
         passwordHash: input.passwordHash,
         version: 1,
+        minTokenVersion: 1,
         createdAt: input.now,
         updatedAt: input.now,
       },
@@ -83,9 +91,12 @@ export class User extends AggregateRoot {
     return user;
   }
 
-  /** Rehydrates a stored user; records nothing and checks nothing (the store holds valid data). */
-  static restore(props: UserProps): User {
-    return new User({ ...props }, props.version);
+  /**
+   * Rehydrates a stored user; records nothing and checks nothing (the store holds valid data).
+   * `minTokenVersion` defaults to 1 (every token of the user accepted), as for rows stored before it existed.
+   */
+  static restore(props: Omit<UserProps, 'minTokenVersion'> & { minTokenVersion?: number }): User {
+    return new User({ ...props, minTokenVersion: props.minTokenVersion ?? 1 }, props.version);
   }
 
   get id(): string {
@@ -108,6 +119,9 @@ export class User extends AggregateRoot {
   }
   get version(): number {
     return this.props.version;
+  }
+  get minTokenVersion(): number {
+    return this.props.minTokenVersion;
   }
   get createdAt(): Date {
     return this.props.createdAt;
@@ -136,11 +150,15 @@ export class User extends AggregateRoot {
     return true;
   }
 
-  /** Always a change (a fresh hash has a fresh salt); records no event — it is not a team fact. */
+  /**
+   * Always a change (a fresh hash has a fresh salt); records no event — it is not a team fact.
+   * Every access token issued before it is refused from now on (`minTokenVersion`).
+   */
   changePassword(passwordHash: string, now: Date): void {
     if (!passwordHash) throw new ValidationError('passwordHash must not be empty');
     this.props.passwordHash = passwordHash;
     this.touch(now);
+    this.props.minTokenVersion = this.props.version;
   }
 
   /**
@@ -161,6 +179,8 @@ export class User extends AggregateRoot {
     if (!this.props.active) return false;
     this.props.active = false;
     this.touch(now);
+    // Tokens issued before a deactivation never work again, even after a reactivation.
+    this.props.minTokenVersion = this.props.version;
     this.recordChange<UserDeactivatedPayload>(USER_EVENT_TYPES.deactivated, 'deactivated', actorId, now, {});
     return true;
   }

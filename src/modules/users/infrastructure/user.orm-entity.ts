@@ -32,6 +32,10 @@ export class UserOrmEntity {
   @Column({ type: 'integer' })
   version!: number;
 
+  /** Access tokens issued at a lower `version` are refused (set by a password change or deactivation). */
+  @Column({ name: 'min_token_version', type: 'integer', default: 1 })
+  minTokenVersion!: number;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

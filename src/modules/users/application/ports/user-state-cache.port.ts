@@ -6,6 +6,8 @@ export interface UserState {
   role: Role;
   active: boolean;
   version: number;
+  /** Access tokens issued below this user version are refused (password change, deactivation). */
+  minTokenVersion: number;
 }
 
 /**
