@@ -29,14 +29,15 @@ function cookieValue(header: string | undefined, name: string): string | null {
 }
 
 /** Claims of a verified access token, when it has the shape our issuer signs. */
-function accessClaims(token: string, secret: string): { sub: string; ver: number; exp: number } | null {
+function accessClaims(token: string, secret: string): { sub: string; ver: number; sid?: string; exp: number } | null {
   const sub = verifiedSubject(`Bearer ${token}`, secret);
   if (!sub) return null;
   try {
     const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
-    const { ver, jti, role, exp } = payload;
+    const { ver, jti, role, exp, sid } = payload;
     if (!isUuid(sub) || !Number.isInteger(ver) || typeof jti !== 'string' || !isRole(role) || typeof exp !== 'number') return null;
-    return { sub, ver: ver as number, exp };
+    if (sid !== undefined && !isUuid(sid)) return null;
+    return { sub, ver: ver as number, sid: sid as string | undefined, exp };
   } catch {
     return null;
   }
@@ -108,7 +109,7 @@ export class QueueDashboard implements OnApplicationBootstrap {
       const claims = accessClaims(token, this.config.jwtSecret);
       if (!claims) throw unauthenticated('The access token is not valid');
       // The API's own rules: current role, deactivation, tokens that predate a password change or deactivation.
-      const caller = await this.callers.resolve(claims.sub, claims.ver);
+      const caller = await this.callers.resolve(claims.sub, claims.ver, claims.sid);
       if (!caller) throw unauthenticated('The account behind this access token no longer exists or is deactivated, or the token predates a password change');
       if (!caller.permissions.has('ops:admin')) throw new ForbiddenError('The queue dashboard is for admins');
       if (!header && typeof queryToken === 'string' && queryToken) {

@@ -55,7 +55,7 @@ export class JwtAuthGuard implements CanActivate {
     if (!isUuid(sub) || !Number.isInteger(ver) || typeof jti !== 'string' || !isRole(role) || typeof exp !== 'number' || (sid !== undefined && !isUuid(sid))) {
       throw FAILURES.invalid();
     }
-    const user = await this.currentUser.resolve(sub, ver as number);
+    const user = await this.currentUser.resolve(sub, ver as number, sid as string | undefined);
     if (!user) throw unauthenticated('The account behind this access token no longer exists or is deactivated, or the token predates a password change', true);
     return sid === undefined ? user : { ...user, sessionId: sid as string };
   }

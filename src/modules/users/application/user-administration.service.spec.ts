@@ -96,7 +96,7 @@ describe('UserAdministrationService', () => {
       expect((await kit.currentUser.resolve(mia.id, before.version))?.id).toBe(mia.id); // cached
       await kit.administration.updateUser(asAdmin, mia.id, { active: false });
       await kit.administration.updateUser(asAdmin, mia.id, { active: true });
-      expect(await kit.currentUser.resolve(mia.id, before.version)).toBeNull();
+      expect(await kit.currentUser.resolve(mia.id, before.version, before.sessionId)).toBeNull();
       await expectCode(kit.authentication.refresh(session.refreshToken), 'INVALID_REFRESH_TOKEN');
       await kit.authentication.login({ email: 'mia@example.com', password: 'correct horse' });
       expect((await kit.currentUser.resolve(mia.id, kit.accessTokens.issued.at(-1)!.version))?.id).toBe(mia.id);

@@ -92,7 +92,7 @@ describe('UserProfileService', () => {
       expect((await kit.authentication.login({ email: 'ada@example.com', password: 'brand new secret' })).user.id).toBe(ada.id);
     });
 
-    it("ends every other session at once and keeps the caller's own refresh token", async () => {
+    it("ends every other session at once and keeps the caller's own session working", async () => {
       const phone = await kit.authentication.login({ email: 'ada@example.com', password: 'correct horse' });
       const phoneToken = kit.accessTokens.issued.at(-1)!;
       const laptop = await kit.authentication.login({ email: 'ada@example.com', password: 'correct horse' });
@@ -105,12 +105,15 @@ describe('UserProfileService', () => {
       // The laptop: refresh token revoked, access token refused on its next request.
       await expectCode(kit.authentication.refresh(laptop.refreshToken), 'INVALID_REFRESH_TOKEN');
       expect(await kit.currentUser.resolve(ada.id, laptopToken.version)).toBeNull();
-      // The phone: its access token predates the change too, but its refresh token still works, and what it gets is accepted.
+      // The phone, which made the change: its access token and its refresh token keep working.
+      expect((await kit.currentUser.resolve(ada.id, phoneToken.version, phoneToken.sessionId))?.id).toBe(ada.id);
+      // Another session's token is not let in by naming no session or the phone's old version alone.
       expect(await kit.currentUser.resolve(ada.id, phoneToken.version)).toBeNull();
+      expect(await kit.currentUser.resolve(ada.id, laptopToken.version, laptopToken.sessionId)).toBeNull();
       const refreshed = await kit.authentication.refresh(phone.refreshToken);
       const fresh = kit.accessTokens.issued.at(-1)!;
       expect(fresh).toMatchObject({ sub: ada.id, sessionId: phoneToken.sessionId, version: stored().version });
-      expect((await kit.currentUser.resolve(ada.id, fresh.version))?.id).toBe(ada.id);
+      expect((await kit.currentUser.resolve(ada.id, fresh.version, fresh.sessionId))?.id).toBe(ada.id);
       expect((await kit.authentication.refresh(refreshed.refreshToken)).user.id).toBe(ada.id);
     });
 

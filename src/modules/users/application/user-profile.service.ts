@@ -44,9 +44,8 @@ export class UserProfileService {
 
   /**
    * A password change needs the current password and ends every other session at once: their
-   * refresh tokens are revoked, and every access token issued before the change — this session's
-   * too — is refused from the next request (`User.minTokenVersion`). The session that made the
-   * change keeps its refresh token, so its client refreshes once and carries on.
+   * refresh tokens are revoked, and their access tokens are refused from the next request
+   * (session-validity.policy). The session that made the change keeps working, refresh and access token.
    * @param keepSessionId the caller's session (refresh-token family); without it every session ends
    * @throws CURRENT_PASSWORD_REQUIRED, VALIDATION_FAILED (name, password), USER_NOT_FOUND,
    * TOO_MANY_ATTEMPTS (current-password guesses), CURRENT_PASSWORD_INVALID
@@ -82,7 +81,7 @@ export class UserProfileService {
       let changed = false;
       if (command.name !== undefined) changed = user.rename(command.name, now) || changed;
       if (newPasswordHash !== undefined) {
-        user.changePassword(newPasswordHash, now);
+        user.changePassword(newPasswordHash, now, keepSessionId ?? null);
         changed = true;
       }
       if (changed) {

@@ -1,5 +1,6 @@
 import { AggregateRoot, newId, ValidationError } from '../../../kernel';
 import { Role } from './role';
+import { SessionFloor } from './session-validity.policy';
 import {
   USER_AGGREGATE_TYPE,
   USER_EVENT_TYPES,
@@ -22,11 +23,13 @@ export interface UserProps {
   version: number;
   /**
    * Access tokens carry the version they were issued at (`ver`); one issued below this version is
-   * refused. A password change and a deactivation raise it to the version they produce, so every
-   * token issued before them stops working — and stays dead after a reactivation. Renames and role
-   * changes leave it alone (the role is read from the current state on every request anyway).
+   * refused (session-validity.policy). A password change and a deactivation raise it to the version
+   * they produce, so every token issued before them stops working — and stays dead after a
+   * reactivation. Renames and role changes leave it alone (the role is read on every request anyway).
    */
   minTokenVersion: number;
+  /** The session (refresh-token family) that changed the password: its older tokens stay valid. */
+  keptSessionId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -74,6 +77,7 @@ export class User extends AggregateRoot {
         passwordHash: input.passwordHash,
         version: 1,
         minTokenVersion: 1,
+        keptSessionId: null,
         createdAt: input.now,
         updatedAt: input.now,
       },
@@ -95,8 +99,8 @@ export class User extends AggregateRoot {
    * Rehydrates a stored user; records nothing and checks nothing (the store holds valid data).
    * `minTokenVersion` defaults to 1 (every token of the user accepted), as for rows stored before it existed.
    */
-  static restore(props: Omit<UserProps, 'minTokenVersion'> & { minTokenVersion?: number }): User {
-    return new User({ ...props, minTokenVersion: props.minTokenVersion ?? 1 }, props.version);
+  static restore(props: Omit<UserProps, 'minTokenVersion' | 'keptSessionId'> & Partial<SessionFloor>): User {
+    return new User({ ...props, minTokenVersion: props.minTokenVersion ?? 1, keptSessionId: props.keptSessionId ?? null }, props.version);
   }
 
   get id(): string {
@@ -122,6 +126,9 @@ export class User extends AggregateRoot {
   }
   get minTokenVersion(): number {
     return this.props.minTokenVersion;
+  }
+  get keptSessionId(): string | null {
+    return this.props.keptSessionId;
   }
   get createdAt(): Date {
     return this.props.createdAt;
@@ -152,13 +159,15 @@ export class User extends AggregateRoot {
 
   /**
    * Always a change (a fresh hash has a fresh salt); records no event — it is not a team fact.
-   * Every access token issued before it is refused from now on (`minTokenVersion`).
+   * Every access token issued before it is refused from now on (`minTokenVersion`), except those of
+   * `keepSessionId` — the session that made the change (none: every session ends).
    */
-  changePassword(passwordHash: string, now: Date): void {
+  changePassword(passwordHash: string, now: Date, keepSessionId: string | null = null): void {
     if (!passwordHash) throw new ValidationError('passwordHash must not be empty');
     this.props.passwordHash = passwordHash;
     this.touch(now);
     this.props.minTokenVersion = this.props.version;
+    this.props.keptSessionId = keepSessionId;
   }
 
   /**
@@ -181,6 +190,7 @@ export class User extends AggregateRoot {
     this.touch(now);
     // Tokens issued before a deactivation never work again, even after a reactivation.
     this.props.minTokenVersion = this.props.version;
+    this.props.keptSessionId = null;
     this.recordChange<UserDeactivatedPayload>(USER_EVENT_TYPES.deactivated, 'deactivated', actorId, now, {});
     return true;
   }

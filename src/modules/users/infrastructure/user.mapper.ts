@@ -15,6 +15,7 @@ export const UserMapper = {
       passwordHash: row.passwordHash,
       version: row.version,
       minTokenVersion: row.minTokenVersion,
+      keptSessionId: row.keptSessionId ?? null,
       createdAt: new Date(row.createdAt),
       updatedAt: new Date(row.updatedAt),
     });
@@ -31,6 +32,7 @@ export const UserMapper = {
     row.passwordHash = props.passwordHash;
     row.version = props.version;
     row.minTokenVersion = props.minTokenVersion;
+    row.keptSessionId = props.keptSessionId;
     row.createdAt = props.createdAt;
     row.updatedAt = props.updatedAt;
     return row;

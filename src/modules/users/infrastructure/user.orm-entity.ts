@@ -36,6 +36,10 @@ export class UserOrmEntity {
   @Column({ name: 'min_token_version', type: 'integer', default: 1 })
   minTokenVersion!: number;
 
+  /** The session (refresh-token family id) whose older access tokens survive the last password change. */
+  @Column({ name: 'kept_session_id', type: 'uuid', nullable: true })
+  keptSessionId!: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
