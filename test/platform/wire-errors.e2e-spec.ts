@@ -62,6 +62,11 @@ describe('Errors before routing and body encodings (real app over HTTP)', () => 
       expect(problem.instance).toBe('/'); // the oversized target is not echoed back
     });
 
+    it('answers a chunk extension over the limit with a 413 problem', async () => {
+      const res = await rawExchange(`POST /api/v1/tasks HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2;ext=${'e'.repeat(20 * 1024)}\r\n{}\r\n0\r\n\r\n`);
+      expectWireProblem(res, 413, 'PAYLOAD_TOO_LARGE');
+    });
+
     it('answers a header value with a byte HTTP does not allow with a 400 problem', async () => {
       const res = await rawExchange(Buffer.concat([Buffer.from('GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Bad: a'), Buffer.from([0x01]), Buffer.from('b\r\n\r\n')]));
       const problem = expectWireProblem(res, 400, 'BAD_REQUEST');
