@@ -8,6 +8,7 @@ export { PERMISSIONS, ROLE_PERMISSIONS, permissionsOf, roleHas } from './domain/
 export type { Permission } from './domain/permission';
 export type { CurrentUser } from './domain/current-user';
 export { UserDirectory } from './application/ports/user-directory.port';
+export { CallerResolver } from './application/ports/caller-resolver.port';
 export type { DirectoryUser } from './application/ports/user-directory.port';
 // Event types and payloads other contexts react to (Tasks: deactivated users; Notifications).
 export { USER_EVENT_TYPES } from './domain/user.domain-event';

@@ -17,6 +17,7 @@ import { FixedWindowAttemptLimiter } from './application/fixed-window-attempt-li
 import { AccessTokenIssuer } from './application/ports/access-token-issuer.port';
 import { AttemptLimiter } from './application/ports/attempt-limiter.port';
 import { AuthSettings } from './application/ports/auth-settings.port';
+import { CallerResolver } from './application/ports/caller-resolver.port';
 import { PasswordHasher } from './application/ports/password-hasher.port';
 import { RefreshTokenStore } from './application/ports/refresh-token-store.port';
 import { UserDirectory } from './application/ports/user-directory.port';
@@ -70,6 +71,7 @@ export class UsersModule {
       },
       { provide: AttemptLimiter, inject: [AppConfig, Clock], useFactory: attemptLimiterFactory },
       { provide: UserDirectory, useExisting: UserDirectoryService },
+      { provide: CallerResolver, useExisting: CurrentUserService },
       // The per-request user state is cached where requests are served (see ListeningUserStateCache).
       ...(options.http ? [{ provide: UserStateCache, useClass: ListeningUserStateCache }] : []),
     ];
@@ -105,7 +107,7 @@ export class UsersModule {
       ],
       controllers: options.http ? [AuthController, UsersController] : [],
       providers: [...ports, ...services, ...authentication],
-      exports: [UserDirectory],
+      exports: [UserDirectory, CallerResolver],
     };
   }
 }

@@ -8,7 +8,9 @@ import { ClsService } from 'nestjs-cls';
 import { AppConfig } from '../config';
 import { registerRequestContext } from '../context/request-context';
 import { checkRequestAccessToken } from './access-token-subject';
+import { clientErrorToProblem } from './client-error';
 import { CursorBindingInterceptor } from './cursor-binding.interceptor';
+import { registerUtf8JsonParser } from './json-body';
 import { HttpProblemError, RequestValidationError } from './error-to-problem';
 import { registerMethodNotAllowed } from './method-not-allowed';
 import { ProblemExceptionFilter, sendProblem } from './problem-exception.filter';
@@ -43,6 +45,8 @@ export function createFastifyAdapter(): FastifyAdapter {
     trustProxy: process.env.TRUST_PROXY === 'true',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Node would answer an HTTP/1.1 request without Host with an empty 400; the onRequest hook answers it as a problem instead.
+    http: { requireHostHeader: false },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // The router's own failures (a malformed URL, a path parameter over maxParamLength) happen
     // before any route or error handler: without this they leave as Fastify's default JSON.
@@ -58,15 +62,21 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
 
   // JSON only: a text/plain body on a JSON route is 415, not a string that fails validation.
   fastify.removeContentTypeParser('text/plain');
+  // UTF-8 only: another charset is 415, invalid bytes are 400 (Fastify's parser stored them as U+FFFD).
+  registerUtf8JsonParser(fastify);
   // Security headers (helmet's, computed once at start-up) and the request id on every response.
   const headers = securityHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);
     reply.header('x-request-id', request.id);
-    done();
+    if (request.headers.host === undefined && request.raw.httpVersion === '1.1') done(new HttpProblemError(400, 'BAD_REQUEST', 'An HTTP/1.1 request needs a Host header'));
+    else done();
   });
   // A known path with a method it does not have: 405 with Allow (the router alone says 404).
   registerMethodNotAllowed(fastify);
+  // Node's parser refuses some requests before Fastify sees them (431, a bad header byte): answer those as problems too.
+  fastify.server.removeAllListeners('clientError');
+  fastify.server.on('clientError', clientErrorToProblem(headers));
   // Before any of our code walks the input: bodies nested too deep (class-transformer recurses and
   // overflowed the stack: a 500), and strings PostgreSQL cannot store — NUL characters (text) and
   // unpaired UTF-16 surrogates like "\ud800" (jsonb: the event insert failed, a 500). All three

@@ -11,7 +11,7 @@ import { ForbiddenError, isUuid } from '../../../kernel';
 import { AppConfig } from '../../../platform/config';
 import { HttpProblemError, sendProblem, verifiedSubject } from '../../../platform/http';
 import { QueueNames } from '../../../platform/queue/queue-names';
-import { UserDirectory, isRole, roleHas } from '../../users';
+import { CallerResolver, isRole } from '../../users';
 import { DeliveryQueues } from './delivery-queues';
 
 /** Where the dashboard lives: outside /api/v1, not part of the API (nor of its OpenAPI document). */
@@ -29,14 +29,15 @@ function cookieValue(header: string | undefined, name: string): string | null {
 }
 
 /** Claims of a verified access token, when it has the shape our issuer signs. */
-function accessClaims(token: string, secret: string): { sub: string; exp: number } | null {
+function accessClaims(token: string, secret: string): { sub: string; ver: number; sid?: string; exp: number } | null {
   const sub = verifiedSubject(`Bearer ${token}`, secret);
   if (!sub) return null;
   try {
     const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
-    const { ver, jti, role, exp } = payload;
+    const { ver, jti, role, exp, sid } = payload;
     if (!isUuid(sub) || !Number.isInteger(ver) || typeof jti !== 'string' || !isRole(role) || typeof exp !== 'number') return null;
-    return { sub, exp };
+    if (sid !== undefined && !isUuid(sid)) return null;
+    return { sub, ver: ver as number, sid: sid as string | undefined, exp };
   } catch {
     return null;
   }
@@ -57,7 +58,7 @@ export class QueueDashboard implements OnApplicationBootstrap {
     private readonly adapterHost: HttpAdapterHost,
     private readonly moduleRef: ModuleRef,
     private readonly deliveryQueues: DeliveryQueues,
-    private readonly users: UserDirectory,
+    private readonly callers: CallerResolver,
     private readonly config: AppConfig,
   ) {}
 
@@ -107,9 +108,10 @@ export class QueueDashboard implements OnApplicationBootstrap {
       if (!token) throw unauthenticated('An admin access token is required (Authorization: Bearer <token>, or ?access_token= once)');
       const claims = accessClaims(token, this.config.jwtSecret);
       if (!claims) throw unauthenticated('The access token is not valid');
-      const user = await this.users.findById(claims.sub);
-      if (!user || !user.active) throw unauthenticated('The account behind this access token no longer exists or is deactivated');
-      if (!roleHas(user.role, 'ops:admin')) throw new ForbiddenError('The queue dashboard is for admins');
+      // The API's own rules: current role, deactivation, tokens that predate a password change or deactivation.
+      const caller = await this.callers.resolve(claims.sub, claims.ver, claims.sid);
+      if (!caller) throw unauthenticated('The account behind this access token no longer exists or is deactivated, or the token predates a password change');
+      if (!caller.permissions.has('ops:admin')) throw new ForbiddenError('The queue dashboard is for admins');
       if (!header && typeof queryToken === 'string' && queryToken) {
         const url = new URL(request.url, 'http://dashboard.invalid');
         url.searchParams.delete('access_token');

@@ -50,13 +50,13 @@ export class JwtAuthGuard implements CanActivate {
   private async authenticate(request: AuthenticatedRequest): Promise<CurrentUser> {
     const check = checkRequestAccessToken(request, this.secret);
     if (!check.ok) throw FAILURES[check.reason]();
-    const { sub, ver, jti, role, exp } = check.claims;
+    const { sub, ver, jti, role, exp, sid } = check.claims;
     // Only what our issuer signs: anything else was signed for another purpose (or forged).
-    if (!isUuid(sub) || !Number.isInteger(ver) || typeof jti !== 'string' || !isRole(role) || typeof exp !== 'number') {
+    if (!isUuid(sub) || !Number.isInteger(ver) || typeof jti !== 'string' || !isRole(role) || typeof exp !== 'number' || (sid !== undefined && !isUuid(sid))) {
       throw FAILURES.invalid();
     }
-    const user = await this.currentUser.resolve(sub, ver as number);
-    if (!user) throw unauthenticated('The account behind this access token no longer exists or is deactivated', true);
-    return user;
+    const user = await this.currentUser.resolve(sub, ver as number, sid as string | undefined);
+    if (!user) throw unauthenticated('The account behind this access token no longer exists or is deactivated, or the token predates a password change', true);
+    return sid === undefined ? user : { ...user, sessionId: sid as string };
   }
 }

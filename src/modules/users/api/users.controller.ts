@@ -43,7 +43,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponseDto })
   @ApiProblems(400, 401, 403, 409, 413, 415, 429)
   updateMe(@AuthUser() caller: CurrentUser, @Body() body: UpdateMeRequestDto): Promise<UserView> {
-    return this.profile.updateMe(caller.id, body);
+    return this.profile.updateMe(caller.id, body, caller.sessionId);
   }
 
   @Get()

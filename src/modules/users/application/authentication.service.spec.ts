@@ -17,7 +17,7 @@ describe('AuthenticationService', () => {
       const session = await kit.authentication.login({ email: ' ADA@example.com', password: 'correct horse' });
       expect(session.user).toMatchObject({ id: ada.id, email: 'ada@example.com', role: 'manager' });
       expect(session.tokenType).toBe('Bearer');
-      expect(kit.accessTokens.issued).toEqual([{ sub: ada.id, role: 'manager', version: ada.version }]);
+      expect(kit.accessTokens.issued).toEqual([{ sub: ada.id, role: 'manager', version: ada.version, sessionId: recordOf(session.refreshToken)?.familyId }]);
       expect(recordOf(session.refreshToken)).toMatchObject({ userId: ada.id, rotatedAt: null, revokedAt: null });
 
       const second = await kit.authentication.login({ email: 'ada@example.com', password: 'correct horse' });
@@ -102,7 +102,8 @@ describe('AuthenticationService', () => {
       const admin = await kit.seedUser({ email: 'boss@example.com', role: 'admin' });
       await kit.administration.updateUser(kit.actor(admin), ada.id, { role: 'manager' });
       await kit.authentication.refresh(first.refreshToken);
-      expect(kit.accessTokens.issued.at(-1)).toEqual({ sub: ada.id, role: 'manager', version: ada.version + 1 });
+      // The same session: the access token names the family the refresh continues.
+      expect(kit.accessTokens.issued.at(-1)).toEqual({ sub: ada.id, role: 'manager', version: ada.version + 1, sessionId: recordOf(first.refreshToken)?.familyId });
     });
 
     it('reuse of a rotated token revokes the whole family: the newest token fails too', async () => {

@@ -1,6 +1,8 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { CurrentUser } from '../domain/current-user';
 import { permissionsOf } from '../domain/permission';
+import { acceptsAccessToken } from '../domain/session-validity.policy';
+import { CallerResolver } from './ports/caller-resolver.port';
 import { UserRepository } from './ports/user.repository.port';
 import { UserState, UserStateCache } from './ports/user-state-cache.port';
 
@@ -10,7 +12,7 @@ import { UserState, UserStateCache } from './ports/user-state-cache.port';
  * the token says.
  */
 @Injectable()
-export class CurrentUserService {
+export class CurrentUserService implements CallerResolver {
   constructor(
     private readonly users: UserRepository,
     @Optional() private readonly cache?: UserStateCache,
@@ -19,9 +21,11 @@ export class CurrentUserService {
   /**
    * @param tokenVersion the user version the token was issued at, if it carries one. A token newer
    * than the cached state proves the cache entry stale, so it is read again from the store.
-   * @returns null when the user does not exist or is deactivated (the caller answers 401).
+   * @param sessionId the token's session (`sid`), if it carries one (session-validity.policy).
+   * @returns null when the user does not exist or is deactivated, or when the token was issued before
+   * the user's last password change or deactivation (`minTokenVersion`): the caller answers 401.
    */
-  async resolve(sub: string, tokenVersion?: number): Promise<CurrentUser | null> {
+  async resolve(sub: string, tokenVersion?: number, sessionId?: string): Promise<CurrentUser | null> {
     let state = await this.cache?.get(sub);
     if (state && tokenVersion !== undefined && tokenVersion > state.version) {
       await this.cache?.invalidate(sub);
@@ -30,10 +34,18 @@ export class CurrentUserService {
     if (!state) {
       const user = await this.users.findById(sub);
       if (!user) return null;
-      state = { id: user.id, role: user.role, active: user.active, version: user.version } satisfies UserState;
+      state = {
+        id: user.id,
+        role: user.role,
+        active: user.active,
+        version: user.version,
+        minTokenVersion: user.minTokenVersion,
+        keptSessionId: user.keptSessionId,
+      } satisfies UserState;
       await this.cache?.set(state);
     }
     if (!state.active) return null;
+    if (tokenVersion !== undefined && !acceptsAccessToken(state, { version: tokenVersion, sessionId })) return null;
     return { id: state.id, role: state.role, permissions: permissionsOf(state.role) };
   }
 }

@@ -44,7 +44,7 @@ export class SessionIssuer {
       rotatedAt: null,
       revokedAt: null,
     });
-    const access = await this.accessTokens.issue({ sub: user.id, role: user.role, version: user.version });
+    const access = await this.accessTokens.issue({ sub: user.id, role: user.role, version: user.version, sessionId: familyId });
     return {
       user: toUserView(user),
       accessToken: access.accessToken,

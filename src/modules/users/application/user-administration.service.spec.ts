@@ -89,6 +89,23 @@ describe('UserAdministrationService', () => {
       expect((await kit.currentUser.resolve(mia.id))?.id).toBe(mia.id);
     });
 
+    it('a token issued before a deactivation does not work again after the reactivation; a new login does', async () => {
+      const mia = await kit.seedUser({ email: 'mia@example.com' });
+      const session = await kit.authentication.login({ email: 'mia@example.com', password: 'correct horse' });
+      const before = kit.accessTokens.issued.at(-1)!;
+      expect((await kit.currentUser.resolve(mia.id, before.version))?.id).toBe(mia.id); // cached
+      await kit.administration.updateUser(asAdmin, mia.id, { active: false });
+      await kit.administration.updateUser(asAdmin, mia.id, { active: true });
+      expect(await kit.currentUser.resolve(mia.id, before.version, before.sessionId)).toBeNull();
+      await expectCode(kit.authentication.refresh(session.refreshToken), 'INVALID_REFRESH_TOKEN');
+      await kit.authentication.login({ email: 'mia@example.com', password: 'correct horse' });
+      expect((await kit.currentUser.resolve(mia.id, kit.accessTokens.issued.at(-1)!.version))?.id).toBe(mia.id);
+      // A role change is no reason to end sessions.
+      const current = kit.accessTokens.issued.at(-1)!;
+      await kit.administration.updateUser(asAdmin, mia.id, { role: 'manager' });
+      expect((await kit.currentUser.resolve(mia.id, current.version))?.role).toBe('manager');
+    });
+
     it('is USER_NOT_FOUND for an unknown id', async () => {
       await expectCode(kit.administration.updateUser(asAdmin, '0190a0b0-0000-7000-8000-00000000dead', { name: 'X' }), 'USER_NOT_FOUND');
     });

@@ -92,6 +92,38 @@ describe('UserProfileService', () => {
       expect((await kit.authentication.login({ email: 'ada@example.com', password: 'brand new secret' })).user.id).toBe(ada.id);
     });
 
+    it("ends every other session at once and keeps the caller's own session working", async () => {
+      const phone = await kit.authentication.login({ email: 'ada@example.com', password: 'correct horse' });
+      const phoneToken = kit.accessTokens.issued.at(-1)!;
+      const laptop = await kit.authentication.login({ email: 'ada@example.com', password: 'correct horse' });
+      const laptopToken = kit.accessTokens.issued.at(-1)!;
+      expect(phoneToken.sessionId).not.toBe(laptopToken.sessionId);
+      await kit.currentUser.resolve(ada.id, laptopToken.version); // the laptop's state is cached
+
+      await kit.profile.updateMe(ada.id, { password: 'brand new secret', currentPassword: 'correct horse' }, phoneToken.sessionId);
+
+      // The laptop: refresh token revoked, access token refused on its next request.
+      await expectCode(kit.authentication.refresh(laptop.refreshToken), 'INVALID_REFRESH_TOKEN');
+      expect(await kit.currentUser.resolve(ada.id, laptopToken.version)).toBeNull();
+      // The phone, which made the change: its access token and its refresh token keep working.
+      expect((await kit.currentUser.resolve(ada.id, phoneToken.version, phoneToken.sessionId))?.id).toBe(ada.id);
+      // Another session's token is not let in by naming no session or the phone's old version alone.
+      expect(await kit.currentUser.resolve(ada.id, phoneToken.version)).toBeNull();
+      expect(await kit.currentUser.resolve(ada.id, laptopToken.version, laptopToken.sessionId)).toBeNull();
+      const refreshed = await kit.authentication.refresh(phone.refreshToken);
+      const fresh = kit.accessTokens.issued.at(-1)!;
+      expect(fresh).toMatchObject({ sub: ada.id, sessionId: phoneToken.sessionId, version: stored().version });
+      expect((await kit.currentUser.resolve(ada.id, fresh.version, fresh.sessionId))?.id).toBe(ada.id);
+      expect((await kit.authentication.refresh(refreshed.refreshToken)).user.id).toBe(ada.id);
+    });
+
+    it('a rename leaves every session working', async () => {
+      await kit.authentication.login({ email: 'ada@example.com', password: 'correct horse' });
+      const token = kit.accessTokens.issued.at(-1)!;
+      await kit.profile.updateMe(ada.id, { name: 'Ada King' }, token.sessionId);
+      expect((await kit.currentUser.resolve(ada.id, token.version))?.id).toBe(ada.id);
+    });
+
     it('fails if the password changed between the check and the write', async () => {
       const realHash = kit.hasher.hash.bind(kit.hasher);
       jest.spyOn(kit.hasher, 'hash').mockImplementationOnce(async (plain) => {

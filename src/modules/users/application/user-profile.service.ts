@@ -43,12 +43,14 @@ export class UserProfileService {
   }
 
   /**
-   * A password change needs the current password and signs the user out everywhere (all refresh
-   * tokens revoked; access tokens run out within their short lifetime).
+   * A password change needs the current password and ends every other session at once: their
+   * refresh tokens are revoked, and their access tokens are refused from the next request
+   * (session-validity.policy). The session that made the change keeps working, refresh and access token.
+   * @param keepSessionId the caller's session (refresh-token family); without it every session ends
    * @throws CURRENT_PASSWORD_REQUIRED, VALIDATION_FAILED (name, password), USER_NOT_FOUND,
    * TOO_MANY_ATTEMPTS (current-password guesses), CURRENT_PASSWORD_INVALID
    */
-  async updateMe(userId: string, command: UpdateMeCommand): Promise<UserView> {
+  async updateMe(userId: string, command: UpdateMeCommand, keepSessionId?: string): Promise<UserView> {
     const changesPassword = command.password !== undefined;
     if (changesPassword && (typeof command.currentPassword !== 'string' || command.currentPassword === '')) {
       throw new CurrentPasswordRequiredError();
@@ -79,14 +81,14 @@ export class UserProfileService {
       let changed = false;
       if (command.name !== undefined) changed = user.rename(command.name, now) || changed;
       if (newPasswordHash !== undefined) {
-        user.changePassword(newPasswordHash, now);
+        user.changePassword(newPasswordHash, now, keepSessionId ?? null);
         changed = true;
       }
       if (changed) {
         await this.users.save(user);
         await this.events.publish(user.pullEvents());
       }
-      if (newPasswordHash !== undefined) await this.refreshTokens.revokeAllForUser(user.id);
+      if (newPasswordHash !== undefined) await this.refreshTokens.revokeAllForUser(user.id, keepSessionId);
       return toUserView(user);
     });
     await this.cache?.invalidate(userId);

@@ -6,4 +6,6 @@ export interface CurrentUser {
   readonly id: string;
   readonly role: Role;
   readonly permissions: ReadonlySet<Permission>;
+  /** The login session (refresh-token family) of the access token used; absent on tokens issued before it was signed into them. */
+  readonly sessionId?: string;
 }

@@ -165,6 +165,22 @@ describe('User behaviour', () => {
     expect(user.pullEvents()).toEqual([]);
   });
 
+  it('a password change and a deactivation end every token issued before them; renames and role changes do not', () => {
+    const user = restored(); // version 3, every token accepted
+    expect(user.minTokenVersion).toBe(1);
+    user.rename('Grace', t1);
+    user.changeRole('manager', 'admin-1', t1);
+    expect([user.version, user.minTokenVersion]).toEqual([5, 1]);
+    user.changePassword('hash-2', t1, 'session-a');
+    expect([user.version, user.minTokenVersion, user.keptSessionId]).toEqual([6, 6, 'session-a']); // ver < 6 refused, but session-a's
+    user.deactivate('admin-1', t1);
+    user.reactivate('admin-1', t1);
+    expect([user.version, user.minTokenVersion, user.keptSessionId]).toEqual([8, 7, null]); // a reactivation revives no older token
+    user.changePassword('hash-3', t1);
+    expect([user.minTokenVersion, user.keptSessionId]).toEqual([9, null]); // without a session to keep, every session ends
+    expect(restored({ minTokenVersion: 4, keptSessionId: 'k' }).toProps()).toMatchObject({ minTokenVersion: 4, keptSessionId: 'k' });
+  });
+
   it('no-op changes record nothing and keep the version', () => {
     const user = restored({ role: 'admin' });
     expect(user.changeRole('admin', 'x', t1)).toBe(false);

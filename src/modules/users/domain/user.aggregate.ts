@@ -1,5 +1,6 @@
 import { AggregateRoot, newId, ValidationError } from '../../../kernel';
 import { Role } from './role';
+import { SessionFloor } from './session-validity.policy';
 import {
   USER_AGGREGATE_TYPE,
   USER_EVENT_TYPES,
@@ -20,6 +21,15 @@ export interface UserProps {
   passwordHash: string;
   /** Starts at 1 and increments on every change (tokens and caches compare it). */
   version: number;
+  /**
+   * Access tokens carry the version they were issued at (`ver`); one issued below this version is
+   * refused (session-validity.policy). A password change and a deactivation raise it to the version
+   * they produce, so every token issued before them stops working — and stays dead after a
+   * reactivation. Renames and role changes leave it alone (the role is read on every request anyway).
+   */
+  minTokenVersion: number;
+  /** The session (refresh-token family) that changed the password: its older tokens stay valid. */
+  keptSessionId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -66,6 +76,8 @@ export class User extends AggregateRoot {
         active: true,
         passwordHash: input.passwordHash,
         version: 1,
+        minTokenVersion: 1,
+        keptSessionId: null,
         createdAt: input.now,
         updatedAt: input.now,
       },
@@ -83,9 +95,12 @@ export class User extends AggregateRoot {
     return user;
   }
 
-  /** Rehydrates a stored user; records nothing and checks nothing (the store holds valid data). */
-  static restore(props: UserProps): User {
-    return new User({ ...props }, props.version);
+  /**
+   * Rehydrates a stored user; records nothing and checks nothing (the store holds valid data).
+   * `minTokenVersion` defaults to 1 (every token of the user accepted), as for rows stored before it existed.
+   */
+  static restore(props: Omit<UserProps, 'minTokenVersion' | 'keptSessionId'> & Partial<SessionFloor>): User {
+    return new User({ ...props, minTokenVersion: props.minTokenVersion ?? 1, keptSessionId: props.keptSessionId ?? null }, props.version);
   }
 
   get id(): string {
@@ -108,6 +123,12 @@ export class User extends AggregateRoot {
   }
   get version(): number {
     return this.props.version;
+  }
+  get minTokenVersion(): number {
+    return this.props.minTokenVersion;
+  }
+  get keptSessionId(): string | null {
+    return this.props.keptSessionId;
   }
   get createdAt(): Date {
     return this.props.createdAt;
@@ -136,11 +157,17 @@ export class User extends AggregateRoot {
     return true;
   }
 
-  /** Always a change (a fresh hash has a fresh salt); records no event — it is not a team fact. */
-  changePassword(passwordHash: string, now: Date): void {
+  /**
+   * Always a change (a fresh hash has a fresh salt); records no event — it is not a team fact.
+   * Every access token issued before it is refused from now on (`minTokenVersion`), except those of
+   * `keepSessionId` — the session that made the change (none: every session ends).
+   */
+  changePassword(passwordHash: string, now: Date, keepSessionId: string | null = null): void {
     if (!passwordHash) throw new ValidationError('passwordHash must not be empty');
     this.props.passwordHash = passwordHash;
     this.touch(now);
+    this.props.minTokenVersion = this.props.version;
+    this.props.keptSessionId = keepSessionId;
   }
 
   /**
@@ -161,6 +188,9 @@ export class User extends AggregateRoot {
     if (!this.props.active) return false;
     this.props.active = false;
     this.touch(now);
+    // Tokens issued before a deactivation never work again, even after a reactivation.
+    this.props.minTokenVersion = this.props.version;
+    this.props.keptSessionId = null;
     this.recordChange<UserDeactivatedPayload>(USER_EVENT_TYPES.deactivated, 'deactivated', actorId, now, {});
     return true;
   }

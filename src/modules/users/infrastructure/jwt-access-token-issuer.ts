@@ -22,6 +22,8 @@ export interface AccessTokenPayload {
   role: string;
   /** The user's version when the token was issued. */
   ver: number;
+  /** The login session (refresh-token family id) it was issued for. */
+  sid: string;
   /** Unique token id (UUID v7). */
   jti: string;
   iat?: number;
@@ -42,7 +44,7 @@ export class JwtAccessTokenIssuer extends AccessTokenIssuer {
   }
 
   async issue(claims: AccessTokenClaims): Promise<IssuedAccessToken> {
-    const payload: AccessTokenPayload = { sub: claims.sub, role: claims.role, ver: claims.version, jti: newId() };
+    const payload: AccessTokenPayload = { sub: claims.sub, role: claims.role, ver: claims.version, sid: claims.sessionId, jti: newId() };
     const accessToken = await this.jwt.signAsync(payload, { algorithm: ACCESS_TOKEN_ALGORITHM, expiresIn: this.expiresIn });
     return { accessToken, expiresIn: this.expiresIn };
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
 import { RefreshTokenRecord, RefreshTokenStore } from '../application/ports/refresh-token-store.port';
 import { RefreshTokenMapper } from './refresh-token.mapper';
 import { RefreshTokenOrmEntity } from './refresh-token.orm-entity';
@@ -48,7 +48,7 @@ export class PostgresRefreshTokenStore extends RefreshTokenStore {
     await this.repo.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
   }
 
-  async revokeAllForUser(userId: string): Promise<void> {
-    await this.repo.update({ userId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+  async revokeAllForUser(userId: string, exceptFamilyId?: string): Promise<void> {
+    await this.repo.update({ userId, revokedAt: IsNull(), ...(exceptFamilyId ? { familyId: Not(exceptFamilyId) } : {}) }, { revokedAt: () => 'now()' });
   }
 }

@@ -14,6 +14,8 @@ export const UserMapper = {
       active: row.active,
       passwordHash: row.passwordHash,
       version: row.version,
+      minTokenVersion: row.minTokenVersion,
+      keptSessionId: row.keptSessionId ?? null,
       createdAt: new Date(row.createdAt),
       updatedAt: new Date(row.updatedAt),
     });
@@ -29,6 +31,8 @@ export const UserMapper = {
     row.active = props.active;
     row.passwordHash = props.passwordHash;
     row.version = props.version;
+    row.minTokenVersion = props.minTokenVersion;
+    row.keptSessionId = props.keptSessionId;
     row.createdAt = props.createdAt;
     row.updatedAt = props.updatedAt;
     return row;

@@ -32,6 +32,14 @@ export class UserOrmEntity {
   @Column({ type: 'integer' })
   version!: number;
 
+  /** Access tokens issued at a lower `version` are refused (set by a password change or deactivation). */
+  @Column({ name: 'min_token_version', type: 'integer', default: 1 })
+  minTokenVersion!: number;
+
+  /** The session (refresh-token family id) whose older access tokens survive the last password change. */
+  @Column({ name: 'kept_session_id', type: 'uuid', nullable: true })
+  keptSessionId!: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

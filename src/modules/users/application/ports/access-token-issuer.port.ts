@@ -6,6 +6,8 @@ export interface AccessTokenClaims {
   role: Role;
   /** The user's version when the token was issued. */
   version: number;
+  /** The login session (refresh-token family) the token belongs to: a password change keeps this one. */
+  sessionId: string;
 }
 
 export interface IssuedAccessToken {

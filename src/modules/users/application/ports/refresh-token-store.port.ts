@@ -28,6 +28,9 @@ export abstract class RefreshTokenStore {
   /** Revokes every not-yet-revoked token of the family. */
   abstract revokeFamily(familyId: string): Promise<void>;
   abstract revoke(id: string): Promise<void>;
-  /** Revokes every not-yet-revoked token of the user (password change, deactivation). */
-  abstract revokeAllForUser(userId: string): Promise<void>;
+  /**
+   * Revokes every not-yet-revoked token of the user (password change, deactivation).
+   * @param exceptFamilyId a session to keep (the one that changed the password)
+   */
+  abstract revokeAllForUser(userId: string, exceptFamilyId?: string): Promise<void>;
 }

@@ -6,6 +6,10 @@ export interface UserState {
   role: Role;
   active: boolean;
   version: number;
+  /** Access tokens issued below this user version are refused (password change, deactivation)… */
+  minTokenVersion: number;
+  /** …except those of this session (the one that changed the password). */
+  keptSessionId: string | null;
 }
 
 /**

@@ -59,9 +59,9 @@ export class InMemoryRefreshTokenStore extends RefreshTokenStore {
     this.revokeWhere((r) => r.id === id);
   }
 
-  async revokeAllForUser(userId: string): Promise<void> {
+  async revokeAllForUser(userId: string, exceptFamilyId?: string): Promise<void> {
     assertInUnitOfWork(this.uow, 'RefreshTokenStore.revokeAllForUser');
-    this.revokeWhere((r) => r.userId === userId);
+    this.revokeWhere((r) => r.userId === userId && r.familyId !== exceptFamilyId);
   }
 
   private revokeWhere(matches: (r: RefreshTokenRecord) => boolean): void {
