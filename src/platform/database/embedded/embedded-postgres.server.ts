@@ -68,6 +68,8 @@ export class EmbeddedPostgresServer {
   private child: ChildProcess | null = null;
   private port = 0;
   private password = '';
+  /** >0 while this process holds postgres.lock. */
+  private lockDepth = 0;
   /** Where this process's last start begins in postgres.log. */
   private logOffset = 0;
 
@@ -302,7 +304,8 @@ export class EmbeddedPostgresServer {
       } catch {
         continue; // released meanwhile
       }
-      const abandoned = holder > 0 ? holder !== process.pid && !isAlive(holder, 'node') : ageMs > 5000;
+      // Our own pid but not held here: a previous process with the same pid (pid 1 in a container).
+      const abandoned = holder > 0 ? (holder === process.pid ? this.lockDepth === 0 : !isAlive(holder, 'node')) : ageMs > 5000;
       if (abandoned) {
         rmSync(this.lockFile, { force: true });
         continue;
@@ -310,9 +313,11 @@ export class EmbeddedPostgresServer {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${this.lockFile} (held by process ${holder})`);
       await sleep(50);
     }
+    this.lockDepth++;
     try {
       return await fn();
     } finally {
+      this.lockDepth--;
       rmSync(this.lockFile, { force: true });
     }
   }
