@@ -36,7 +36,8 @@ describe('while the database is unreachable', () => {
     await t?.close();
   });
 
-  it('answers 503 with Retry-After (never 500), readiness names the database as down, and recovers by itself', async () => {
+  it('answers 503 with Retry-After (never 500), readiness names the database as down, logs no raw dumps, and recovers by itself', async () => {
+    const consoleErrors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     await setConnectable(false);
 
     const me = await t.http.get('/api/v1/users/me', { token: admin.accessToken });
@@ -62,6 +63,12 @@ describe('while the database is unreachable', () => {
     expect(ready.body.details.queue.status).toBe(process.env.REDIS_URL ? 'up' : 'down'); // BullMQ on PostgreSQL shares the database
     expect(ready.body.error.database.status).toBe('down');
     expect((await t.http.get('/health/live')).status).toBe(200);
+
+    // Workers and queues hit the outage too: logged as one line each, not dumped raw (stack, client object) on the console.
+    await new Promise((r) => setTimeout(r, 1500));
+    const dumped = consoleErrors.mock.calls.map((args) => String(args[0]).split('\n')[0]);
+    consoleErrors.mockRestore();
+    expect(dumped).toEqual([]);
 
     await setConnectable(true);
     await eventually(async () => (await t.http.get('/health/ready')).status === 200, 20_000, 200);
