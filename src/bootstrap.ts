@@ -47,7 +47,13 @@ export async function bootstrap(options: BootstrapOptions): Promise<RunningApp> 
         if (level !== 'debug') bootLogger[level === 'info' ? 'log' : level](message);
       },
       // Its restarts are bounded: then the process exits 1, for its supervisor to start it afresh.
-      { supervise: true, onGiveUp: () => void (giveUp?.() ?? Promise.resolve()).finally(() => process.exit(1)) },
+      {
+        supervise: true,
+        onGiveUp: () => {
+          setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
+          void (giveUp?.() ?? Promise.resolve()).finally(() => process.exit(1));
+        },
+      },
     );
     embedded = db.embedded;
     databaseUrl = db.url;

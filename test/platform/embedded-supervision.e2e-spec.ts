@@ -103,7 +103,7 @@ describeEmbedded('the supervised embedded PostgreSQL', () => {
     await untilWorking(app, token);
     expect(postmasterPid()).not.toBe(killed);
     expect(app.output()).toMatch(/the embedded PostgreSQL on port \d+ is down; restart attempt 1\/10/);
-    expect(app.output()).toMatch(/the embedded PostgreSQL is back on port \d+ \(started by this process/);
+    await logged(app, /the embedded PostgreSQL is back on port \d+ \(started by this process/); // pools may reconnect a moment before the line
 
     app.child.kill('SIGTERM');
     expect((await app.exited).code).toBe(0);
@@ -136,7 +136,7 @@ describeEmbedded('the supervised embedded PostgreSQL', () => {
     process.kill(postmasterPid(), 'SIGKILL');
     await a2.exited;
     await untilWorking(b, tokenB);
-    expect(b.output()).toMatch(/the embedded PostgreSQL is back on port \d+ \(started by this process/);
+    await logged(b, /the embedded PostgreSQL is back on port \d+ \(started by this process/);
 
     // And the first comes back once more, attaching to the server the second restarted.
     const a3 = start(a.port);
@@ -189,6 +189,13 @@ describeEmbedded('the supervised embedded PostgreSQL', () => {
     ]);
   });
 });
+
+/** Waits for a line in the process's output (its pipe may deliver it a moment after the behaviour it reports). */
+async function logged(p: AppProcess, pattern: RegExp): Promise<void> {
+  await waitFor(async () => (pattern.test(p.output()) ? true : undefined), 10_000).catch(() => {
+    throw new Error(`no line matching ${pattern} in the output of :${p.port}:\n${p.output().slice(-3000)}`);
+  });
+}
 
 function summary(statuses: number[]): string {
   const counts = new Map<number, number>();
