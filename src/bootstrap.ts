@@ -39,10 +39,23 @@ export async function bootstrap(options: BootstrapOptions): Promise<RunningApp> 
   const { config } = options;
   let embedded: EmbeddedPostgresServer | null = null;
   let databaseUrl = options.databaseUrl;
+  // Set once the app runs: what a supervised embedded PostgreSQL that cannot be restarted triggers.
+  let giveUp: (() => Promise<void>) | null = null;
   if (!databaseUrl) {
-    const db = await provisionDatabase(config, (level, message) => {
-      if (level !== 'debug') bootLogger[level === 'warn' ? 'warn' : 'log'](message);
-    });
+    const db = await provisionDatabase(
+      config,
+      (level, message) => {
+        if (level !== 'debug') bootLogger[level === 'info' ? 'log' : level](message);
+      },
+      // Its restarts are bounded: then the process exits 1, for its supervisor to start it afresh.
+      {
+        supervise: true,
+        onGiveUp: () => {
+          setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
+          void (giveUp?.() ?? Promise.resolve()).finally(() => process.exit(1));
+        },
+      },
+    );
     embedded = db.embedded;
     databaseUrl = db.url;
   }
@@ -79,6 +92,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<RunningApp> 
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   let closing: Promise<void> | null = null;
   const started = app;
+  giveUp = () => started.close().catch(() => undefined);
   return {
     app: started,
     config,

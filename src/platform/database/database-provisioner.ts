@@ -1,24 +1,28 @@
 import { Client } from 'pg';
 import { AppConfig } from '../config';
-import { EmbeddedPostgresServer } from './embedded/embedded-postgres.server';
+import { EmbeddedPostgresOptions, EmbeddedPostgresServer } from './embedded/embedded-postgres.server';
 
 export interface ProvisionedDatabase {
   url: string;
   embedded: EmbeddedPostgresServer | null;
 }
 
-type Log = (level: 'debug' | 'info' | 'warn', message: string) => void;
+type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 
 /**
  * DATABASE_URL when set; otherwise starts (or attaches to) the embedded PostgreSQL under DATA_DIR.
  * Either way the database is reachable when this returns, or it throws one clear error.
  */
-export async function provisionDatabase(config: AppConfig, log: Log): Promise<ProvisionedDatabase> {
+export async function provisionDatabase(
+  config: AppConfig,
+  log: Log,
+  embeddedOptions: Pick<EmbeddedPostgresOptions, 'supervise' | 'onGiveUp'> = {},
+): Promise<ProvisionedDatabase> {
   if (config.databaseUrl) {
     await assertReachable(config.databaseUrl);
     return { url: config.databaseUrl, embedded: null };
   }
-  const embedded = new EmbeddedPostgresServer({ dataDir: config.dataDir, log });
+  const embedded = new EmbeddedPostgresServer({ dataDir: config.dataDir, log, ...embeddedOptions });
   const url = await embedded.start();
   return { url, embedded };
 }

@@ -1,9 +1,10 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { hasPendingMigrations } from '../database/migration-runner';
+import { DEPENDENCY_RETRY_AFTER_SECONDS, HttpProblemError } from '../http/error-to-problem';
 import { Public } from '../http/public.decorator';
 import { QueueProbe } from '../queue/queue-probe';
 import { ProcessHeartbeatService } from './process-heartbeat.service';
@@ -35,7 +36,15 @@ export class HealthController {
     description: 'The body names each dependency and its state (e.g. `database: down`). Public; not rate limited.',
     security: [],
   })
-  ready() {
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.checkDependencies();
+    } catch (err) {
+      throw notReady(err);
+    }
+  }
+
+  private checkDependencies(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.db.pingCheck('database', { connection: this.dataSource, timeout: 2000 }),
       async () => {
@@ -70,4 +79,26 @@ export class HealthController {
       },
     ]);
   }
+}
+
+/**
+ * Terminus reports "not ready" as a 503 HttpException carrying its result; as a problem document
+ * (what every error is) that result would be lost, so its `info`, `error` and `details` — the same
+ * members as the 200 body, each dependency with its `status` — become extension members, and the
+ * detail names what is down. (Terminus's own `status: "error"` cannot stay: `status` is the HTTP status.)
+ */
+function notReady(err: unknown): unknown {
+  if (!(err instanceof ServiceUnavailableException)) return err;
+  const result = err.getResponse() as Partial<HealthCheckResult>;
+  if (typeof result !== 'object' || !result.details) return err;
+  const down = Object.entries(result.details)
+    .filter(([, state]) => state.status !== 'up')
+    .map(([name, state]) => `${name} ${state.status}`);
+  return new HttpProblemError(
+    503,
+    'SERVICE_UNAVAILABLE',
+    `Not ready: ${down.join(', ') || 'a check failed'}`,
+    { info: result.info ?? {}, error: result.error ?? {}, details: result.details },
+    { 'retry-after': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+  );
 }

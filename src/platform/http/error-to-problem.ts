@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { DomainError, FieldError, RateLimitedError } from '../../kernel';
 import { KIND_STATUS, Problem, buildProblem } from './problem';
+import { isDependencyUnavailable } from './unavailable-dependency';
 
 /** Thrown by the validation pipe: carries one entry per invalid field. */
 export class RequestValidationError extends DomainError {
@@ -33,6 +34,10 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; detail: stri
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'BAD_REQUEST', detail: 'Bad request' },
   FST_ERR_MAX_PARAM_LENGTH: { status: 400, code: 'BAD_REQUEST', detail: 'A path parameter is longer than 500 characters' },
 };
+
+/** What a client is told to wait while the database or queue backend is unreachable (an embedded restart takes 1–3 s). */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+const UNAVAILABLE_DETAIL = 'The database or the queue backend cannot be reached right now; retry later';
 
 export interface ProblemWithHeaders {
   problem: Problem;
@@ -87,6 +92,13 @@ export function errorToProblem(err: unknown, instance: string): ProblemWithHeade
     const detail = statusCode === 400 && err instanceof SyntaxError ? 'The body is not valid JSON' : (err as Error).message;
     const code = statusCode === 400 && err instanceof SyntaxError ? 'MALFORMED_JSON' : undefined;
     return { problem: buildProblem({ status: statusCode, code, detail, instance }), headers: {}, unexpected: false };
+  }
+  if (isDependencyUnavailable(err)) {
+    return {
+      problem: buildProblem({ status: 503, code: 'SERVICE_UNAVAILABLE', detail: UNAVAILABLE_DETAIL, instance }),
+      headers: { 'retry-after': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+      unexpected: false,
+    };
   }
   return {
     problem: buildProblem({ status: 500, code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred; it has been logged', instance }),

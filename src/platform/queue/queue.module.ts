@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { QueueBackendSettings } from './queue-backend';
+import { QueueErrorLogging } from './queue-error-logging';
 import { QueueNames } from './queue-names';
 import { ProcessorCoverageCheck } from './processor-coverage.check';
 import { JobSchedulers } from './job-schedulers';
@@ -31,6 +32,7 @@ export class QueueModule {
         { provide: QueueBackendSettings, useValue: settings },
         QueueProbe,
         JobSchedulers,
+        QueueErrorLogging,
         ...(runsWorkers ? [SelfCheckProcessor, ProcessorCoverageCheck] : []),
       ],
       exports: [QueueProbe, QueueBackendSettings, JobSchedulers],
