@@ -26,6 +26,7 @@ import { OperationalStatusService } from './infrastructure/operational-status.se
 import { OutboxRelay } from './infrastructure/outbox-relay';
 import { PostgresEventStore } from './infrastructure/postgres-event.store';
 import { RelaySettings } from './infrastructure/relay.settings';
+import { StreamSettings } from './infrastructure/stream.settings';
 
 /**
  * The Events context: outbox + audit trail, relay, in-process event bus, audit API, live stream.
@@ -45,6 +46,11 @@ export class EventsModule {
         pollIntervalMs: config.outboxPollIntervalMs,
         enqueueTimeoutMs: 5000,
       }),
+    };
+    const streamSettings: Provider = {
+      provide: StreamSettings,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): StreamSettings => ({ maxPerUser: config.streamMaxPerUser, maxPerProcess: config.streamMaxPerProcess }),
     };
     return {
       module: EventsModule,
@@ -72,7 +78,7 @@ export class EventsModule {
         { provide: EventVisibilityRegistry, useExisting: EventVisibilityService },
         EventAuditService,
         { provide: EventQueries, useExisting: EventAuditService },
-        ...(options.http ? [LiveEventHub, EventStreamService, OperationalStatusService] : []),
+        ...(options.http ? [LiveEventHub, streamSettings, EventStreamService, OperationalStatusService] : []),
         ...(options.workers ? [OutboxRelay, EventBusDispatcher, EventProcessor] : []),
       ],
       exports: [EventPublisher, EventQueries, EventVisibilityRegistry],
