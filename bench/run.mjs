@@ -8,7 +8,8 @@
 //      REDIS_URL (adds the pipeline run on Redis), BENCH_FULL=1 (adds the 1M-task list scenario),
 //      BENCH_DURATION (s per measurement), BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_REFERENCE_DIR,
 //      BENCH_PROFILE=0 (skip the --cpu-prof pass), BENCH_PIPELINE=0 (skip the notification pipeline),
-//      BENCH_COLD_START=0 (skip the cold-start measurement), BENCH_OUT (directory for the report).
+//      BENCH_COLD_START=0 (skip the cold-start measurement), BENCH_OUT (directory for the report),
+//      BENCH_STREAMS (open member event streams of the 'POST /tasks with N open streams' row; 500, smoke 20).
 // Exit code: 0 when every measurement ran (targets are reported, never enforced); 1 on harness failure.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
@@ -35,7 +36,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SMOKE ? 1 : 3));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const PROFILE = !SMOKE && process.env.BENCH_PROFILE !== '0';
 const PIPELINE = process.env.BENCH_PIPELINE !== '0';
-/** BENCH_ONLY=get,post (of list, get, post, transition): run only those HTTP scenarios (quick iteration). */
+/** BENCH_ONLY=get,post (of list, get, post, streams, transition): run only those HTTP scenarios (quick iteration). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const wants = (scenario) => !ONLY || ONLY.has(scenario);
 const COLD_START = !SMOKE && process.env.BENCH_COLD_START !== '0';
@@ -47,6 +48,9 @@ const OUT = process.env.BENCH_OUT ? path.resolve(process.env.BENCH_OUT) : SMOKE 
 const LIST_SIZES = SMOKE ? [1000] : FULL ? [10_000, 100_000, 1_000_000] : [10_000, 100_000];
 const TRANSITION_TASKS = SMOKE ? 3000 : 60_000;
 const PIPE = SMOKE ? { N: 20, RATE: 10, LATENCY_SECONDS: 2 } : { N: 2000, RATE: 100, LATENCY_SECONDS: 10 };
+/** Writes with N open member streams (GET /events/stream), STREAMS_PER_MEMBER each (≤ STREAM_MAX_PER_USER). */
+const OPEN_STREAMS = Number(process.env.BENCH_STREAMS ?? (SMOKE ? 20 : 500));
+const STREAMS_PER_MEMBER = 10;
 
 /** Node flags of `npm start` (e.g. the V8 heap cap): taskwire is measured as users run it. */
 const START_NODE_FLAGS = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start.match(/node\s+(.*?)\s*dist\/src\/main\.js/)[1].split(/\s+/).filter(Boolean);
@@ -196,6 +200,33 @@ async function api(base, method, p, body, token) {
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : null;
+}
+
+// --- open event streams -------------------------------------------------------------------------------
+/** Opens `n` GET /events/stream connections for fresh members and resolves once each has started (subscribed). */
+async function openMemberStreams(base, n, mkUser) {
+  const streams = [];
+  for (let m = 0; streams.length < n; m++) {
+    const member = await mkUser('member', `streamer-${m}`);
+    for (let i = 0; i < STREAMS_PER_MEMBER && streams.length < n; i++) {
+      const controller = new AbortController();
+      const res = await fetch(`${base}/api/v1/events/stream`, { headers: { authorization: `Bearer ${member.token}`, accept: 'text/event-stream' }, signal: controller.signal });
+      if (res.status !== 200) throw new Error(`GET /events/stream: ${res.status} ${await res.text()}`);
+      const stream = { events: 0, close: () => controller.abort() };
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      (async () => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          stream.events += (decoder.decode(value, { stream: true }).match(/^event: /gm) ?? []).length;
+        }
+      })().catch(() => {});
+      streams.push(stream);
+    }
+  }
+  log(`opened ${streams.length} member event streams`);
+  return streams;
 }
 
 // --- seeding (one INSERT … SELECT generate_series per table) -------------------------------------------
@@ -471,6 +502,24 @@ async function main() {
     if (wants('post')) results.scenarios.push({ ...(await compare('POST /tasks', [{ opts: post(`${refUrl}/tasks`, refAuth) }, { opts: post(`${tw.url}/api/v1/tasks`, twAuth) }], { onTwRun: sampleRss })), kind: 'write' });
     if (rssSamples.length) results.rss = { maxMb: Math.max(...rssSamples), p50Mb: pct(rssSamples, 50), samples: rssSamples.length };
     if (results.rss) log(`taskwire RSS during POST: max ${results.rss.maxMb.toFixed(0)} MB`);
+
+    // 3b. POST /tasks again while OPEN_STREAMS member streams are open (taskwire only). The manager's
+    //     tasks are private, so each event's visibility must be decided for every member stream: this
+    //     row shows what the fan-out costs a write, next to the plain POST /tasks row above.
+    if (wants('streams')) {
+      const streams = await openMemberStreams(tw.url, OPEN_STREAMS, mkUser);
+      try {
+        results.scenarios.push({
+          ...(await compare(`POST /tasks with ${OPEN_STREAMS} open streams`, [null, { opts: post(`${tw.url}/api/v1/tasks`, twAuth) }])),
+          kind: 'write',
+          note: `${OPEN_STREAMS} member streams (${STREAMS_PER_MEMBER} per member) that may not see the tasks written`,
+        });
+        const received = streams.reduce((n, s) => n + s.events, 0);
+        if (received !== 0) throw new Error(`member streams received ${received} events of tasks they may not see`);
+      } finally {
+        for (const s of streams) s.close();
+      }
+    }
 
     // 4. transition assigned → in_progress by the assignee (taskwire only: the reference has no such route)
     const transitionIds = (

@@ -8,14 +8,37 @@ export interface SseMessage {
 export class SseClient {
   readonly messages: SseMessage[] = [];
   status = 0;
+  /** The response headers (for a refusal: content-type, Retry-After …). */
+  headers = new Headers();
+  /** The parsed body of a non-2xx answer (a problem document). */
+  problem: Record<string, unknown> | null = null;
+  /** True once the server ended the stream (not when `close()` aborted it). */
+  closedByServer = false;
+  /** Resolves when the stream stops, whoever ended it. */
+  readonly ended: Promise<void>;
+  private markEnded!: () => void;
   private readonly controller = new AbortController();
   private waiters: Array<() => void> = [];
+
+  constructor() {
+    this.ended = new Promise((resolve) => (this.markEnded = resolve));
+  }
 
   static async open(url: string, headers: Record<string, string>): Promise<SseClient> {
     const client = new SseClient();
     const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: client.controller.signal });
     client.status = res.status;
+    client.headers = res.headers;
     if (res.ok && res.body) void client.read(res.body);
+    else {
+      const text = await res.text();
+      try {
+        client.problem = text ? (JSON.parse(text) as Record<string, unknown>) : null;
+      } catch {
+        client.problem = null;
+      }
+      client.markEnded();
+    }
     return client;
   }
 
@@ -43,9 +66,21 @@ export class SseClient {
           }
         }
       }
+      this.closedByServer = !this.controller.signal.aborted;
     } catch {
       /* aborted */
+    } finally {
+      this.markEnded();
     }
+  }
+
+  /** Waits until the stream stops; true when it did within `timeoutMs`. */
+  async endsWithin(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const result = await Promise.race([this.ended.then(() => true as const), timeout]);
+    clearTimeout(timer);
+    return result;
   }
 
   async waitFor(predicate: (m: SseMessage) => boolean, timeoutMs = 10_000): Promise<SseMessage> {

@@ -28,6 +28,7 @@ import { OperationalStatusService } from './infrastructure/operational-status.se
 import { OutboxRelay } from './infrastructure/outbox-relay';
 import { PostgresEventStore } from './infrastructure/postgres-event.store';
 import { RelaySettings } from './infrastructure/relay.settings';
+import { StreamSettings } from './infrastructure/stream.settings';
 
 /**
  * The Events context: outbox + audit trail, relay, in-process event bus, audit API, live stream.
@@ -47,6 +48,11 @@ export class EventsModule {
         pollIntervalMs: config.outboxPollIntervalMs,
         enqueueTimeoutMs: 5000,
       }),
+    };
+    const streamSettings: Provider = {
+      provide: StreamSettings,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): StreamSettings => ({ maxPerUser: config.streamMaxPerUser, maxPerProcess: config.streamMaxPerProcess }),
     };
     return {
       module: EventsModule,
@@ -75,7 +81,7 @@ export class EventsModule {
         EventAuditService,
         { provide: EventQueries, useExisting: EventAuditService },
         { provide: DeadLetterSources, useClass: RegisteredDeadLetterSources },
-        ...(options.http ? [LiveEventHub, EventStreamService, OperationalStatusService] : []),
+        ...(options.http ? [LiveEventHub, streamSettings, EventStreamService, OperationalStatusService] : []),
         ...(options.workers ? [OutboxRelay, EventBusDispatcher, EventProcessor] : []),
       ],
       exports: [EventPublisher, EventQueries, EventVisibilityRegistry, DeadLetterSources],

@@ -7,7 +7,7 @@ export type { EventView } from './domain/stored-event';
 export { OnDomainEvent } from './application/on-domain-event.decorator';
 export type { EventDelivery } from './application/event-delivery';
 export { EventVisibilityRegistry } from './application/ports/event-visibility.port';
-export type { AggregateVisibilityCheck } from './application/ports/event-visibility.port';
+export type { AggregateAudience, AggregateAudienceLookup, EventAudience } from './application/ports/event-visibility.port';
 export { EventQueries } from './application/ports/event-queries.port';
 export type { EventListPage } from './application/ports/event-queries.port';
 // What consumers of events (the Notifications context) read: the subscription decorator above,

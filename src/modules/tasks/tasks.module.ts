@@ -50,8 +50,8 @@ export class TasksModule implements OnModuleInit {
     };
   }
 
-  /** The audit API and the live stream show a task's events to whoever may see the task. */
+  /** The live stream shows a task's events to whoever may see the task. */
   onModuleInit(): void {
-    this.visibility.register(TASK_AGGREGATE_TYPE, (caller, taskId) => this.auditTrail.canSeeEventsOf(caller, taskId));
+    this.visibility.register(TASK_AGGREGATE_TYPE, (taskId) => this.auditTrail.eventAudienceOf(taskId));
   }
 }

@@ -23,4 +23,7 @@ export type {
 } from './domain/user.domain-event';
 // HTTP auth surface for other contexts' controllers.
 export { Public } from '../../platform/http/public.decorator';
-export { RequirePermissions, AuthUser, PERMISSIONS_KEY } from './api/auth.decorators';
+export { RequirePermissions, AuthUser, CurrentSession, PERMISSIONS_KEY } from './api/auth.decorators';
+// Long-lived connections (the event stream) follow their caller's current role and state.
+export { CallerWatch } from './application/ports/caller-watch.port';
+export type { AuthSession, CallerWatchEnd, WatchedCaller } from './application/ports/caller-watch.port';

@@ -12,10 +12,12 @@ import { PermissionsGuard } from './api/permissions.guard';
 import { UsersController } from './api/users.controller';
 import { AdminBootstrapService } from './application/admin-bootstrap.service';
 import { AuthenticationService } from './application/authentication.service';
+import { CallerWatchService } from './application/caller-watch.service';
 import { CurrentUserService } from './application/current-user.service';
 import { FixedWindowAttemptLimiter } from './application/fixed-window-attempt-limiter';
 import { AccessTokenIssuer } from './application/ports/access-token-issuer.port';
 import { AttemptLimiter } from './application/ports/attempt-limiter.port';
+import { CallerWatch } from './application/ports/caller-watch.port';
 import { AuthSettings } from './application/ports/auth-settings.port';
 import { CallerResolver } from './application/ports/caller-resolver.port';
 import { PasswordHasher } from './application/ports/password-hasher.port';
@@ -74,6 +76,7 @@ export class UsersModule {
       { provide: CallerResolver, useExisting: CurrentUserService },
       // The per-request user state is cached where requests are served (see ListeningUserStateCache).
       ...(options.http ? [{ provide: UserStateCache, useClass: ListeningUserStateCache }] : []),
+      ...(options.http ? [CallerWatchService, { provide: CallerWatch, useExisting: CallerWatchService }] : []),
     ];
     const services: Provider[] = [
       SessionIssuer,
@@ -107,7 +110,7 @@ export class UsersModule {
       ],
       controllers: options.http ? [AuthController, UsersController] : [],
       providers: [...ports, ...services, ...authentication],
-      exports: [UserDirectory, CallerResolver],
+      exports: [UserDirectory, CallerResolver, ...(options.http ? [CallerWatch] : [])],
     };
   }
 }

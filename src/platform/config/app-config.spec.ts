@@ -27,3 +27,20 @@ describe('AppConfig: delivery pipeline settings', () => {
     expect(() => AppConfig.fromEnv({ ...BASE, [name]: value })).toThrow(name);
   });
 });
+
+describe('AppConfig: event stream caps', () => {
+  it('defaults STREAM_MAX_PER_USER to 10 and STREAM_MAX_PER_PROCESS to 1000, and reads them', () => {
+    expect(AppConfig.fromEnv(BASE)).toMatchObject({ streamMaxPerUser: 10, streamMaxPerProcess: 1000 });
+    expect(AppConfig.fromEnv({ ...BASE, STREAM_MAX_PER_USER: '3', STREAM_MAX_PER_PROCESS: '50' })).toMatchObject({ streamMaxPerUser: 3, streamMaxPerProcess: 50 });
+  });
+
+  it.each([
+    ['STREAM_MAX_PER_USER', '0'],
+    ['STREAM_MAX_PER_USER', 'lots'],
+    ['STREAM_MAX_PER_PROCESS', '-1'],
+    ['STREAM_MAX_PER_PROCESS', '100001'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    expect(() => AppConfig.fromEnv({ ...BASE, [name]: value })).toThrow(ConfigError);
+    expect(() => AppConfig.fromEnv({ ...BASE, [name]: value })).toThrow(name);
+  });
+});

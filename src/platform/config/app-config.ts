@@ -73,6 +73,9 @@ export class AppConfig {
   readonly notifyConcurrency!: number;
   /** Connections of the SMTP pool (EMAIL_TRANSPORT=smtp); emails beyond wait for a free one. */
   readonly smtpPoolSize!: number;
+  /** Open event streams (GET /events/stream) allowed per user and per API process; beyond them a 429. */
+  readonly streamMaxPerUser!: number;
+  readonly streamMaxPerProcess!: number;
   readonly version!: string;
 
   static fromEnv(env: Env = process.env, cwd = process.cwd()): AppConfig {
@@ -156,6 +159,8 @@ function readEnv(env: Env, cwd: string): Omit<AppConfig, 'with' | 'runsHttpApi' 
     eventsConcurrency: int(env, 'EVENTS_CONCURRENCY', 8, 1, 256),
     notifyConcurrency: int(env, 'NOTIFY_CONCURRENCY', 16, 1, 256),
     smtpPoolSize: int(env, 'SMTP_POOL_SIZE', 16, 1, 256),
+    streamMaxPerUser: int(env, 'STREAM_MAX_PER_USER', 10, 1, 1000),
+    streamMaxPerProcess: int(env, 'STREAM_MAX_PER_PROCESS', 1000, 1, 100_000),
     version,
   };
 }

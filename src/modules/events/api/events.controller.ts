@@ -1,9 +1,11 @@
 import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isUuid } from '../../../kernel';
+import { RequestValidationError } from '../../../platform/http';
 import { ApiPageResponse, ApiProblems } from '../../../platform/http/openapi';
-import { AuthUser, RequirePermissions } from '../../users';
-import type { CurrentUser } from '../../users';
+import { CurrentSession, RequirePermissions } from '../../users';
+import type { AuthSession } from '../../users';
 import { EventAuditService } from '../application/event-audit.service';
 import { EventStreamService } from '../infrastructure/event-stream.service';
 import { EventResponseDto } from './dto/event.response.dto';
@@ -51,13 +53,18 @@ export class EventsController {
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   @ApiProblems(400, 401, 429)
   async stream(
-    @AuthUser() caller: CurrentUser,
-    @Headers('last-event-id') lastEventIdHeader: string | undefined,
-    @Query('lastEventId') lastEventIdQuery: string | undefined,
+    @CurrentSession() session: AuthSession,
+    @Headers('last-event-id') lastEventIdHeader: unknown,
+    @Query('lastEventId') lastEventIdQuery: unknown,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const lastEventId = lastEventIdHeader ?? lastEventIdQuery ?? null;
+    // Checked before the response starts, so both can still be a problem document (400, 429).
+    const lastEventId = resumeAfter([
+      ['Last-Event-ID', lastEventIdHeader],
+      ['lastEventId', lastEventIdQuery],
+    ]);
+    const slot = this.streams.reserve(session.caller.id);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -68,7 +75,7 @@ export class EventsController {
       'x-accel-buffering': 'no',
       'x-request-id': String(request.id),
     });
-    await this.streams.stream(caller, lastEventId && /^[0-9a-f-]{36}$/i.test(lastEventId) ? lastEventId : null, res);
+    await this.streams.stream(slot, session, lastEventId, res);
   }
 
   @Get(':id')
@@ -79,4 +86,19 @@ export class EventsController {
   get(@Param() params: EventIdParamDto) {
     return this.audit.get(params.id);
   }
+}
+
+/**
+ * The event id to resume after: the header, else the query parameter. Absent or empty means "from
+ * now" (an SSE client sends no id before its first event); anything but an event id (a UUID) is a
+ * 400 VALIDATION_FAILED naming the field, never silently ignored.
+ */
+function resumeAfter(sources: Array<[field: string, value: unknown]>): string | null {
+  let found: string | null = null;
+  for (const [field, value] of sources) {
+    if (value === undefined || value === '') continue;
+    if (!isUuid(value)) throw new RequestValidationError([{ field, message: 'must be the id (a UUID) of an event this stream sent' }]);
+    found ??= value.toLowerCase();
+  }
+  return found;
 }

@@ -1,35 +1,110 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
-import type { CurrentUser } from '../../users';
-import { EventVisibilityRegistry } from '../application/ports/event-visibility.port';
+import { HttpProblemError } from '../../../platform/http';
+import { CallerWatch } from '../../users';
+import type { AuthSession, CallerWatchEnd } from '../../users';
+import { EventAudience, EventVisibilityRegistry } from '../application/ports/event-visibility.port';
 import { EventStore } from '../application/ports/event-store.port';
 import { StoredEvent, toEventView } from '../domain/stored-event';
 import { LiveEventHub } from './live-event-hub';
+import { StreamSettings } from './stream.settings';
 
 const HEARTBEAT_MS = 15_000;
 const REPLAY_PAGE = 500;
+/** Retry-After of a refused stream: long enough for a tab to close, short enough to feel live. */
+const STREAM_RETRY_AFTER_SECONDS = 5;
+
+/** What a stream writes to (a ServerResponse; an in-memory sink in unit tests). */
+export interface SseSink {
+  readonly destroyed: boolean;
+  write(chunk: string): boolean;
+  end(): void;
+  on(event: 'close', listener: () => void): unknown;
+}
+
+/** A place among the open streams, taken before the response starts (so a refusal can still be a 429). */
+export interface StreamSlot {
+  readonly userId: string;
+  release(): void;
+}
+
+const CLOSING: Record<CallerWatchEnd, string> = {
+  deactivated: 'the account can no longer sign in',
+  expired: 'the access token expired; reconnect with a fresh token and Last-Event-ID',
+  unavailable: 'the caller could not be re-checked; reconnect with Last-Event-ID',
+};
 
 /**
  * Server-Sent Events: replays what the caller missed after `Last-Event-ID`, then streams live
  * events, each only if the caller may see it. Live events that arrive during the replay are held
  * back and delivered after it, without duplicates.
+ *
+ * - Each stream follows its caller's *current* rights (CallerWatch from the Users context): every
+ *   event is judged by the role the caller has when it is sent, and the stream closes when the user
+ *   is deactivated or its access token expires.
+ * - The cost per event does not grow with the number of streams: the hub hands every stream the
+ *   same event objects, and each event's audience (one lookup, e.g. the task and its watchers) and
+ *   its SSE frame are computed once, memoised per event object, then every stream is filtered in
+ *   memory.
+ * - Open streams are capped per user and per process (StreamSettings); beyond it `reserve` throws a
+ *   429 problem before anything is written.
  */
 @Injectable()
 export class EventStreamService implements OnApplicationShutdown {
-  private readonly open = new Set<ServerResponse>();
+  private readonly open = new Set<SseSink>();
+  private readonly perUser = new Map<string, number>();
+  private reserved = 0;
+  private readonly audiences = new WeakMap<StoredEvent, EventAudience>();
+  private readonly frames = new WeakMap<StoredEvent, string>();
 
   constructor(
     private readonly hub: LiveEventHub,
     private readonly store: EventStore,
     private readonly visibility: EventVisibilityRegistry,
+    private readonly callers: CallerWatch,
+    private readonly settings: StreamSettings,
   ) {}
 
   get openStreams(): number {
     return this.open.size;
   }
 
-  async stream(caller: CurrentUser, lastEventId: string | null, res: ServerResponse): Promise<void> {
-    let lastSeq = lastEventId ? ((await this.store.seqOf(lastEventId)) ?? null) : null;
+  /** Takes a place for one more stream of this user. @throws 429 TOO_MANY_STREAMS past either cap. */
+  reserve(userId: string): StreamSlot {
+    const mine = this.perUser.get(userId) ?? 0;
+    if (mine >= this.settings.maxPerUser) {
+      throw tooManyStreams(`At most ${this.settings.maxPerUser} event streams may be open per user; close one and retry`, this.settings.maxPerUser);
+    }
+    if (this.reserved >= this.settings.maxPerProcess) {
+      throw tooManyStreams(`This server holds its maximum of ${this.settings.maxPerProcess} event streams; retry later`, this.settings.maxPerProcess);
+    }
+    this.perUser.set(userId, mine + 1);
+    this.reserved++;
+    let released = false;
+    return {
+      userId,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.reserved--;
+        const left = (this.perUser.get(userId) ?? 1) - 1;
+        if (left > 0) this.perUser.set(userId, left);
+        else this.perUser.delete(userId);
+      },
+    };
+  }
+
+  async stream(slot: StreamSlot, session: AuthSession, lastEventId: string | null, res: SseSink): Promise<void> {
+    let ended = false;
+    const end = (reason?: CallerWatchEnd) => {
+      if (ended) return;
+      ended = true;
+      if (!res.destroyed) {
+        if (reason) res.write(`: closing: ${CLOSING[reason]}\n\n`);
+        res.end();
+      }
+    };
+    const caller = this.callers.watch(session, (reason) => end(reason));
+    let lastSeq: string | null = null;
     let replaying = true;
     const held: StoredEvent[] = [];
     let chain: Promise<void> = Promise.resolve();
@@ -38,38 +113,83 @@ export class EventStreamService implements OnApplicationShutdown {
       for (const event of events) {
         if (lastSeq !== null && BigInt(event.seq) <= BigInt(lastSeq)) continue;
         lastSeq = event.seq;
-        if (!(await this.visibility.canSee(caller, event.aggregateType, event.aggregateId))) continue;
-        if (res.destroyed) return;
-        res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(toEventView(event))}\n\n`);
+        const now = await caller.current();
+        if (now === null || ended || res.destroyed) return;
+        if (!(await this.audienceOf(event).includes(now))) continue;
+        if (ended || res.destroyed) return;
+        res.write(this.frameOf(event));
       }
     };
-    const unsubscribe = await this.hub.subscribe((events) => {
-      if (replaying) held.push(...events);
-      else chain = chain.then(() => send(events)).catch(() => undefined);
-    });
-
-    this.open.add(res);
+    // A failed check or write ends the stream: the client resumes with Last-Event-ID, without a gap.
+    const enqueue = (events: StoredEvent[]) => {
+      chain = chain.then(() => send(events)).catch(() => end('unavailable'));
+    };
+    let unsubscribe: (() => void) | null = null;
+    let closed = false;
     const heartbeat = setInterval(() => !res.destroyed && res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     const close = () => {
+      if (closed) return;
+      closed = ended = true;
       clearInterval(heartbeat);
-      unsubscribe();
+      unsubscribe?.();
+      caller.stop();
       this.open.delete(res);
+      slot.release();
     };
+    this.open.add(res);
     res.on('close', close);
-    res.write(': connected\n\nretry: 2000\n\n');
+    if (res.destroyed) return close();
 
-    let cursor = lastSeq;
-    while (cursor !== null && !res.destroyed) {
-      const page = await this.store.list({}, REPLAY_PAGE, cursor);
-      await send(page.items);
-      cursor = page.nextAfterSeq;
+    try {
+      const stop = await this.hub.subscribe((events) => {
+        if (replaying) held.push(...events);
+        else enqueue(events);
+      });
+      if (closed) return stop();
+      unsubscribe = stop;
+      // The first bytes (and with them the 200 the controller set) go out only now: a client that
+      // saw the response start can rely on every event committed after it (the first stream of a
+      // process used to miss those committed while its LISTEN connection was being set up).
+      res.write(': connected\n\nretry: 2000\n\n');
+      lastSeq = lastEventId ? ((await this.store.seqOf(lastEventId)) ?? null) : null;
+      let cursor = lastSeq;
+      while (cursor !== null && !ended) {
+        const page = await this.store.list({}, REPLAY_PAGE, cursor);
+        await send(page.items);
+        cursor = page.nextAfterSeq;
+      }
+    } catch {
+      end('unavailable');
     }
     replaying = false;
-    chain = chain.then(() => send(held.splice(0))).catch(() => undefined);
+    enqueue(held.splice(0));
   }
 
   onApplicationShutdown(): void {
     for (const res of this.open) res.end();
     this.open.clear();
   }
+
+  /** The audience of an event, shared by every stream that is handed the same event object. */
+  private audienceOf(event: StoredEvent): EventAudience {
+    let audience = this.audiences.get(event);
+    if (!audience) {
+      audience = this.visibility.audienceOf(event.aggregateType, event.aggregateId);
+      this.audiences.set(event, audience);
+    }
+    return audience;
+  }
+
+  private frameOf(event: StoredEvent): string {
+    let frame = this.frames.get(event);
+    if (frame === undefined) {
+      frame = `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(toEventView(event))}\n\n`;
+      this.frames.set(event, frame);
+    }
+    return frame;
+  }
+}
+
+function tooManyStreams(detail: string, limit: number): HttpProblemError {
+  return new HttpProblemError(429, 'TOO_MANY_STREAMS', detail, { limit, retryAfterSeconds: STREAM_RETRY_AFTER_SECONDS }, { 'retry-after': String(STREAM_RETRY_AFTER_SECONDS) });
 }

@@ -4,13 +4,14 @@ import { type EventListPage, EventQueries } from '../../events';
 import type { CurrentUser } from '../../users';
 import { TASK_AGGREGATE_TYPE } from '../domain/task.domain-event';
 import { TaskNotFoundError } from '../domain/task.errors';
+import { TaskPolicy } from '../domain/task-policy';
 import { TaskRepository } from './ports/task.repository.port';
 import { TaskWatcherRepository } from './ports/task-watcher.repository.port';
 import { loadVisibleTask } from './task-use-case.support';
 
 /**
  * A task's audit trail (GET /tasks/:id/events) and who may see a task's events (the Events
- * context's audit API and live stream ask `canSeeEventsOf`). Events outlive their task: once it is
+ * context's live stream asks `eventAudienceOf`). Events outlive their task: once it is
  * deleted, only callers who may read every task (`tasks:read:any`) still see its trail.
  */
 @Injectable()
@@ -38,15 +39,15 @@ export class TaskAuditTrailService {
     }
   }
 
-  /** The check registered with the Events context for aggregate type `task`. */
-  async canSeeEventsOf(caller: CurrentUser, taskId: string): Promise<boolean> {
-    if (caller.permissions.has('tasks:read:any')) return true;
-    try {
-      await loadVisibleTask(this.tasks, this.watchers, caller, taskId);
-      return true;
-    } catch (error) {
-      if (error instanceof TaskNotFoundError) return false;
-      throw error;
-    }
+  /**
+   * The audience registered with the Events context for aggregate type `task`: the task and its
+   * watchers are read once per event, then every open stream's caller is checked in memory with
+   * the same rule as GET /tasks/:id (TaskPolicy.canView).
+   */
+  async eventAudienceOf(taskId: string): Promise<(caller: CurrentUser) => boolean> {
+    const task = isUuid(taskId) ? await this.tasks.findById(taskId) : null;
+    if (task === null) return (caller) => caller.permissions.has('tasks:read:any');
+    const watching = new Set(await this.watchers.watchersOf(task.id));
+    return (caller) => TaskPolicy.canView(task, caller, watching.has(caller.id));
   }
 }

@@ -6,11 +6,12 @@ import { AppConfig } from '../../../platform/config';
 import { AccessTokenFailure, checkRequestAccessToken } from '../../../platform/http';
 import { IS_PUBLIC_KEY } from '../../../platform/http/public.decorator';
 import { CurrentUserService } from '../application/current-user.service';
+import type { AuthSession } from '../application/ports/caller-watch.port';
 import { CurrentUser } from '../domain/current-user';
 import { isRole } from '../domain/role';
 import { unauthenticated } from './auth-problems';
 
-type AuthenticatedRequest = FastifyRequest & { user?: CurrentUser };
+type AuthenticatedRequest = FastifyRequest & { user?: CurrentUser; authSession?: AuthSession };
 
 const FAILURES: Record<AccessTokenFailure, () => Error> = {
   missing: () => unauthenticated('An access token is required (Authorization: Bearer <token>)', false),
@@ -23,7 +24,8 @@ const FAILURES: Record<AccessTokenFailure, () => Error> = {
  * controller is `@Public()`. The token must be an HS256 JWT signed with JWT_SECRET, unexpired, with
  * the claims we issue (verified once per request, shared with the rate limiter). Then the *current*
  * user state decides (CurrentUserService): a deactivated or deleted user is 401 and the role comes
- * from the database, not from the token. Sets `request.user`.
+ * from the database, not from the token. Sets `request.user`, and `request.authSession` (the caller
+ * with the token's version and expiry) for connections that outlive the request (CallerWatch).
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
@@ -57,6 +59,8 @@ export class JwtAuthGuard implements CanActivate {
     }
     const user = await this.currentUser.resolve(sub, ver as number, sid as string | undefined);
     if (!user) throw unauthenticated('The account behind this access token no longer exists or is deactivated, or the token predates a password change', true);
-    return sid === undefined ? user : { ...user, sessionId: sid as string };
+    const caller = sid === undefined ? user : { ...user, sessionId: sid as string };
+    request.authSession = { caller, tokenVersion: ver as number, expiresAt: new Date(exp * 1000), sessionId: sid as string | undefined };
+    return caller;
   }
 }

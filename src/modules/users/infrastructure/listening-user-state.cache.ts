@@ -102,10 +102,12 @@ export class ListeningUserStateCache extends UserStateCache implements OnApplica
   private drop(id: string): void {
     this.generation++;
     this.entries.delete(id);
+    this.changed(id);
   }
 
   private dropAll(): void {
     this.generation++;
     this.entries.clear();
+    this.changed(null);
   }
 }

@@ -19,7 +19,24 @@ export interface UserState {
  * replaced).
  */
 export abstract class UserStateCache {
+  private readonly changeListeners = new Set<(id: string | null) => void>();
+
   abstract get(id: string): Promise<UserState | undefined>;
   abstract set(state: UserState): Promise<void>;
   abstract invalidate(id: string): Promise<void>;
+
+  /**
+   * Told whenever an entry is dropped because the user may have changed: their id, or null when
+   * every user may have (notifications were missed). Long-lived connections re-check their caller
+   * on it (CallerWatchService) instead of polling the database per connection.
+   */
+  onChange(listener: (id: string | null) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Adapters call this when they drop an entry (or all of them: null). */
+  protected changed(id: string | null): void {
+    for (const listener of this.changeListeners) listener(id);
+  }
 }

@@ -16,5 +16,6 @@ export class InMemoryUserStateCache extends UserStateCache {
   async invalidate(id: string): Promise<void> {
     this.invalidated.push(id);
     this.entries.delete(id);
+    this.changed(id);
   }
 }
