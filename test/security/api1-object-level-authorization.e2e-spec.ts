@@ -39,7 +39,14 @@ interface Kind {
   /** What a member sees of this kind (docs/api.md). */
   memberSees: Visibility;
   /** Makes an object the member may not see; `owner` may. Undefined for kinds members see entirely. */
-  create?: () => Promise<{ id: string; owner: Session }>;
+  create?: () => Promise<HiddenObject>;
+}
+
+interface HiddenObject {
+  id: string;
+  owner: Session;
+  /** Ids of the object's parts, by path parameter (e.g. the task's comment for `:commentId`). */
+  parts?: Record<string, string>;
 }
 
 describe('API1 object-level authorization: every /:id route, as a member who may not see the object', () => {
@@ -67,11 +74,12 @@ describe('API1 object-level authorization: every /:id route, as a member who may
   });
 
   /** A task made by the admin and assigned to another member: the member neither made, is assigned to, nor watches it. */
-  async function hiddenTask(): Promise<{ id: string; owner: Session }> {
+  async function hiddenTask(): Promise<HiddenObject> {
     const res = await t.http.post('/api/v1/tasks', { title: 'not yours', labels: ['secret'], assigneeId: other.id }, { token: admin.accessToken });
     expect(res.status).toBe(201);
-    await t.http.post(`/api/v1/tasks/${res.body.id}/comments`, { body: 'a comment' }, { token: admin.accessToken });
-    return { id: res.body.id, owner: admin };
+    const comment = await t.http.post(`/api/v1/tasks/${res.body.id}/comments`, { body: 'a comment' }, { token: admin.accessToken });
+    expect(comment.status).toBe(201);
+    return { id: res.body.id, owner: admin, parts: { commentId: comment.body.id } };
   }
 
   /** An in-app notification of another user (task.assigned tells the assignee). */
@@ -127,9 +135,9 @@ describe('API1 object-level authorization: every /:id route, as a member who may
       const uuid = (name: string) => (/^(assignee|user|recipient)Id$/.test(name) ? member.id : newId());
       const body = op && jsonBodySchema(doc, op.op) ? sampleOf(doc, jsonBodySchema(doc, op.op), uuid) : undefined;
       const row = matrix.find((r) => r.method === route.method && r.path === route.path);
-      const send = (session: Session, ids: string[]) => {
+      const send = (session: Session, ids: string[], parts: Record<string, string> = {}) => {
         let i = 0;
-        const path = route.path.replace(/:[A-Za-z0-9_]+/g, () => ids[i++] ?? newId());
+        const path = route.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => parts[name] ?? ids[i++] ?? newId());
         return t.http.request(route.method, path, body, { token: session.accessToken });
       };
 
@@ -151,9 +159,9 @@ describe('API1 object-level authorization: every /:id route, as a member who may
         continue;
       }
       const object = await kind.create!();
-      const denied = await send(member, [object.id]);
+      const denied = await send(member, [object.id], object.parts);
       const unknown = await send(member, [newId()]);
-      const control = await send(object.owner, [object.id]);
+      const control = await send(object.owner, [object.id], object.parts);
       results.push(`${key}: member ${denied.status} (${denied.body?.code}), unknown id ${unknown.status}, owner ${control.status}`);
       if (denied.status !== 404) failures.push(`${key}: a member who may not see the ${collection} object got ${denied.status} ${denied.text.slice(0, 160)} (expected 404)`);
       if (unknown.status !== denied.status) failures.push(`${key}: unknown id answered ${unknown.status}, hidden object ${denied.status}: existence leaks`);

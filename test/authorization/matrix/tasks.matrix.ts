@@ -19,6 +19,7 @@ export const rows: MatrixRow[] = [
   { method: 'GET', path: '/api/v1/tasks/:id/events', ...everyone },
   { method: 'POST', path: '/api/v1/tasks/:id/comments', body: {}, ...everyone },
   { method: 'GET', path: '/api/v1/tasks/:id/comments', ...everyone },
+  { method: 'GET', path: '/api/v1/tasks/:id/comments/:commentId', ...everyone },
   { method: 'PUT', path: '/api/v1/tasks/:id/watchers/me', ...everyone },
   { method: 'DELETE', path: '/api/v1/tasks/:id/watchers/me', ...everyone },
   { method: 'GET', path: '/api/v1/tasks/:id/watchers', ...everyone },
