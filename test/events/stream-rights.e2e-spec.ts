@@ -70,6 +70,28 @@ describe('live stream follows the caller’s current rights (HTTP, real SSE)', (
     }
   });
 
+  it('a password change closes the streams of the other sessions; the session that changed it keeps its stream', async () => {
+    const member = await createUser(a, 'member');
+    const phone = await login(a, member.email, member.password);
+    const laptop = await login(a, member.email, member.password);
+    await noStreamsOpen();
+    const [kept, ended] = [await open(a, phone), await open(a, laptop)];
+    try {
+      expect([kept.status, ended.status]).toEqual([200, 200]);
+      await Promise.all([kept, ended].map(async (s) => s.waitFor(isCreatedOf(await createTask(a, member, 'before the password change')))));
+      const changed = await b.http.patch('/api/v1/users/me', { password: 'a brand new secret', currentPassword: member.password }, { token: phone.accessToken });
+      expect(changed.status).toBe(200);
+      expect(await ended.endsWithin(6000)).toBe(true);
+      expect(ended.closedByServer).toBe(true);
+      const after = await createTask(a, phone, 'after the password change');
+      await kept.waitFor(isCreatedOf(after));
+      expect(kept.closedByServer).toBe(false);
+    } finally {
+      kept.close();
+      ended.close();
+    }
+  });
+
   it('answers a malformed Last-Event-ID (header or query) with a 400 problem naming it', async () => {
     const member = await createUser(a, 'member');
     for (const [headers, query, field] of [
