@@ -73,6 +73,8 @@ export class AppConfig {
   readonly notifyConcurrency!: number;
   /** Connections of the SMTP pool (EMAIL_TRANSPORT=smtp); emails beyond wait for a free one. */
   readonly smtpPoolSize!: number;
+  /** DUE_SOON_LEAD: `task.due_soon` fires this long before a task's dueAt. */
+  readonly dueSoonLeadMs!: number;
   readonly version!: string;
 
   static fromEnv(env: Env = process.env, cwd = process.cwd()): AppConfig {
@@ -156,6 +158,7 @@ function readEnv(env: Env, cwd: string): Omit<AppConfig, 'with' | 'runsHttpApi' 
     eventsConcurrency: int(env, 'EVENTS_CONCURRENCY', 8, 1, 256),
     notifyConcurrency: int(env, 'NOTIFY_CONCURRENCY', 16, 1, 256),
     smtpPoolSize: int(env, 'SMTP_POOL_SIZE', 16, 1, 256),
+    dueSoonLeadMs: duration(env, 'DUE_SOON_LEAD', '24h', 1000),
     version,
   };
 }
