@@ -14,6 +14,9 @@ export function expectClean(counts: ChaosCounts): void {
   expect(counts.webhookDuplicatesDistinctDelivery).toBe(0);
   expect(counts.inAppDuplicates).toBe(0);
   expect(counts.webhookBadSignature).toBe(0);
+  // Reminders of tasks due inside the run: each recorded exactly once, across kills and restarts.
+  expect(counts.reminderTasks).toBeGreaterThan(0);
+  expect(counts.remindersFound).toBe(counts.remindersExpected);
   // Same-delivery re-sends are only possible in the documented crash window (provider accepted,
   // worker killed before marking sent): at most the in-flight sends of each killed worker.
   expect(counts.emailResentSameDelivery + counts.webhookResentSameDelivery).toBeLessThanOrEqual(counts.workerKills * 16);

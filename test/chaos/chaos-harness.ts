@@ -98,6 +98,10 @@ export interface ChaosCounts {
   inAppLost: number;
   inAppDuplicates: number;
   inAppUnexpected: number;
+  /** Tasks created with a due date inside the run, and their reminder events found (each must be exactly once). */
+  reminderTasks: number;
+  remindersExpected: number;
+  remindersFound: number;
   ledgerByStatus: Record<string, number>;
   drainMs: number;
   /** How long each process start took until /health/ready (initial starts and restarts). */
@@ -109,7 +113,9 @@ export interface ChaosCounts {
 
 // ------------------------------------------------------------------ rules of docs/api.md, restated
 /** docs/api.md "Notifications": who is told, per channel (never the actor). */
-const RULES: Record<string, { audience: Array<'assignee' | 'previousAssignee' | 'creator' | 'watchers'>; email: boolean }> = {
+type AudienceRole = 'assignee' | 'previousAssignee' | 'creator' | 'watchers';
+/** `emailAudience`: who of `audience` is also told by email, when not all of them. */
+const RULES: Record<string, { audience: AudienceRole[]; email: boolean; emailAudience?: AudienceRole[] }> = {
   'task.assigned': { audience: ['assignee'], email: true },
   'task.unassigned': { audience: ['previousAssignee'], email: false },
   'task.started': { audience: ['creator'], email: false },
@@ -117,14 +123,16 @@ const RULES: Record<string, { audience: Array<'assignee' | 'previousAssignee' | 
   'task.cancelled': { audience: ['assignee', 'watchers'], email: true },
   'task.commented': { audience: ['creator', 'assignee', 'watchers'], email: false },
   'task.updated': { audience: ['assignee', 'watchers'], email: false },
+  'task.due_soon': { audience: ['assignee'], email: true },
+  'task.overdue': { audience: ['assignee', 'creator', 'watchers'], email: true, emailAudience: ['assignee', 'creator'] },
 };
 
-function recipientsOf(e: StoredEvent, watchers: string[]): string[] {
+function recipientsOf(e: StoredEvent, watchers: string[], roles?: AudienceRole[]): string[] {
   const rule = RULES[e.type];
   if (!rule || e.aggregate_type !== 'task') return [];
   const p = e.payload as { creatorId?: string; assigneeId?: string | null; previousAssigneeId?: string | null };
   const out = new Set<string>();
-  for (const role of rule.audience) {
+  for (const role of roles ?? rule.audience) {
     if (role === 'assignee' && p.assigneeId) out.add(p.assigneeId);
     if (role === 'previousAssignee' && p.previousAssigneeId) out.add(p.previousAssigneeId);
     if (role === 'creator' && p.creatorId) out.add(p.creatorId);
@@ -144,6 +152,9 @@ interface StoredEvent {
   idempotency_key: string;
   payload: Record<string, unknown>;
 }
+
+/** DUE_SOON_LEAD of the run: short, so reminders of tasks due inside the run fire during the chaos. */
+const REMINDER_LEAD_S = 3;
 
 // ------------------------------------------------------------------ infrastructure pieces
 interface RedisServer {
@@ -247,6 +258,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
     DB_POOL_SIZE: '6',
     SHUTDOWN_TIMEOUT: '10s',
     QUEUE_PREFIX: `tw-chaos-${randomBytes(4).toString('hex')}`,
+    DUE_SOON_LEAD: `${REMINDER_LEAD_S}s`,
     ...(suiteDb ? { DATABASE_URL: suiteDb } : {}),
     ...(redis ? { REDIS_URL: redis.url } : {}),
   };
@@ -272,7 +284,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
     events: 0, taskEvents: 0, eventsExpectedFromWrites: 0, eventsMissing: 0, eventsUnexplained: 0, eventDuplicates: 0,
     emailExpected: 0, emailReceivedUnique: 0, emailLost: 0, emailUnexpected: 0, emailResentSameDelivery: 0, emailDuplicatesDistinctDelivery: 0, emailRejectedBySink: 0,
     webhookExpected: 0, webhookReceivedUnique: 0, webhookLost: 0, webhookUnexpected: 0, webhookResentSameDelivery: 0, webhookDuplicatesDistinctDelivery: 0, webhookBadSignature: 0,
-    inAppExpected: 0, inAppStored: 0, inAppLost: 0, inAppDuplicates: 0, inAppUnexpected: 0,
+    inAppExpected: 0, inAppStored: 0, inAppLost: 0, inAppDuplicates: 0, inAppUnexpected: 0, reminderTasks: 0, remindersExpected: 0, remindersFound: 0,
     ledgerByStatus: {}, drainMs: 0, startMs: [], problems: [], resends: [],
   };
 
@@ -347,8 +359,29 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
       return ok ? res.body : null;
     };
     const change = (id: string, verb: string) => (b: any) => [`task:${id}:v${b.version}:${verb}`];
+    const loadStartedAt = Date.now();
+    const reminderKeys = new Set<string>();
+
+    // A task due inside the run (DUE_SOON_LEAD = REMINDER_LEAD_S) left open: its task.due_soon and
+    // task.overdue come from the workers' reminder scan, across the kills and restarts below.
+    const reminderFlow = async () => {
+      const creator = pick(managers.slice(1));
+      const assignee = pick(members);
+      const roomMs = o.durationMs - (Date.now() - loadStartedAt) - 2000;
+      const dueAt = new Date(Date.now() + REMINDER_LEAD_S * 1000 + 1000 + Math.random() * Math.max(0, roomMs - REMINDER_LEAD_S * 1000 - 1000)).toISOString();
+      const created = await write(
+        (c) => c.post('/api/v1/tasks', { title: `chaos due ${randomBytes(3).toString('hex')}`, dueAt, assigneeId: assignee.id }, { token: creator.token }),
+        (b) => [`task:${b.id}:created`, `task:${b.id}:v1:assigned`, `task:${b.id}:due_soon:${b.dueAt}`, `task:${b.id}:overdue:${b.dueAt}`],
+      );
+      if (!created) return;
+      counts.reminderTasks += 1;
+      reminderKeys.add(`task:${created.id}:due_soon:${created.dueAt}`);
+      reminderKeys.add(`task:${created.id}:overdue:${created.dueAt}`);
+      for (const w of managers) if (w.id !== creator.id && Math.random() < 0.4) await write((c) => c.put(`/api/v1/tasks/${created.id}/watchers/me`, undefined, { token: w.token }), () => []);
+    };
 
     const flow = async () => {
+      if (Math.random() < 0.2 && o.durationMs - (Date.now() - loadStartedAt) > (REMINDER_LEAD_S + 4) * 1000) return reminderFlow();
       const creator = Math.random() < 0.5 ? pick(managers.slice(1)) : pick(members);
       const selfAssign = creator.role === 'member' && Math.random() < 0.4;
       const created = await write(
@@ -480,7 +513,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
       const { rows } = await db!.query(`
         SELECT (SELECT count(*) FROM events.events WHERE published_at IS NULL)::int AS unpublished,
                (SELECT count(*) FROM events.events e WHERE NOT EXISTS (SELECT 1 FROM events.handler_runs h WHERE h.event_id = e.id AND h.handler = 'notifications.publisher'))::int AS unhandled,
-               (SELECT count(*) FROM notifications.deliveries WHERE status IN ('pending', 'sending', 'failed'))::int AS open`);
+               (SELECT count(*) FROM notifications.deliveries WHERE status IN ('pending', 'sending', 'failed'))::int AS open,
+               (SELECT count(*) FROM tasks.task_reminders WHERE fired_at IS NULL)::int AS reminders`);
       const seen = sink.received.length + receiver.requests.length;
       if (seen !== lastSeen) {
         lastSeen = seen;
@@ -488,8 +522,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
       }
       const r = rows[0];
       if (Date.now() - drainStart > 0 && (Date.now() - drainStart) % 10_000 < 600) log(`drain: unpublished ${r.unpublished}, unhandled ${r.unhandled}, open deliveries ${r.open}`);
-      return r.unpublished === 0 && r.unhandled === 0 && r.open === 0 && Date.now() - stableSince > 2000;
-    }, o.drainTimeoutMs, 'drain (outbox empty, every event handled, no open delivery)').catch((err: Error) => counts.problems.push(err.message));
+      return r.unpublished === 0 && r.unhandled === 0 && r.open === 0 && r.reminders === 0 && Date.now() - stableSince > 2000;
+    }, o.drainTimeoutMs, 'drain (outbox empty, every event handled, no open delivery, every reminder fired)').catch((err: Error) => counts.problems.push(err.message));
     counts.drainMs = Date.now() - drainStart;
 
     // ------------------------------------------------------------------ audit
@@ -508,6 +542,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
     // Task events nobody asked for: possible only for writes whose response was lost (failed writes).
     counts.eventsUnexplained = taskEvents.filter((e) => !expectedKeys.has(e.idempotency_key)).length;
     const failedAfterSend = writes.filter((w) => !w.ok && (w.status === 0 || w.status >= 500)).length;
+    counts.remindersExpected = reminderKeys.size;
+    counts.remindersFound = [...reminderKeys].filter((k) => byKey.get(k) === 1).length;
+    if (counts.remindersFound !== counts.remindersExpected) counts.problems.push(`reminders recorded exactly once: ${counts.remindersFound} of ${counts.remindersExpected}`);
     if (counts.eventsUnexplained > failedAfterSend * 2) counts.problems.push(`${counts.eventsUnexplained} task events match no write (only ${failedAfterSend} writes failed without an answer or with 5xx)`);
 
     const watcherRows: Array<{ task_id: string; user_id: string }> = (await db.query(`SELECT task_id, user_id FROM tasks.task_watchers`)).rows;
@@ -522,8 +559,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
       if (!rule) continue;
       for (const r of recipientsOf(e, watchersOf.get(e.aggregate_id) ?? [])) {
         expectedInApp.add(`${e.id}|${r}`);
-        if (rule.email) expectedEmail.add(`${e.id}|${r}`);
+        if (rule.email && !rule.emailAudience) expectedEmail.add(`${e.id}|${r}`);
       }
+      if (rule.emailAudience) for (const r of recipientsOf(e, watchersOf.get(e.aggregate_id) ?? [], rule.emailAudience)) expectedEmail.add(`${e.id}|${r}`);
     }
     const deliveries: Array<{ id: string; event_id: string; channel: string; recipient_id: string | null; status: string; attempts: number }> = (
       await db.query(`SELECT id, event_id, channel, recipient_id, status, attempts FROM notifications.deliveries`)

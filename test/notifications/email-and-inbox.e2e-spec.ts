@@ -178,6 +178,8 @@ describe('notifications: email over SMTP and the in-app inbox', () => {
       'task.cancelled': true,
       'task.deleted': true,
       'task.commented': true,
+      'task.due_soon': true,
+      'task.overdue': true,
     });
 
     const put = await t.http.put('/api/v1/notification-preferences', { email: { 'task.assigned': false } }, { token: other.accessToken });

@@ -16,6 +16,7 @@ export type {
   TaskCancelledPayload,
   TaskDeletedPayload,
   TaskCommentedPayload,
+  TaskReminderPayload,
 } from './domain/task.domain-event';
 // Read port for notifications: who watches a task (bound by TasksModule, which is global).
 export { TaskAudience } from './application/ports/task-audience.port';

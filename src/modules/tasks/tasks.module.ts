@@ -1,5 +1,6 @@
 import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../../platform/config';
 import { ContextModuleOptions } from '../../platform/context-module-options';
 import { EventVisibilityRegistry } from '../events';
 import { TaskCommentsController } from './api/task-comments.controller';
@@ -11,19 +12,28 @@ import { TaskRepository } from './application/ports/task.repository.port';
 import { TaskWatcherRepository } from './application/ports/task-watcher.repository.port';
 import { TASK_APPLICATION_SERVICES } from './application/task-application.providers';
 import { TaskAuditTrailService } from './application/task-audit-trail.service';
+import { TaskReminderSchedule } from './application/ports/task-reminder-schedule.port';
+import {
+  DEFAULT_REMINDER_BATCH_SIZE,
+  DEFAULT_REMINDER_POLL_INTERVAL_MS,
+  TaskReminderService,
+  TaskReminderSettings,
+} from './application/task-reminder.service';
 import { TASK_AGGREGATE_TYPE } from './domain/task.domain-event';
 import { WatcherTaskAudience } from './infrastructure/task-audience.adapter';
 import { TaskCommentOrmEntity } from './infrastructure/task-comment.orm-entity';
 import { PostgresTaskCommentRepository } from './infrastructure/postgres-task-comment.repository';
 import { TaskOrmEntity } from './infrastructure/task.orm-entity';
 import { PostgresTaskRepository } from './infrastructure/postgres-task.repository';
+import { PostgresTaskReminderSchedule } from './infrastructure/postgres-task-reminder.schedule';
+import { TaskReminderTimer } from './infrastructure/task-reminder.timer';
 import { TaskWatcherOrmEntity } from './infrastructure/task-watcher.orm-entity';
 import { PostgresTaskWatcherRepository } from './infrastructure/postgres-task-watcher.repository';
 import { UserDeactivatedListener } from './infrastructure/user-deactivated.listener';
 
 /**
- * The Tasks context. Controllers only where the HTTP API runs, the `user.deactivated` reaction only
- * where workers run. Global, so the next contexts (notifications) can inject TaskAudience.
+ * The Tasks context. Controllers only where the HTTP API runs, the `user.deactivated` reaction and
+ * the due-date reminder scan only where workers run. Global, so the next contexts (notifications) can inject TaskAudience.
  */
 @Module({})
 export class TasksModule implements OnModuleInit {
@@ -44,7 +54,18 @@ export class TasksModule implements OnModuleInit {
         { provide: TaskCommentRepository, useClass: PostgresTaskCommentRepository },
         { provide: TaskWatcherRepository, useClass: PostgresTaskWatcherRepository },
         { provide: TaskAudience, useClass: WatcherTaskAudience },
-        ...(options.workers ? [UserDeactivatedListener] : []),
+        { provide: TaskReminderSchedule, useClass: PostgresTaskReminderSchedule },
+        {
+          provide: TaskReminderSettings,
+          inject: [AppConfig],
+          useFactory: (config: AppConfig): TaskReminderSettings => ({
+            dueSoonLeadMs: config.dueSoonLeadMs,
+            batchSize: DEFAULT_REMINDER_BATCH_SIZE,
+            pollIntervalMs: DEFAULT_REMINDER_POLL_INTERVAL_MS,
+          }),
+        },
+        TaskReminderService,
+        ...(options.workers ? [UserDeactivatedListener, TaskReminderTimer] : []),
       ],
       exports: [TaskAudience],
     };

@@ -44,3 +44,15 @@ describe('AppConfig: event stream caps', () => {
     expect(() => AppConfig.fromEnv({ ...BASE, [name]: value })).toThrow(name);
   });
 });
+
+describe('AppConfig: DUE_SOON_LEAD', () => {
+  it('defaults to 24h and reads a duration', () => {
+    expect(AppConfig.fromEnv(BASE).dueSoonLeadMs).toBe(24 * 3_600_000);
+    expect(AppConfig.fromEnv({ ...BASE, DUE_SOON_LEAD: '2s' }).dueSoonLeadMs).toBe(2000);
+    expect(AppConfig.fromEnv({ ...BASE, DUE_SOON_LEAD: '90m' }).dueSoonLeadMs).toBe(90 * 60_000);
+  });
+
+  it.each(['soon', '-1h', '1.5h', '500ms'])('refuses DUE_SOON_LEAD=%p with one line naming it', (value) => {
+    expect(() => AppConfig.fromEnv({ ...BASE, DUE_SOON_LEAD: value })).toThrow('DUE_SOON_LEAD: expected a duration such as 90s, 15m, 12h or 30d');
+  });
+});

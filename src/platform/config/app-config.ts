@@ -76,6 +76,8 @@ export class AppConfig {
   /** Open event streams (GET /events/stream) allowed per user and per API process; beyond them a 429. */
   readonly streamMaxPerUser!: number;
   readonly streamMaxPerProcess!: number;
+  /** DUE_SOON_LEAD: `task.due_soon` fires this long before a task's dueAt. */
+  readonly dueSoonLeadMs!: number;
   readonly version!: string;
 
   static fromEnv(env: Env = process.env, cwd = process.cwd()): AppConfig {
@@ -161,6 +163,7 @@ function readEnv(env: Env, cwd: string): Omit<AppConfig, 'with' | 'runsHttpApi' 
     smtpPoolSize: int(env, 'SMTP_POOL_SIZE', 16, 1, 256),
     streamMaxPerUser: int(env, 'STREAM_MAX_PER_USER', 10, 1, 1000),
     streamMaxPerProcess: int(env, 'STREAM_MAX_PER_PROCESS', 1000, 1, 100_000),
+    dueSoonLeadMs: duration(env, 'DUE_SOON_LEAD', '24h', 1000),
     version,
   };
 }

@@ -10,6 +10,8 @@ export const EVENT_TYPES = [
   'task.cancelled',
   'task.deleted',
   'task.commented',
+  'task.due_soon',
+  'task.overdue',
   'user.registered',
   'user.role_changed',
   'user.deactivated',

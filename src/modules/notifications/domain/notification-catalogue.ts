@@ -25,6 +25,8 @@ export interface NotificationEntry {
   readonly audience: readonly AudienceRole[];
   /** Built-in user channels that carry it by default. */
   readonly channels: readonly string[];
+  /** Where a channel tells only part of `audience` (e.g. watchers in-app but not by email). */
+  readonly audienceOn?: Readonly<Record<string, readonly AudienceRole[]>>;
   readonly title: (n: NotificationTextInput) => string;
   readonly body: (n: NotificationTextInput) => string;
   /** What the email adds below the body (plain lines; escaped for HTML by the formatter). */
@@ -33,6 +35,11 @@ export interface NotificationEntry {
 
 const quote = (s: string) => `“${s}”`;
 const str = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value : null);
+
+/** `2030-01-02T09:30:00.000Z` → `2030-01-02 09:30 UTC` (or null when absent). */
+function utc(value: unknown): string | null {
+  return typeof value === 'string' && value ? value.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : null;
+}
 
 const FIELD_NAMES: Record<string, string> = { title: 'the title', description: 'the description', priority: 'the priority', dueAt: 'the due date', labels: 'the labels' };
 
@@ -96,6 +103,21 @@ export const NOTIFICATION_CATALOGUE: Readonly<Record<string, NotificationEntry>>
       const excerpt = str(n.payload.excerpt);
       return excerpt ? `${n.who} commented: ${quote(excerpt)}` : `${n.who} commented on ${quote(n.taskTitle)}.`;
     },
+  },
+  'task.due_soon': {
+    audience: ['assignee'],
+    channels: [EMAIL_CHANNEL, IN_APP_CHANNEL],
+    title: (n) => `Due soon: ${n.taskTitle}`,
+    body: (n) => `${quote(n.taskTitle)} is due ${utc(n.payload.dueAt) ? `at ${utc(n.payload.dueAt)}` : 'soon'}.`,
+    emailLines: (n) => [`Due at ${utc(n.payload.dueAt) ?? 'its due time'}.`, 'Complete it before then, or move its due date.'],
+  },
+  'task.overdue': {
+    audience: ['assignee', 'creator', 'watchers'],
+    channels: [EMAIL_CHANNEL, IN_APP_CHANNEL],
+    audienceOn: { [EMAIL_CHANNEL]: ['assignee', 'creator'] },
+    title: (n) => `Overdue: ${n.taskTitle}`,
+    body: (n) => `${quote(n.taskTitle)} is overdue${utc(n.payload.dueAt) ? ` — it was due at ${utc(n.payload.dueAt)}` : ''}.`,
+    emailLines: (n) => [`It was due at ${utc(n.payload.dueAt) ?? 'its due time'} and is still ${String(n.payload.state ?? 'open').replace('_', ' ')}.`],
   },
   'task.updated': {
     audience: ['assignee', 'watchers'],

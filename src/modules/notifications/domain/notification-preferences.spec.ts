@@ -8,7 +8,8 @@ describe('notification preferences', () => {
     expect(Object.keys(matrix.email)).toEqual([...TASK_NOTIFICATION_TYPES]);
     expect(matrix.email['task.assigned']).toBe(false);
     expect(matrix.inApp['task.assigned']).toBe(true);
-    expect(TASK_NOTIFICATION_TYPES).toHaveLength(10);
+    expect(TASK_NOTIFICATION_TYPES).toHaveLength(12);
+    expect(matrix.email['task.due_soon'] && matrix.inApp['task.overdue']).toBe(true); // reminders are covered too
   });
 
   it('reads a setting, defaulting to on', () => {

@@ -42,6 +42,15 @@ describe('recipient rules (docs/api.md "Notifications")', () => {
     expect(summary(plan(type))).toEqual(sent(channelNames, ids));
   });
 
+  it('task.due_soon → the assignee (email + in-app); task.overdue → assignee and creator (email + in-app), watchers (in-app only)', () => {
+    expect(summary(plan('task.due_soon', { actorId: null }))).toEqual(sent([EMAIL_CHANNEL, IN_APP_CHANNEL], [ASSIGNEE]));
+    expect(summary(plan('task.overdue', { actorId: null }))).toEqual(
+      [...sent([EMAIL_CHANNEL, IN_APP_CHANNEL], [ASSIGNEE, CREATOR]), ...sent([IN_APP_CHANNEL], [W1, W2])].sort(),
+    );
+    // The preference covers them like any other type.
+    expect(summary(plan('task.overdue', { actorId: null, off: [[CREATOR, 'email']] }))).toContain(`email:${CREATOR}:suppressed(preference)`);
+  });
+
   it.each(['task.created', 'task.paused', 'task.deleted', 'user.registered', 'webhook.disabled'])('%s tells nobody', (type) => {
     expect(plan(type)).toEqual([]);
   });

@@ -8,16 +8,20 @@ interface AudiencePayload {
   previousAssigneeId?: unknown;
 }
 
-/** The audience of an event by its catalogue entry, deduplicated, in rule order. Includes the actor (filtered later, on the record). */
-export function audienceOf(eventType: string, payload: Record<string, unknown>, watchers: readonly string[]): string[] {
+/**
+ * The audience of an event by its catalogue entry, deduplicated, in rule order — on `channel`, the
+ * entry's narrower audience for it when it has one. Includes the actor (filtered later, on the record).
+ */
+export function audienceOf(eventType: string, payload: Record<string, unknown>, watchers: readonly string[], channel?: string): string[] {
   const entry = entryFor(eventType);
   if (!entry) return [];
+  const roles = (channel !== undefined && entry.audienceOn?.[channel]) || entry.audience;
   const p = payload as AudiencePayload;
   const ids: string[] = [];
   const add = (value: unknown) => {
     if (typeof value === 'string' && value && !ids.includes(value)) ids.push(value);
   };
-  for (const role of entry.audience) {
+  for (const role of roles) {
     if (role === 'assignee') add(p.assigneeId);
     else if (role === 'previousAssignee') add(p.previousAssigneeId);
     else if (role === 'creator') add(p.creatorId);
@@ -51,11 +55,10 @@ export interface PlanInput {
  */
 export function planUserDeliveries(input: PlanInput): PlannedDelivery[] {
   const { event } = input;
-  const audience = audienceOf(event.type, event.payload, input.watchers);
   const planned: PlannedDelivery[] = [];
   for (const channel of input.channels) {
     if (!channel.eventTypes.includes(event.type)) continue;
-    for (const recipientId of audience) {
+    for (const recipientId of audienceOf(event.type, event.payload, input.watchers, channel.name)) {
       const reason = suppressionReason(input, channel, recipientId);
       planned.push({
         channel: channel.name,

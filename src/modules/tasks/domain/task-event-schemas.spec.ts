@@ -26,7 +26,11 @@ function everyTaskEvent() {
   released.releaseFromDeactivatedAssignee(assignee.id, later(1));
   released.transition(manager, 'cancelled', later(2), 'gone');
   released.delete(admin, later(3));
-  return [full, given, released].flatMap((task) => task.pullEvents());
+  const due = new Date('2031-01-01T00:00:00.000Z');
+  const reminded = Task.create({ actor: manager, now: T0, title: 'Reminded', dueAt: due });
+  reminded.remind('due_soon', due, later(1));
+  reminded.remind('overdue', due, due);
+  return [full, given, released, reminded].flatMap((task) => task.pullEvents());
 }
 
 describe('task event schemas', () => {

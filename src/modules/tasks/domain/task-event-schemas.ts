@@ -93,6 +93,15 @@ const transitioned = payloadSchema<TaskEventPayloads['task.started']>()({
   required: [...contextRequired, 'previousState'],
 });
 
+/** task.due_soon / task.overdue: recorded by the system (actorId null) when the clock reaches them. */
+function reminder(dueAtDescription: string): JsonSchema {
+  return payloadSchema<TaskEventPayloads['task.due_soon']>()({
+    type: 'object',
+    properties: { ...context, dueAt: { ...dateTime, description: dueAtDescription } },
+    required: [...contextRequired, 'dueAt'],
+  });
+}
+
 const schemas: { readonly [K in TaskEventType]: JsonSchema } = {
   'task.created': snapshot,
   'task.updated': payloadSchema<TaskEventPayloads['task.updated']>()({
@@ -152,6 +161,8 @@ const schemas: { readonly [K in TaskEventType]: JsonSchema } = {
     properties: { ...context, commentId: uuid, authorId: uuid, excerpt: { type: 'string', maxLength: 200, description: 'The start of the comment body' } },
     required: [...contextRequired, 'commentId', 'authorId', 'excerpt'],
   }),
+  'task.due_soon': reminder('The due time it is about; the event comes DUE_SOON_LEAD (default 24h) before it'),
+  'task.overdue': reminder('The due time that has passed'),
 };
 
 const summaries: { readonly [K in TaskEventType]: string } = {
@@ -165,6 +176,8 @@ const summaries: { readonly [K in TaskEventType]: string } = {
   'task.cancelled': 'A task was cancelled',
   'task.deleted': 'A task was deleted',
   'task.commented': 'Someone commented on a task',
+  'task.due_soon': 'An open task is due within DUE_SOON_LEAD (a system event: actorId null; key task:<id>:due_soon:<dueAt>)',
+  'task.overdue': 'An open task passed its due time (a system event: actorId null; key task:<id>:overdue:<dueAt>)',
 };
 
 /** Every task event type, described for the outside world (the AsyncAPI document). */

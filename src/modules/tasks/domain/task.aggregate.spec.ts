@@ -431,3 +431,44 @@ describe('Task aggregate', () => {
     });
   });
 });
+
+describe('Task.remind (due-date reminders)', () => {
+  const due = new Date(T0.getTime() + 3_600_000);
+  const open = () => {
+    const task = Task.create({ actor: anActor('manager'), now: T0, title: 'Due', dueAt: due });
+    task.pullEvents();
+    return task;
+  };
+
+  it('records a system event keyed by task, kind and due time, without changing the task', () => {
+    const task = open();
+    expect(task.remind('due_soon', due, T0)).toBe(true);
+    const [event] = task.pullEvents();
+    expect(event).toMatchObject({ type: 'task.due_soon', actorId: null, idempotencyKey: `task:${task.id}:due_soon:${due.toISOString()}` });
+    expect(task.version).toBe(1);
+  });
+
+  it('records nothing for a closed task, a moved due date, or a due_soon whose due time has passed', () => {
+    const task = open();
+    expect(task.remind('overdue', new Date(due.getTime() + 1), due)).toBe(false);
+    expect(task.remind('due_soon', due, due)).toBe(false);
+    task.transition(anActor('manager'), 'cancelled', T0);
+    expect(task.remind('overdue', due, due)).toBe(false);
+    expect(task.pullEvents().map((e) => e.type)).toEqual(['task.cancelled']);
+  });
+
+  it('marks the changes that touch the schedule (due date set or moved, task closed) and no others', () => {
+    const manager = anActor('manager');
+    expect(Task.create({ actor: manager, now: T0, title: 'No due' }).remindersChanged).toBe(false);
+    expect(Task.create({ actor: manager, now: T0, title: 'Due', dueAt: due }).remindersChanged).toBe(true);
+    const renamed = Task.restore(open().toProps());
+    renamed.update(manager, { title: 'Renamed' }, T0);
+    expect(renamed.remindersChanged).toBe(false);
+    const moved = Task.restore(open().toProps());
+    moved.update(manager, { dueAt: new Date(due.getTime() + 1000) }, T0);
+    expect(moved.remindersChanged).toBe(true);
+    const cancelled = Task.restore(open().toProps());
+    cancelled.transition(manager, 'cancelled', T0);
+    expect(cancelled.remindersChanged).toBe(true);
+  });
+});

@@ -14,6 +14,7 @@ import {
   TaskEventContext,
   TaskEventPayloads,
   TaskEventType,
+  TaskReminderPayload,
   TaskSnapshot,
   TaskTransitionedPayload,
   TaskUnassignedPayload,
@@ -32,6 +33,7 @@ import {
   sameLabels,
 } from './task-fields.value-object';
 import { TaskPolicy } from './task-policy';
+import { REMINDER_EVENT_TYPE, ReminderKind, reminderIdempotencyKey } from './task-reminder';
 import { DEFAULT_TASK_PRIORITY, TaskPriority } from './task-priority.value-object';
 import { TASK_STATES, TaskState, isFinalState, isTaskState } from './task-state.value-object';
 import { TaskStateMachine } from './task-state-machine';
@@ -90,6 +92,7 @@ const iso = (date: Date | null): string | null => (date === null ? null : date.t
  */
 export class Task extends AggregateRoot {
   private deletedAtValue: Date | null = null;
+  private remindersChangedValue = false;
 
   private constructor(private props: TaskProps) {
     super();
@@ -130,6 +133,7 @@ export class Task extends AggregateRoot {
       cancelledAt: null,
       cancellationReason: null,
     });
+    task.remindersChangedValue = task.props.dueAt !== null;
     const created: TaskCreatedPayload = task.toSnapshot();
     task.record({
       type: 'task.created',
@@ -212,6 +216,14 @@ export class Task extends AggregateRoot {
   get isFinal(): boolean {
     return isFinalState(this.props.state);
   }
+  /**
+   * Whether this change touched what the reminder schedule depends on (the due date, or the task
+   * leaving the open states): the repository rewrites the task's reminders only then, so the many
+   * writes that change neither cost the schedule nothing.
+   */
+  get remindersChanged(): boolean {
+    return this.remindersChangedValue;
+  }
 
   /** A copy of the stored state, for repositories. */
   toProps(): TaskProps {
@@ -279,6 +291,7 @@ export class Task extends AggregateRoot {
     if (description !== undefined) p.description = description;
     if (priority !== undefined) p.priority = priority;
     if (dueAt !== undefined) p.dueAt = dueAt;
+    if (diff.dueAt) this.remindersChangedValue = true;
     if (labels !== undefined) p.labels = labels;
     this.bump(now);
     const payload: TaskUpdatedPayload = { ...this.context(), changes: diff };
@@ -323,6 +336,7 @@ export class Task extends AggregateRoot {
     const previousAssigneeId = p.assigneeId;
     p.state = rule.to;
     if (rule.to === 'draft') p.assigneeId = null;
+    if (isFinalState(rule.to) && p.dueAt !== null) this.remindersChangedValue = true;
     if (rule.to === 'completed') p.completedAt = now;
     if (rule.to === 'cancelled') {
       p.cancelledAt = now;
@@ -416,6 +430,31 @@ export class Task extends AggregateRoot {
       occurredAt: now,
     });
     return comment;
+  }
+
+  /**
+   * The clock reached a reminder scheduled for `dueAt`: records `task.due_soon` or `task.overdue`
+   * (actor: the system; the task itself does not change, so neither does its version). Nothing is
+   * recorded — and false returned — when the reminder no longer applies: the task is closed, its
+   * due date moved (the schedule has the new one), or, for `due_soon`, the due time has already
+   * passed (an overdue task is not "due soon"; its `task.overdue` says more).
+   */
+  remind(kind: ReminderKind, dueAt: Date, now: Date): boolean {
+    this.assertNotDeleted();
+    const p = this.props;
+    if (this.isFinal || p.dueAt === null || p.dueAt.getTime() !== dueAt.getTime()) return false;
+    if (kind === 'due_soon' && now.getTime() >= dueAt.getTime()) return false;
+    const payload: TaskReminderPayload = { ...this.context(), dueAt: dueAt.toISOString() };
+    this.record({
+      type: REMINDER_EVENT_TYPE[kind],
+      aggregateType: TASK_AGGREGATE_TYPE,
+      aggregateId: this.id,
+      actorId: null,
+      payload,
+      idempotencyKey: reminderIdempotencyKey(this.id, kind, dueAt),
+      occurredAt: now,
+    });
+    return true;
   }
 
   // ---------------------------------------------------------------- internals

@@ -14,6 +14,8 @@ export const TASK_EVENT_TYPES = [
   'task.cancelled',
   'task.deleted',
   'task.commented',
+  'task.due_soon',
+  'task.overdue',
 ] as const;
 export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
 
@@ -104,6 +106,15 @@ export interface TaskCommentedPayload extends TaskEventContext {
   excerpt: string;
 }
 
+/**
+ * task.due_soon and task.overdue: system events (no actor) recorded by the reminder scan, once per
+ * (task, due time). The task does not change, so `version` is the version it had at that moment.
+ */
+export interface TaskReminderPayload extends TaskEventContext {
+  /** The due time this reminder is about (ISO 8601); also part of the idempotency key. */
+  dueAt: string;
+}
+
 /** The payload type of each task event: what the aggregate records and task-event-schemas.ts describes. */
 export interface TaskEventPayloads {
   'task.created': TaskCreatedPayload;
@@ -116,4 +127,6 @@ export interface TaskEventPayloads {
   'task.cancelled': TaskCancelledPayload;
   'task.deleted': TaskDeletedPayload;
   'task.commented': TaskCommentedPayload;
+  'task.due_soon': TaskReminderPayload;
+  'task.overdue': TaskReminderPayload;
 }

@@ -11,6 +11,7 @@ import { TaskMapper, TaskRow } from './task.mapper';
 import { TaskOrmEntity } from './task.orm-entity';
 import { Sql, TaskListStep, buildListSteps, buildMemberListSql } from './task-list.sql-builder';
 import { TASK_COLUMNS, insertTaskSql, updateTaskSql } from './task.columns';
+import { reminderSyncSql } from './postgres-task-reminder.schedule';
 
 
 /** Rows of the ordering probed before trusting a walk past sparse filters. */
@@ -48,14 +49,17 @@ export class PostgresTaskRepository extends TaskRepository {
         if (isUniqueViolation(error)) throw new VersionConflictError(task.id, null);
         throw error;
       }
-      return;
+    } else {
+      const updated = await this.affected(updateTaskSql(r, expectedVersion));
+      if (!updated) throw new VersionConflictError(task.id, expectedVersion);
     }
-    const updated = await this.affected(updateTaskSql(r, expectedVersion));
-    if (!updated) throw new VersionConflictError(task.id, expectedVersion);
+    // The reminder schedule follows the task in the same transaction, and only when the change
+    // touched it (a due date set or moved, the task closed): other writes cost nothing extra.
+    if (task.remindersChanged) await this.run(reminderSyncSql(task));
   }
 
   async delete(id: string, expectedVersion: number): Promise<void> {
-    // Comments and watchers go with it (ON DELETE CASCADE inside the tasks schema).
+    // Comments, watchers and reminders go with it (ON DELETE CASCADE inside the tasks schema).
     const deleted = await this.affected({ sql: 'DELETE FROM tasks.tasks WHERE id = $1 AND version = $2', params: [id, expectedVersion] });
     if (!deleted) throw new VersionConflictError(id, expectedVersion);
   }

@@ -11,6 +11,8 @@ const TYPES_EXAMPLE = {
   'task.cancelled': false,
   'task.deleted': true,
   'task.commented': false,
+  'task.due_soon': true,
+  'task.overdue': true,
 };
 
 const TYPE_MAP = {

@@ -1,5 +1,6 @@
 import { Task, TaskProps } from '../../domain/task.aggregate';
 import { VersionConflictError } from '../../domain/task.errors';
+import { ReminderKind, remindersFor } from '../../domain/task-reminder';
 import { TaskListFilter, TaskListQuery, TaskPage, TaskRepository } from '../ports/task.repository.port';
 import { compareTasks, isAfterCursor, taskCursorFor } from '../task-list-order';
 import type { InMemoryTaskCommentRepository } from './in-memory-task-comment.repository.fake';
@@ -16,6 +17,14 @@ const clone = (p: TaskProps): TaskProps => ({
   cancelledAt: p.cancelledAt && new Date(p.cancelledAt.getTime()),
 });
 
+/** A row of the reminder schedule (what tasks.task_reminders holds). */
+export interface StoredReminder {
+  taskId: string;
+  kind: ReminderKind;
+  dueAt: Date;
+  firedAt: Date | null;
+}
+
 /**
  * TaskRepository in memory, with the adapter's optimistic locking: `save` / `delete` with a stale
  * expected version throw VersionConflictError. Every read returns a fresh aggregate, like a database.
@@ -23,6 +32,8 @@ const clone = (p: TaskProps): TaskProps => ({
  */
 export class InMemoryTaskRepository extends TaskRepository {
   private readonly rows = new Map<string, TaskProps>();
+  /** The reminder schedule, keyed `<taskId>:<kind>`; written like the adapter writes it (see syncReminders). */
+  readonly reminders = new Map<string, StoredReminder>();
   /** When set, `save` and `delete` wait for it first (lets tests interleave concurrent use cases). */
   beforeWrite: (() => Promise<void>) | null = null;
   saves = 0;
@@ -48,6 +59,7 @@ export class InMemoryTaskRepository extends TaskRepository {
     }
     this.rows.set(task.id, clone(task.toProps()));
     this.uow?.onRollback(() => (stored ? this.rows.set(task.id, stored) : this.rows.delete(task.id)));
+    if (task.remindersChanged) this.syncReminders(task);
     this.saves++;
   }
 
@@ -57,6 +69,7 @@ export class InMemoryTaskRepository extends TaskRepository {
     if (stored?.version !== expectedVersion) throw new VersionConflictError(id, expectedVersion);
     this.rows.delete(id);
     this.uow?.onRollback(() => this.rows.set(id, stored));
+    this.dropReminders(id);
     this.watchers?.removeTask(id);
     this.comments?.removeTask(id);
   }
@@ -81,7 +94,32 @@ export class InMemoryTaskRepository extends TaskRepository {
   /** Test helper: store a task as-is (no version check). */
   put(task: Task): Task {
     this.rows.set(task.id, clone(task.toProps()));
+    this.syncReminders(task);
     return task;
+  }
+
+  /**
+   * The adapter's rule: an open task with a due date has both kinds scheduled at that due date (a
+   * reminder already fired for the same due date stays fired); any other task has none.
+   */
+  private syncReminders(task: Task): void {
+    const wanted = remindersFor(task);
+    if (wanted.length === 0) return this.dropReminders(task.id);
+    for (const r of wanted) {
+      const key = `${r.taskId}:${r.kind}`;
+      const before = this.reminders.get(key);
+      if (before && before.dueAt.getTime() === r.dueAt.getTime()) continue;
+      this.reminders.set(key, { ...r, firedAt: null });
+      this.uow?.onRollback(() => (before ? this.reminders.set(key, before) : this.reminders.delete(key)));
+    }
+  }
+
+  private dropReminders(taskId: string): void {
+    for (const [key, r] of [...this.reminders]) {
+      if (r.taskId !== taskId) continue;
+      this.reminders.delete(key);
+      this.uow?.onRollback(() => this.reminders.set(key, r));
+    }
   }
 
   count(): number {

@@ -10,12 +10,14 @@ import { TaskCommentService } from '../task-comment.service';
 import { TaskCreationService } from '../task-creation.service';
 import { TaskDeletionService } from '../task-deletion.service';
 import { TaskQueryService } from '../task-query.service';
+import { DEFAULT_REMINDER_BATCH_SIZE, TaskReminderService, TaskReminderSettings } from '../task-reminder.service';
 import { TaskStateTransitionService } from '../task-state-transition.service';
 import { TaskUpdateService } from '../task-update.service';
 import { TaskWatcherService } from '../task-watcher.service';
 import { InMemoryTaskCommentRepository } from './in-memory-task-comment.repository.fake';
 import { InMemoryTaskWatcherRepository } from './in-memory-task-watcher.repository.fake';
 import { InMemoryTaskRepository } from './in-memory-task.repository.fake';
+import { InMemoryTaskReminderSchedule } from './in-memory-task-reminder-schedule.fake';
 import { PublishedEventQueries } from './published-event-queries.fake';
 
 /** A caller with the permissions of `role` (not registered in any directory). */
@@ -33,6 +35,9 @@ export function createTaskTestKit() {
   const clock = new FakeClock('2030-01-01T00:00:00.000Z');
   const directory = new InMemoryUserDirectory();
   const eventQueries = new PublishedEventQueries(publisher);
+  const schedule = new InMemoryTaskReminderSchedule(tasks, uow);
+  /** Mutable, so a test can change DUE_SOON_LEAD between scans. */
+  const reminderSettings: TaskReminderSettings = { dueSoonLeadMs: 24 * 3_600_000, batchSize: DEFAULT_REMINDER_BATCH_SIZE, pollIntervalMs: 1000 };
 
   /** A registered user (in the directory) and the matching caller. */
   const user = (role: Role, options: { active?: boolean; name?: string } = {}): CurrentUser => {
@@ -56,6 +61,9 @@ export function createTaskTestKit() {
     clock,
     directory,
     user,
+    schedule,
+    reminderSettings,
+    reminders: new TaskReminderService(tasks, schedule, uow, publisher, clock, reminderSettings),
     creation: new TaskCreationService(tasks, directory, uow, publisher, clock),
     query: new TaskQueryService(tasks, watchers),
     update: new TaskUpdateService(tasks, watchers, uow, publisher, clock),

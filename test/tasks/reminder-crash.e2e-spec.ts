@@ -1,0 +1,145 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppProcess, ROOT, freePort, waitForReady } from '../support/process-runner';
+import { createSuiteDatabase, dropSuiteDatabase } from '../support/test-database';
+import { HttpClient } from '../support/http-client';
+import { TEST_JWT_SECRET, eventually } from '../support/test-app';
+
+interface EventEnvelope {
+  id: string;
+  type: string;
+  aggregateId: string;
+  actorId: string | null;
+  payload: { dueAt?: string };
+}
+
+/**
+ * Reminders with real processes: the only worker is SIGKILLed before a reminder's moment and
+ * restarted after it — the reminder fires once, after the restart (nothing in memory or in the
+ * queue backend had to remember it); and two workers scanning one schedule record each reminder once.
+ */
+describe('reminders survive a killed worker and never fire twice with two workers', () => {
+  let databaseUrl: string;
+  let dataDir: string;
+  let build: string;
+  const processes: AppProcess[] = [];
+
+  beforeAll(async () => {
+    // A build of its own (see worker-crash.e2e-spec.ts): another suite's build cannot empty it.
+    mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
+    build = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'taskwire-reminders-'));
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'migrations', '-d', build, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'], { cwd: ROOT });
+    databaseUrl = await createSuiteDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'taskwire-reminders-'));
+  }, 120_000);
+  afterAll(async () => {
+    for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+    await Promise.all(processes.map((p) => p.exited));
+    if (databaseUrl) await dropSuiteDatabase(databaseUrl);
+    rmSync(dataDir, { recursive: true, force: true });
+    if (build) rmSync(build, { recursive: true, force: true });
+  });
+
+  const env = {
+    JWT_SECRET: TEST_JWT_SECRET,
+    QUEUE_PREFIX: `tw-remind-${randomBytes(4).toString('hex')}`,
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    EMAIL_TRANSPORT: 'log',
+    ADMIN_EMAIL: 'reminder-admin@taskwire.test',
+    ADMIN_PASSWORD: 'reminder-admin-password',
+    RATE_LIMIT: '100000/1m',
+    AUTH_RATE_LIMIT: '100000/1m',
+    DUE_SOON_LEAD: '20s',
+  };
+  const start = async (role: 'api' | 'worker') => {
+    const clean = { ...process.env };
+    delete clean.DATABASE_URL;
+    delete clean.REDIS_URL;
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(build, 'src', 'main.js')], {
+      cwd: ROOT,
+      env: { ...clean, LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, APP_ROLE: role },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const p: AppProcess = { child, port, output: () => out, exited };
+    processes.push(p);
+    await waitForReady(p, 60_000);
+    return p;
+  };
+
+  let http: HttpClient;
+  let token: string;
+  let memberId: string;
+  let memberToken: string;
+  const reminders = async (taskIds: readonly string[]): Promise<EventEnvelope[]> => {
+    const all: EventEnvelope[] = [];
+    for (const type of ['task.due_soon', 'task.overdue']) {
+      const res = await http.get(`/api/v1/events?type=${type}&limit=100`, { token });
+      all.push(...(res.body.data as EventEnvelope[]).filter((e) => taskIds.includes(e.aggregateId)));
+    }
+    return all;
+  };
+  const createDue = async (title: string, dueInMs: number): Promise<string> => {
+    const res = await http.post('/api/v1/tasks', { title, dueAt: new Date(Date.now() + dueInMs).toISOString(), assigneeId: memberId }, { token });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  const inboxTitles = async (): Promise<string[]> =>
+    ((await http.get('/api/v1/notifications?limit=100', { token: memberToken })).body.data as Array<{ title: string }>).map((n) => n.title);
+
+  it('a reminder whose moment passed while the only worker was down fires once when it comes back', async () => {
+    const api = await start('api');
+    http = new HttpClient(`http://127.0.0.1:${api.port}`);
+    let worker = await start('worker');
+    token = (await http.post('/api/v1/auth/login', { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD })).body.accessToken;
+    const member = await http.post('/api/v1/users', { email: 'reminded@taskwire.test', name: 'Remi', password: 'user-password-123', role: 'member' }, { token });
+    memberId = member.body.id;
+    memberToken = (await http.post('/api/v1/auth/login', { email: 'reminded@taskwire.test', password: 'user-password-123' })).body.accessToken;
+
+    const taskId = await createDue('Across the crash', 25_000); // due_soon 5 s from now (lead 20 s)
+    worker.child.kill('SIGKILL');
+    expect((await worker.exited).signal).toBe('SIGKILL');
+    await new Promise((r) => setTimeout(r, 7000)); // the moment passes with no worker alive
+    expect(await reminders([taskId])).toEqual([]);
+
+    worker = await start('worker');
+    const fired = await eventually(async () => {
+      const got = await reminders([taskId]);
+      return got.length ? got : undefined;
+    }, 30_000, 250);
+    expect(fired).toMatchObject([{ type: 'task.due_soon', actorId: null }]);
+    await eventually(async () => (await inboxTitles()).includes('Due soon: Across the crash'), 20_000, 250);
+    await new Promise((r) => setTimeout(r, 2500)); // more scans, more restarts' worth of time: still once
+    expect((await reminders([taskId])).map((e) => e.type)).toEqual(['task.due_soon']);
+    expect((await inboxTitles()).filter((t) => t === 'Due soon: Across the crash')).toHaveLength(1);
+  }, 180_000);
+
+  it('two workers scanning the same schedule record every reminder exactly once', async () => {
+    await start('worker'); // the second one, beside the restarted worker
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await createDue(`Twice? ${i}`, i % 2 ? -1000 : 21_000)); // overdue at once / due_soon in ~1 s
+    const fired = await eventually(async () => {
+      const got = await reminders(ids);
+      return got.length >= 20 ? got : undefined;
+    }, 30_000, 250);
+    await new Promise((r) => setTimeout(r, 2500));
+    const again = await reminders(ids);
+    expect(again).toHaveLength(20);
+    expect(new Set(again.map((e) => `${e.type}:${e.aggregateId}`)).size).toBe(20);
+    expect(fired.filter((e) => e.type === 'task.overdue').map((e) => e.aggregateId).sort()).toEqual(ids.filter((_, i) => i % 2).sort());
+    const titles = await eventually(async () => {
+      const got = (await inboxTitles()).filter((t) => /^(Due soon|Overdue): Twice\?/.test(t));
+      return got.length >= 20 ? got : undefined;
+    }, 20_000, 250);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await inboxTitles()).filter((t) => /^(Due soon|Overdue): Twice\?/.test(t))).toHaveLength(20);
+    expect(new Set(titles).size).toBe(20);
+  }, 120_000);
+});
