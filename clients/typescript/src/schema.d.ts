@@ -824,7 +824,7 @@ export interface components {
             /** @example CRM sync */
             description?: string | null;
             /**
-             * @description Event types to receive (task.created, task.updated, task.assigned, task.unassigned, task.started, task.paused, task.completed, task.cancelled, task.deleted, task.commented, user.registered, user.role_changed, user.deactivated, user.reactivated, webhook.disabled), or `["*"]` for all
+             * @description Event types to receive (task.created, task.updated, task.assigned, task.unassigned, task.started, task.paused, task.completed, task.cancelled, task.deleted, task.commented, task.due_soon, task.overdue, user.registered, user.role_changed, user.deactivated, user.reactivated, webhook.disabled), or `["*"]` for all
              * @example [
              *       "task.assigned",
              *       "task.completed"
@@ -968,7 +968,9 @@ export interface components {
              *       "task.completed": true,
              *       "task.cancelled": false,
              *       "task.deleted": true,
-             *       "task.commented": false
+             *       "task.commented": false,
+             *       "task.due_soon": true,
+             *       "task.overdue": true
              *     }
              */
             email: {
@@ -986,7 +988,9 @@ export interface components {
              *       "task.completed": true,
              *       "task.cancelled": true,
              *       "task.deleted": true,
-             *       "task.commented": true
+             *       "task.commented": true,
+             *       "task.due_soon": true,
+             *       "task.overdue": true
              *     }
              */
             inApp: {
@@ -1382,7 +1386,7 @@ export interface components {
             /** @example CRM sync (v2) */
             description?: string | null;
             /**
-             * @description Event types to receive (task.created, task.updated, task.assigned, task.unassigned, task.started, task.paused, task.completed, task.cancelled, task.deleted, task.commented, user.registered, user.role_changed, user.deactivated, user.reactivated, webhook.disabled), or `["*"]` for all
+             * @description Event types to receive (task.created, task.updated, task.assigned, task.unassigned, task.started, task.paused, task.completed, task.cancelled, task.deleted, task.commented, task.due_soon, task.overdue, user.registered, user.role_changed, user.deactivated, user.reactivated, webhook.disabled), or `["*"]` for all
              * @example [
              *       "*"
              *     ]
@@ -2676,7 +2680,7 @@ export interface operations {
                 /** @description Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400 */
                 cursor?: string;
                 limit?: number;
-                type?: "task.created" | "task.updated" | "task.assigned" | "task.unassigned" | "task.started" | "task.paused" | "task.completed" | "task.cancelled" | "task.deleted" | "task.commented" | "user.registered" | "user.role_changed" | "user.deactivated" | "user.reactivated" | "webhook.disabled";
+                type?: "task.created" | "task.updated" | "task.assigned" | "task.unassigned" | "task.started" | "task.paused" | "task.completed" | "task.cancelled" | "task.deleted" | "task.commented" | "task.due_soon" | "task.overdue" | "user.registered" | "user.role_changed" | "user.deactivated" | "user.reactivated" | "webhook.disabled";
             };
             header?: never;
             path?: never;
