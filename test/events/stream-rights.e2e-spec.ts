@@ -1,4 +1,5 @@
 import { EventStreamService } from '../../src/modules/events/infrastructure/event-stream.service';
+import { createTask } from '../support/api';
 import { Session, adminSession, createUser, login } from '../support/auth-fixtures';
 import { SseClient } from '../support/sse-client';
 import { TestApp, eventually, startTestApp } from '../support/test-app';
@@ -14,11 +15,8 @@ describe('live stream follows the caller’s current rights (HTTP, real SSE)', (
 
   const open = (t: TestApp, session: Session, headers: Record<string, string> = {}, query = '') =>
     SseClient.open(`${t.running.url}/api/v1/events/stream${query}`, { authorization: `Bearer ${session.accessToken}`, ...headers });
-  const createTask = async (t: TestApp, session: Session, title: string): Promise<string> => {
-    const res = await t.http.post('/api/v1/tasks', { title }, { token: session.accessToken });
-    expect(res.status).toBe(201);
-    return (res.body as { id: string }).id;
-  };
+  /** A new task's id (the shared typed helper, test/support/api.ts). */
+  const newTask = async (t: TestApp, session: Session, title: string): Promise<string> => (await createTask(t, session, { title })).id;
   const isCreatedOf = (taskId: string) => (m: { event?: string; data: string }) => m.event === 'task.created' && JSON.parse(m.data).aggregateId === taskId;
 
   beforeAll(async () => {
@@ -40,12 +38,12 @@ describe('live stream follows the caller’s current rights (HTTP, real SSE)', (
     const stream = await open(a, manager);
     expect(stream.status).toBe(200);
     try {
-      const before = await createTask(a, other, 'private, seen while a manager');
+      const before = await newTask(a, other, 'private, seen while a manager');
       await stream.waitFor(isCreatedOf(before));
 
       expect((await a.http.patch(`/api/v1/users/${manager.id}`, { role: 'member' }, { token: admin.accessToken })).status).toBe(200);
-      const hidden = await createTask(a, other, 'private, after the demotion');
-      const own = await createTask(a, manager, 'the demoted user’s own task'); // committed after `hidden`, so it arrives after it
+      const hidden = await newTask(a, other, 'private, after the demotion');
+      const own = await newTask(a, manager, 'the demoted user’s own task'); // committed after `hidden`, so it arrives after it
       await stream.waitFor(isCreatedOf(own));
       expect(stream.messages.filter((m) => JSON.parse(m.data).aggregateId === hidden)).toEqual([]);
       expect(stream.closedByServer).toBe(false); // still open: a role change narrows the stream, it does not end it
@@ -60,7 +58,7 @@ describe('live stream follows the caller’s current rights (HTTP, real SSE)', (
     const stream = await open(a, member);
     expect(stream.status).toBe(200);
     try {
-      await stream.waitFor(isCreatedOf(await createTask(a, member, 'before the deactivation')));
+      await stream.waitFor(isCreatedOf(await newTask(a, member, 'before the deactivation')));
       expect((await b.http.patch(`/api/v1/users/${member.id}`, { active: false }, { token: admin.accessToken })).status).toBe(200);
       expect(await stream.endsWithin(6000)).toBe(true);
       expect(stream.closedByServer).toBe(true);
@@ -78,12 +76,12 @@ describe('live stream follows the caller’s current rights (HTTP, real SSE)', (
     const [kept, ended] = [await open(a, phone), await open(a, laptop)];
     try {
       expect([kept.status, ended.status]).toEqual([200, 200]);
-      await Promise.all([kept, ended].map(async (s) => s.waitFor(isCreatedOf(await createTask(a, member, 'before the password change')))));
+      await Promise.all([kept, ended].map(async (s) => s.waitFor(isCreatedOf(await newTask(a, member, 'before the password change')))));
       const changed = await b.http.patch('/api/v1/users/me', { password: 'a brand new secret', currentPassword: member.password }, { token: phone.accessToken });
       expect(changed.status).toBe(200);
       expect(await ended.endsWithin(6000)).toBe(true);
       expect(ended.closedByServer).toBe(true);
-      const after = await createTask(a, phone, 'after the password change');
+      const after = await newTask(a, phone, 'after the password change');
       await kept.waitFor(isCreatedOf(after));
       expect(kept.closedByServer).toBe(false);
     } finally {

@@ -1,26 +1,7 @@
 import { TestApp, eventually } from '../support/test-app';
 
-/** Small API helpers for the notification suites. */
-export async function createTask(t: TestApp, token: string, body: Record<string, unknown>): Promise<{ id: string; version: number }> {
-  const res = await t.http.post('/api/v1/tasks', body, { token });
-  if (res.status !== 201) throw new Error(`create task: ${res.status} ${res.text}`);
-  return res.body;
-}
-
-export async function assignTask(t: TestApp, token: string, taskId: string, assigneeId: string): Promise<void> {
-  const res = await t.http.post(`/api/v1/tasks/${taskId}/assign`, { assigneeId }, { token });
-  if (res.status !== 200) throw new Error(`assign: ${res.status} ${res.text}`);
-}
-
-export async function transition(t: TestApp, token: string, taskId: string, state: string, reason?: string): Promise<void> {
-  const res = await t.http.post(`/api/v1/tasks/${taskId}/transition`, { state, ...(reason ? { reason } : {}) }, { token });
-  if (res.status !== 200) throw new Error(`transition to ${state}: ${res.status} ${res.text}`);
-}
-
-export async function watch(t: TestApp, token: string, taskId: string): Promise<void> {
-  const res = await t.http.put(`/api/v1/tasks/${taskId}/watchers/me`, undefined, { token });
-  if (res.status !== 204) throw new Error(`watch: ${res.status} ${res.text}`);
-}
+/** Small API helpers for the notification suites; the task ones are the shared typed ones (test/support/api.ts). */
+export { assignTask, createTask, transition, watch } from '../support/api';
 
 /** The id of the task's (last) event of this type, once it is in the audit trail. */
 export async function eventIdOf(t: TestApp, token: string, taskId: string, type: string): Promise<string> {

@@ -1,20 +1,14 @@
-import { Session, adminSession } from '../support/auth-fixtures';
-import { TestApp, startTestApp } from '../support/test-app';
+import { createTask, describeWithApp } from '../support/api';
 
 /**
  * A wrong method on a path that exists is 405 with `Allow` (what HTTP clients and tools expect),
  * a problem document like every other error; a path nothing serves stays 404.
  */
-describe('405 Method Not Allowed with Allow', () => {
-  let t: TestApp;
-  let admin: Session;
+describeWithApp('405 Method Not Allowed with Allow', {}, (app) => {
   let taskId: string;
   beforeAll(async () => {
-    t = await startTestApp();
-    admin = await adminSession(t);
-    taskId = (await t.http.post('/api/v1/tasks', { title: 'Allow me' }, { token: admin.accessToken })).body.id;
+    taskId = (await createTask(app.t, app.admin, { title: 'Allow me' })).id;
   });
-  afterAll(() => t?.close());
 
   it.each([
     ['PUT', '/api/v1/tasks', 'GET, HEAD, POST'],
@@ -25,7 +19,7 @@ describe('405 Method Not Allowed with Allow', () => {
     ['GET', '/api/v1/auth/login', 'POST'],
     ['POST', '/health/live', 'GET, HEAD'],
   ])('%s %s → 405, Allow: %s', async (method, path, allow) => {
-    const res = await t.http.request(method, path.replace(':task', taskId), undefined, { token: admin.accessToken });
+    const res = await app.t.http.request(method, path.replace(':task', taskId), undefined, { token: app.admin.accessToken });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe(allow);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -37,7 +31,7 @@ describe('405 Method Not Allowed with Allow', () => {
   });
 
   it('answers HEAD on a POST-only path with 405 and Allow, without a body', async () => {
-    const res = await t.http.request('HEAD', '/api/v1/auth/login');
+    const res = await app.t.http.request('HEAD', '/api/v1/auth/login');
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('POST');
     expect(res.text).toBe('');
@@ -50,13 +44,13 @@ describe('405 Method Not Allowed with Allow', () => {
       ['GET', `/api/v1/tasks/${taskId}/nope`],
       ['POST', '/api/v1/tasks/a/b/c'],
     ]) {
-      const res = await t.http.request(method, path, undefined, { token: admin.accessToken });
+      const res = await app.t.http.request(method, path, undefined, { token: app.admin.accessToken });
       expect({ method, path, status: res.status, allow: res.headers.get('allow'), code: res.body.code }).toEqual({ method, path, status: 404, allow: null, code: 'NOT_FOUND' });
     }
   });
 
   it('still routes the methods a path has', async () => {
-    const res = await t.http.get(`/api/v1/tasks/${taskId}`, { token: admin.accessToken });
+    const res = await app.t.http.get(`/api/v1/tasks/${taskId}`, { token: app.admin.accessToken });
     expect(res.status).toBe(200);
   });
 });
