@@ -36,10 +36,13 @@ export function reminderIdempotencyKey(taskId: string, kind: ReminderKind, dueAt
 
 /**
  * The reminders a task should have scheduled: both kinds for an open task with a due date, none
- * otherwise (no due date, completed, cancelled). A due date already past is simply due at once:
- * the next scan finds its `overdue` reminder; its `due_soon` is then skipped (see Task.remind).
+ * otherwise (no due date, completed, cancelled). A due date already past when it is set (`setAt`:
+ * the change's time) is overdue at once and gets no `due_soon` — an overdue task is not "due soon".
+ * Lateness of the scan never drops a reminder: one whose moment passed while every worker was
+ * down fires when a worker comes back (docs/api.md).
  */
-export function remindersFor(task: { id: string; dueAt: Date | null; isFinal: boolean }): ScheduledReminder[] {
+export function remindersFor(task: { id: string; dueAt: Date | null; isFinal: boolean }, setAt: Date): ScheduledReminder[] {
   if (task.dueAt === null || task.isFinal) return [];
-  return REMINDER_KINDS.map((kind) => ({ taskId: task.id, kind, dueAt: task.dueAt! }));
+  const kinds = task.dueAt.getTime() <= setAt.getTime() ? (['overdue'] as const) : REMINDER_KINDS;
+  return kinds.map((kind) => ({ taskId: task.id, kind, dueAt: task.dueAt! }));
 }

@@ -448,10 +448,9 @@ describe('Task.remind (due-date reminders)', () => {
     expect(task.version).toBe(1);
   });
 
-  it('records nothing for a closed task, a moved due date, or a due_soon whose due time has passed', () => {
+  it('records nothing for a closed task or a moved due date', () => {
     const task = open();
     expect(task.remind('overdue', new Date(due.getTime() + 1), due)).toBe(false);
-    expect(task.remind('due_soon', due, due)).toBe(false);
     task.transition(anActor('manager'), 'cancelled', T0);
     expect(task.remind('overdue', due, due)).toBe(false);
     expect(task.pullEvents().map((e) => e.type)).toEqual(['task.cancelled']);

@@ -435,15 +435,15 @@ export class Task extends AggregateRoot {
   /**
    * The clock reached a reminder scheduled for `dueAt`: records `task.due_soon` or `task.overdue`
    * (actor: the system; the task itself does not change, so neither does its version). Nothing is
-   * recorded — and false returned — when the reminder no longer applies: the task is closed, its
-   * due date moved (the schedule has the new one), or, for `due_soon`, the due time has already
-   * passed (an overdue task is not "due soon"; its `task.overdue` says more).
+   * recorded — and false returned — when the reminder no longer applies: the task is closed or its
+   * due date moved (the schedule has the new one). A late scan still records it: a reminder whose
+   * moment passed while no worker ran is owed, not dropped (a due date set in the past never gets a
+   * `due_soon` scheduled in the first place: remindersFor).
    */
   remind(kind: ReminderKind, dueAt: Date, now: Date): boolean {
     this.assertNotDeleted();
     const p = this.props;
     if (this.isFinal || p.dueAt === null || p.dueAt.getTime() !== dueAt.getTime()) return false;
-    if (kind === 'due_soon' && now.getTime() >= dueAt.getTime()) return false;
     const payload: TaskReminderPayload = { ...this.context(), dueAt: dueAt.toISOString() };
     this.record({
       type: REMINDER_EVENT_TYPE[kind],

@@ -8,14 +8,16 @@ import type { Sql } from './task-list.sql-builder';
 
 /**
  * The statement TaskRepository.save runs when a change touched the schedule: an open task with a
- * due date gets both reminders at that due date (a row already at that due date keeps its fired
- * state; a moved due date makes both unfired again); any other task loses its rows.
+ * due date gets its reminders at that due date (a row already at that due date keeps its fired
+ * state; a moved due date makes them unfired again) and loses the kinds it no longer has (a
+ * due date set in the past has no `due_soon`); any other task loses its rows.
  */
 export function reminderSyncSql(task: Task): Sql {
-  const wanted = remindersFor(task);
+  const wanted = remindersFor(task, task.toProps().updatedAt);
   if (wanted.length === 0) return { sql: 'DELETE FROM tasks.task_reminders WHERE task_id = $1', params: [task.id] };
   return {
-    sql: `INSERT INTO tasks.task_reminders (task_id, kind, due_at)
+    sql: `WITH dropped AS (DELETE FROM tasks.task_reminders WHERE task_id = $1 AND kind <> ALL($3::text[]))
+          INSERT INTO tasks.task_reminders (task_id, kind, due_at)
           SELECT $1::uuid, kind, $2::timestamptz FROM unnest($3::text[]) AS kind
           ON CONFLICT (task_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at, fired_at = NULL
            WHERE task_reminders.due_at IS DISTINCT FROM EXCLUDED.due_at`,

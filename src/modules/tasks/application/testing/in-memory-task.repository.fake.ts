@@ -99,12 +99,18 @@ export class InMemoryTaskRepository extends TaskRepository {
   }
 
   /**
-   * The adapter's rule: an open task with a due date has both kinds scheduled at that due date (a
-   * reminder already fired for the same due date stays fired); any other task has none.
+   * The adapter's rule (reminderSyncSql): an open task with a due date has its kinds scheduled at
+   * that due date (a reminder already fired for the same due date stays fired, kinds it no longer
+   * has are dropped); any other task has none.
    */
   private syncReminders(task: Task): void {
-    const wanted = remindersFor(task);
+    const wanted = remindersFor(task, task.toProps().updatedAt);
     if (wanted.length === 0) return this.dropReminders(task.id);
+    for (const [key, r] of [...this.reminders]) {
+      if (r.taskId !== task.id || wanted.some((w) => w.kind === r.kind)) continue;
+      this.reminders.delete(key);
+      this.uow?.onRollback(() => this.reminders.set(key, r));
+    }
     for (const r of wanted) {
       const key = `${r.taskId}:${r.kind}`;
       const before = this.reminders.get(key);
