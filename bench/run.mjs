@@ -11,8 +11,8 @@
 //      BENCH_COLD_START=0 (skip the cold-start measurement), BENCH_OUT (directory for the report).
 // Exit code: 0 when every measurement ran (targets are reported, never enforced); 1 on harness failure.
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { renderSvg } from './lib/svg.mjs';
 import { summariseProfile } from './lib/cpuprofile.mjs';
 import { renderMarkdown } from './lib/report.mjs';
+import { prepareReference as prepareReferenceIn } from './lib/reference.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -135,25 +136,7 @@ function build() {
 }
 
 // --- the reference ------------------------------------------------------------------------------------
-function prepareReference() {
-  const src = process.env.BENCH_REFERENCE_DIR ? path.resolve(process.env.BENCH_REFERENCE_DIR) : path.resolve(ROOT, '..', 'shared', 'bench-reference');
-  const lock = readFileSync(path.join(src, 'package-lock.json'));
-  const hash = createHash('sha256').update(lock).update(readFileSync(path.join(src, 'server.js'))).digest('hex').slice(0, 12);
-  const dir = path.join(os.tmpdir(), `taskwire-bench-ref-${hash}`);
-  mkdirSync(dir, { recursive: true });
-  for (const f of readdirSync(src)) {
-    if (f === 'node_modules') continue;
-    const to = path.join(dir, f);
-    rmSync(to, { force: true });
-    copyFileSync(path.join(src, f), to);
-  }
-  if (!existsSync(path.join(dir, 'node_modules', '.bench-installed'))) {
-    log(`npm ci in ${dir} (cached by lockfile hash)`);
-    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
-    writeFileSync(path.join(dir, 'node_modules', '.bench-installed'), hash);
-  }
-  return dir;
-}
+const prepareReference = () => prepareReferenceIn(ROOT, log);
 function hs256(payload, secret) {
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ ...payload, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600 })}`;
