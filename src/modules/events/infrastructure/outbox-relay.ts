@@ -1,11 +1,15 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Queue } from 'bullmq';
+import { ClsService } from 'nestjs-cls';
 import { Registry } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { QueueNames } from '../../../platform/queue';
 import type { TraceCarrier } from '../../../platform/tracing';
+import { RelayedEventHandlers } from '../application/ports/relayed-event-handlers.port';
 import { EventView, toEventView } from '../domain/stored-event';
 import { EventJobData } from './event-job-data';
 import { EVENT_COLUMNS, EventRow, toStoredEvent } from './event-row.mapper';
@@ -18,7 +22,15 @@ interface RelayedEvent {
   seq: string;
   view: EventView;
   traceContext: TraceCarrier | null;
+  /** Handlers that ran for it in the relay's transaction (a hint on the job: the bus checks it). */
+  handled: string[];
 }
+
+/**
+ * How long a batch handler may wait for a lock (e.g. on a `handler_runs` row a per-event job is
+ * inserting) before the relay gives up on handling the batch itself and leaves it to the bus.
+ */
+const RELAYED_HANDLER_LOCK_TIMEOUT = '2s';
 
 export interface RelayStats {
   batches: number;
@@ -38,6 +50,11 @@ export interface RelayStats {
  *   no duplicate job.
  * - When the queue backend is down, the transaction rolls back: events wait in the table and the
  *   relay retries with backoff — nothing is lost and nothing has to be replayed by hand.
+ * - Batch-capable handlers (RelayedEventHandlers, e.g. the notification publisher) run for the whole
+ *   batch inside this transaction, each under a savepoint with its `handler_runs` rows: their work,
+ *   "handled" and "published" commit together — one transaction per batch, not one per event. A
+ *   handler that fails (or waits on a lock too long) is rolled back to its savepoint alone and the
+ *   bus runs it per event as before.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -56,8 +73,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly settings: RelaySettings,
     /** The shared Prometheus registry (MetricsModule); absent when a test builds a relay by hand. */
     @Optional() registry?: Registry,
+    /** Batch handlers and the ambient transaction they write in; absent when a test builds a relay by hand. */
+    @Optional() private readonly relayedHandlers?: RelayedEventHandlers,
+    @Optional() private readonly txHost?: TransactionHost<TransactionalAdapterTypeOrm>,
+    @Optional() private readonly cls?: ClsService,
   ) {
     this.metrics = registry ? OutboxMetrics.on(registry, dataSource) : null;
+  }
+
+  /** The relay's transaction: the ambient one (UnitOfWork) when batch handlers may write in it. */
+  private transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const { txHost, cls } = this;
+    if (!txHost || !cls || !this.relayedHandlers?.list().length) return this.dataSource.transaction(work);
+    return cls.run(() => txHost.withTransaction(() => work(txHost.tx)));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -132,7 +160,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** One claim → enqueue → mark cycle. Returns how many events were enqueued. */
   async relayBatch(): Promise<number> {
-    const moved = await this.dataSource.transaction(async (em) => {
+    const moved = await this.transaction(async (em) => {
       const rows: Array<EventRow & { trace_context: TraceCarrier | null }> = await em.query(
         `SELECT ${EVENT_COLUMNS}, trace_context FROM events.events WHERE published_at IS NULL ORDER BY events.seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.settings.batchSize],
@@ -142,10 +170,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         em,
         rows.map((row) => {
           const event = toStoredEvent(row);
-          return { seq: event.seq, view: toEventView(event), traceContext: row.trace_context ?? null };
+          return { seq: event.seq, view: toEventView(event), traceContext: row.trace_context ?? null, handled: [] };
         }),
       );
       if (events.length === 0) return 0;
+      await this.runRelayedHandlers(em, events);
       await this.enqueue(events);
       await em.query(`UPDATE events.events SET published_at = now() WHERE id = ANY($1::uuid[])`, [events.map((e) => e.view.id)]);
       this.stats.batches += 1;
@@ -158,6 +187,38 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.metrics.relayed.inc(moved);
     }
     return moved;
+  }
+
+  /**
+   * Runs each batch handler for the batch, under a savepoint: claims its `handler_runs` rows (events
+   * some per-event job already handled are left out), then lets it write. On any failure only the
+   * savepoint is rolled back: the events then reach the handler through the bus, one by one.
+   */
+  private async runRelayedHandlers(em: EntityManager, events: RelayedEvent[]): Promise<void> {
+    for (const handler of this.relayedHandlers?.list() ?? []) {
+      if (!this.txHost) break; // a relay built by hand writes through `em` only
+      const types = new Set(handler.types);
+      const candidates = events.filter((e) => types.has(e.view.type));
+      if (candidates.length === 0) continue;
+      await em.query(`SAVEPOINT relayed_handler`);
+      try {
+        await em.query(`SELECT set_config('lock_timeout', $1, true)`, [RELAYED_HANDLER_LOCK_TIMEOUT]);
+        const claimed: Array<{ event_id: string }> = await em.query(
+          `INSERT INTO events.handler_runs (event_id, handler) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING RETURNING event_id`,
+          [candidates.map((e) => e.view.id), handler.name],
+        );
+        const ids = new Set(claimed.map((r) => r.event_id));
+        const mine = candidates.filter((e) => ids.has(e.view.id));
+        const txHost = this.txHost;
+        if (mine.length) await handler.handleRelayed(mine.map((e) => e.view), (read) => txHost.withoutTransaction(read));
+        await em.query(`SET LOCAL lock_timeout TO DEFAULT`);
+        await em.query(`RELEASE SAVEPOINT relayed_handler`);
+        for (const e of mine) e.handled.push(handler.name);
+      } catch (err) {
+        await em.query(`ROLLBACK TO SAVEPOINT relayed_handler`);
+        this.logger.warn(`batch handler ${handler.name} failed for ${candidates.length} events (they go through the bus): ${(err as Error).message}`);
+      }
+    }
   }
 
   /**
@@ -189,9 +250,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       await Promise.race([
         this.queue.addBulk(
-          events.map(({ view, traceContext }) => ({
+          events.map(({ view, traceContext, handled }) => ({
             name: view.type,
-            data: (traceContext ? { ...view, traceContext } : view) satisfies EventJobData,
+            data: { ...view, ...(traceContext ? { traceContext } : {}), ...(handled.length ? { handledAtRelay: handled } : {}) } satisfies EventJobData,
             opts: { jobId: view.id },
           })),
         ),

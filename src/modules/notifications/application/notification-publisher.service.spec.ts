@@ -162,4 +162,68 @@ describe('NotificationPublisher (with in-memory ports)', () => {
     );
     for (const e of events) expect(ledger.all().filter((d) => d.eventId === e.id)).toHaveLength(2);
   });
+
+  describe('a relay batch (handleRelayed)', () => {
+    const outside = <T>(read: () => Promise<T>) => read();
+
+    it('records the rows of every event of the batch in one ledger call, with the same rules, and queues the pending ones once', async () => {
+      const { ledger, queue, preferences, users, webhooks, publisher } = setup();
+      webhooks.add({ id: '019ac3f1-bbbb-7000-8000-000000000006', events: ['task.assigned'] });
+      await preferences.save(WATCHER, [{ key: 'email', eventType: 'task.assigned', enabled: false }]);
+      users.add(CREATOR, { active: false });
+      const recordMany = jest.spyOn(ledger, 'recordMany');
+      const enqueue = jest.spyOn(queue, 'enqueue');
+      const events = [ASSIGNEE, WATCHER, CREATOR, ADMIN].map((assigneeId) => taskEvent('task.assigned', { ...context, state: 'assigned', assigneeId }, { actorId: ADMIN }));
+      await publisher.handleRelayed([...events, taskEvent('task.created', context, { actorId: CREATOR })], outside);
+      expect(recordMany).toHaveBeenCalledTimes(1);
+      expect(enqueue).toHaveBeenCalledTimes(1);
+      const byEvent = (i: number) => rows({ all: () => ledger.all().filter((d) => d.eventId === events[i].id) } as InMemoryDeliveryLedger);
+      const hook = 'webhook:019ac3f1-bbbb-7000-8000-000000000006:pending';
+      expect(byEvent(0)).toEqual([`email:${ASSIGNEE}:pending`, `in_app:${ASSIGNEE}:pending`, hook]);
+      expect(byEvent(1)).toEqual([`email:${WATCHER}:suppressed(preference)`, `in_app:${WATCHER}:pending`, hook]);
+      expect(byEvent(2)).toEqual([`email:${CREATOR}:suppressed(user_inactive)`, `in_app:${CREATOR}:suppressed(user_inactive)`, hook]);
+      expect(byEvent(3)).toEqual([`email:${ADMIN}:suppressed(actor)`, `in_app:${ADMIN}:suppressed(actor)`, hook]);
+      const pending = ledger.all().filter((d) => d.status === 'pending');
+      expect(queue.enqueued.map((j) => j.id).sort()).toEqual(pending.map((d) => d.id).sort());
+    });
+
+    it('is idempotent with the per-event path: a batch after publish() writes and queues nothing', async () => {
+      const { ledger, queue, publisher } = setup();
+      const event = taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN });
+      await publisher.publish(event);
+      const first = ledger.all().length;
+      queue.enqueued.length = 0;
+      await publisher.handleRelayed([event], outside);
+      expect(ledger.all()).toHaveLength(first);
+      expect(queue.enqueued).toEqual([]);
+    });
+
+    it('plans through `outside` (reads off the relay transaction)', async () => {
+      const { publisher } = setup();
+      const wrapped: string[] = [];
+      await publisher.handleRelayed([taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN })], async (read) => {
+        wrapped.push('read');
+        return read();
+      });
+      expect(wrapped).toEqual(['read']);
+    });
+
+    it('on the bus, an event the relay handled is skipped without planning', async () => {
+      const { ledger, users, publisher } = setup();
+      const findByIds = jest.spyOn(users, 'findByIds');
+      const ran: string[] = [];
+      const event = taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN });
+      await publisher.onEvent({
+        event,
+        handledAtRelay: (handler) => handler === NOTIFICATIONS_HANDLER,
+        runOnce: async (handler, work) => {
+          ran.push(handler);
+          await work();
+        },
+      });
+      expect(findByIds).not.toHaveBeenCalled();
+      expect(ledger.all()).toEqual([]);
+      expect(ran).toEqual([NOTIFICATIONS_HANDLER]);
+    });
+  });
 });
