@@ -8,16 +8,19 @@ import { OnEventTypes } from '../../events';
 import { RelayedEventHandlers, RelayedEventsHandler } from '../../events';
 import { Delivery, PlannedDelivery } from '../domain/delivery';
 import { PreferenceSetting, isEnabled } from '../domain/notification-preferences';
-import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
-import { entryFor, needsWatchers } from '../domain/notification-catalogue';
+import { IN_APP_CHANNEL, WEBHOOK_CHANNEL } from '../domain/notification-channels';
+import { entryFor, needsWatchers, notificationText } from '../domain/notification-catalogue';
 import { audienceOf, planUserDeliveries } from '../domain/recipient-rules';
 import { WebhookEndpoint } from '../domain/webhook-endpoint';
 import { batchedUserLookup } from './batched-user-lookup';
+import { inboxNotificationOf } from './in-app.channel';
+import { NotificationSettings } from './notification-settings';
 import { MicroBatcher } from './micro-batcher';
 import { AfterCommit } from './ports/after-commit.port';
 import { DeliveryLedger } from './ports/delivery-ledger.port';
 import { DeliveryQueue } from './ports/delivery-queue.port';
 import { NotificationChannelRegistry } from './ports/notification-channel.registry.port';
+import { InboxNotification, NotificationInbox } from './ports/notification-inbox.port';
 import { NotificationPreferenceStore } from './ports/notification-preference.store.port';
 import { TaskWatchers } from './ports/task-watchers.port';
 import { WebhookEndpointRepository } from './ports/webhook-endpoint.repository.port';
@@ -61,6 +64,8 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     private readonly users: UserDirectory,
     private readonly watchers: TaskWatchers,
     private readonly afterCommit: AfterCommit,
+    private readonly inbox: NotificationInbox,
+    private readonly notificationSettings: NotificationSettings,
     @Optional() private readonly relayedHandlers?: RelayedEventHandlers,
   ) {
     this.directory = batchedUserLookup(users);
@@ -85,9 +90,42 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     // Planning reads only, on pooled connections: the concurrent plans' reads coalesce into one query each.
     const plans = await outside(() => Promise.all(events.map(async (event) => ({ event, planned: await this.plan(event) }))));
     const recorded = await this.ledger.recordMany(plans.filter((p) => p.planned.length > 0));
-    const jobs = recorded.filter((d) => d.status === 'pending').map((d) => ({ id: d.id, channel: d.channel }));
+    const sentHere = await this.deliverInAppHere(recorded, events, outside);
+    const jobs = recorded.filter((d) => d.status === 'pending' && !sentHere.has(d.id)).map((d) => ({ id: d.id, channel: d.channel }));
     if (jobs.length) await this.afterCommit.run(() => this.queue.enqueue(jobs));
-    this.logger.debug({ events: events.length, rows: recorded.length, pending: jobs.length, ms: Date.now() - started }, 'relay batch recorded');
+    this.logger.debug({ events: events.length, rows: recorded.length, inApp: sentHere.size, queued: jobs.length, ms: Date.now() - started }, 'relay batch recorded');
+  }
+
+  /**
+   * In-app deliveries need no queue job: the inbox row is a row in this database, so it is written
+   * here, in the same transaction as its ledger row, and the row marked sent (one attempt) — the
+   * in-app channel's "inbox row and sent commit together", for a whole batch in two statements. The
+   * rules are the planner's (a suppressed row gets no inbox row); a recipient gone meanwhile keeps a
+   * pending row and its job (whose attempt records it suppressed).
+   */
+  private async deliverInAppHere(recorded: readonly Delivery[], events: readonly EventView[], outside: <T>(read: () => Promise<T>) => Promise<T>): Promise<Set<string>> {
+    const rows = recorded.filter((d) => d.status === 'pending' && d.channel === IN_APP_CHANNEL && d.recipientId !== null);
+    if (rows.length === 0 || !this.channels.userChannel(IN_APP_CHANNEL)) return new Set();
+    const byId = new Map(events.map((e) => [e.id, e]));
+    const ids = new Set<string>();
+    for (const d of rows) {
+      ids.add(d.recipientId!);
+      const actorId = byId.get(d.eventId)?.actorId;
+      if (actorId) ids.add(actorId);
+    }
+    const people = new Map((await outside(() => this.directory.submit([...ids]))).map((u) => [u.id, u]));
+    const notifications: InboxNotification[] = [];
+    for (const d of rows) {
+      const event = byId.get(d.eventId);
+      const recipient = people.get(d.recipientId!);
+      if (!event || !recipient?.active) continue;
+      const actor = event.actorId ? people.get(event.actorId) : undefined;
+      const text = notificationText(event, actor?.name ?? null, this.notificationSettings.appPublicUrl);
+      notifications.push(inboxNotificationOf({ deliveryId: d.id, event, recipient, title: text.title, body: text.body, link: text.link }));
+    }
+    if (notifications.length === 0) return new Set();
+    await this.inbox.addMany(notifications);
+    return new Set(await this.ledger.markSentInTransaction(notifications.map((n) => n.deliveryId)));
   }
 
   // Subscribed like @OnDomainEvent, but planning first: only recording runs "once" in the transaction.

@@ -77,6 +77,16 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
     return inserted.map(toDelivery);
   }
 
+  async markSentInTransaction(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.query<{ id: string }>(
+      `UPDATE notifications.deliveries SET status = 'sent', attempts = attempts + 1, sent_at = now(), next_attempt_at = NULL, updated_at = now()
+        WHERE id = ANY($1::uuid[]) AND status = 'pending' RETURNING id`,
+      [[...ids]],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async find(id: string): Promise<Delivery | null> {
     const rows = await this.query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM notifications.deliveries WHERE id = $1`, [id]);
     return rows[0] ? toDelivery(rows[0]) : null;

@@ -39,6 +39,11 @@ export abstract class DeliveryLedger {
     for (const { event, planned } of entries) all.push(...(await this.record(event, planned)));
     return all;
   }
+  /**
+   * pending → sent with one attempt, for rows delivered inside the ambient transaction itself (in-app
+   * rows written with their inbox rows at planning). Returns the ids it moved.
+   */
+  abstract markSentInTransaction(ids: readonly string[]): Promise<string[]>;
   abstract find(id: string): Promise<Delivery | null>;
   /**
    * Atomically moves a due `pending`/`failed` delivery (or a `sending` one whose lease ran out) to
