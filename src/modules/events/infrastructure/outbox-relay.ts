@@ -204,9 +204,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const types = new Set(handler.types);
       const candidates = events.filter((e) => types.has(e.view.type));
       if (candidates.length === 0) continue;
-      await em.query(`SAVEPOINT relayed_handler`);
+      // One round trip each (no parameters: the simple protocol takes both statements at once).
+      await em.query(`SAVEPOINT relayed_handler; SET LOCAL lock_timeout = '${RELAYED_HANDLER_LOCK_TIMEOUT}'`);
       try {
-        await em.query(`SELECT set_config('lock_timeout', $1, true)`, [RELAYED_HANDLER_LOCK_TIMEOUT]);
         const claimed: Array<{ event_id: string }> = await em.query(
           `INSERT INTO events.handler_runs (event_id, handler) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING RETURNING event_id`,
           [candidates.map((e) => e.view.id), handler.name],
@@ -215,8 +215,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         const mine = candidates.filter((e) => ids.has(e.view.id));
         const txHost = this.txHost;
         if (mine.length) await handler.handleRelayed(mine.map((e) => e.view), (read) => txHost.withoutTransaction(read));
-        await em.query(`SET LOCAL lock_timeout TO DEFAULT`);
-        await em.query(`RELEASE SAVEPOINT relayed_handler`);
+        await em.query(`SET LOCAL lock_timeout TO DEFAULT; RELEASE SAVEPOINT relayed_handler`);
         for (const e of mine) e.handled.push(handler.name);
       } catch (err) {
         await em.query(`ROLLBACK TO SAVEPOINT relayed_handler`);

@@ -89,8 +89,9 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     const started = Date.now();
     // Planning reads only, on pooled connections: the concurrent plans' reads coalesce into one query each.
     const plans = await outside(() => Promise.all(events.map(async (event) => ({ event, planned: await this.plan(event) }))));
-    const recorded = await this.ledger.recordMany(plans.filter((p) => p.planned.length > 0));
-    const sentHere = await this.deliverInAppHere(recorded, events, outside);
+    // The people of the in-app rows (recipients, actors) are read while the rows are written.
+    const [recorded, people] = await Promise.all([this.ledger.recordMany(plans.filter((p) => p.planned.length > 0)), outside(() => this.inAppPeople(plans))]);
+    const sentHere = await this.deliverInAppHere(recorded, events, people);
     const jobs = recorded.filter((d) => d.status === 'pending' && !sentHere.has(d.id)).map((d) => ({ id: d.id, channel: d.channel }));
     if (jobs.length) await this.afterCommit.run(() => this.queue.enqueue(jobs));
     this.logger.debug({ events: events.length, rows: recorded.length, inApp: sentHere.size, queued: jobs.length, ms: Date.now() - started }, 'relay batch recorded');
@@ -103,17 +104,20 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
    * rules are the planner's (a suppressed row gets no inbox row); a recipient gone meanwhile keeps a
    * pending row and its job (whose attempt records it suppressed).
    */
-  private async deliverInAppHere(recorded: readonly Delivery[], events: readonly EventView[], outside: <T>(read: () => Promise<T>) => Promise<T>): Promise<Set<string>> {
+  private async inAppPeople(plans: ReadonlyArray<{ event: EventView; planned: readonly PlannedDelivery[] }>): Promise<Map<string, DirectoryUser>> {
+    const ids = new Set<string>();
+    for (const { event, planned } of plans) {
+      for (const p of planned) if (p.channel === IN_APP_CHANNEL && p.status === 'pending' && p.recipientId) ids.add(p.recipientId);
+      if (event.actorId && planned.some((p) => p.channel === IN_APP_CHANNEL && p.status === 'pending')) ids.add(event.actorId);
+    }
+    if (ids.size === 0 || !this.channels.userChannel(IN_APP_CHANNEL)) return new Map();
+    return new Map((await this.directory.submit([...ids])).map((u) => [u.id, u]));
+  }
+
+  private async deliverInAppHere(recorded: readonly Delivery[], events: readonly EventView[], people: ReadonlyMap<string, DirectoryUser>): Promise<Set<string>> {
     const rows = recorded.filter((d) => d.status === 'pending' && d.channel === IN_APP_CHANNEL && d.recipientId !== null);
     if (rows.length === 0 || !this.channels.userChannel(IN_APP_CHANNEL)) return new Set();
     const byId = new Map(events.map((e) => [e.id, e]));
-    const ids = new Set<string>();
-    for (const d of rows) {
-      ids.add(d.recipientId!);
-      const actorId = byId.get(d.eventId)?.actorId;
-      if (actorId) ids.add(actorId);
-    }
-    const people = new Map((await outside(() => this.directory.submit([...ids]))).map((u) => [u.id, u]));
     const notifications: InboxNotification[] = [];
     for (const d of rows) {
       const event = byId.get(d.eventId);
