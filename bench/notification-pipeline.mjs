@@ -189,7 +189,8 @@ const workerCpu = cpuSeconds(worker.child.pid) - cpuAtStart;
 const dbCpu = (await databaseCpu()) - dbCpuAtStart;
 const statements = tracedStatements() - tracedAtStart;
 await new Promise((r) => setTimeout(r, 1500)); // backends report their transaction counts to pg_stat within ~1 s
-const commits = (await databaseCommits()) - commitsAtStart;
+const commitsAtEnd = await databaseCommits();
+const commits = commitsAtStart === null || commitsAtEnd === null ? null : commitsAtEnd - commitsAtStart;
 const stages = await pipelineStages();
 const last = (list) => Math.max(...list.map((x) => x.at));
 const rate = (count, end) => (count / ((end - drainStart) / 1000)).toFixed(0);
