@@ -32,6 +32,8 @@ interface RelayedEvent {
  * inserting) before the relay gives up on handling the batch itself and leaves it to the bus.
  */
 const RELAYED_HANDLER_LOCK_TIMEOUT = '2s';
+/** Relay loops per process (see start()). */
+const RELAY_LOOPS = 2;
 
 export interface RelayStats {
   batches: number;
@@ -63,7 +65,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private listener: PgNotificationListener | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
-  private waiter: { finish: () => void; wakeable: boolean } | null = null;
+  private readonly waiters = new Set<{ finish: () => void; wakeable: boolean }>();
   private pendingWake = false;
   readonly stats: RelayStats = { batches: 0, enqueued: 0, failures: 0, lastError: null };
   private readonly metrics: OutboxMetrics | null;
@@ -105,7 +107,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.running = true;
     this.listener = new PgNotificationListener(this.settings.databaseUrl, EVENTS_CHANNEL, () => this.nudge(), () => this.nudge());
     await this.listener.start().catch((err: Error) => this.logger.warn(`LISTEN unavailable, polling only: ${err.message}`));
-    this.loop = this.run();
+    // Two loops: while one batch's transaction runs, the other claims what committed meanwhile (SKIP
+    // LOCKED keeps their batches apart, the gap check keeps each aggregate in order), so at a steady
+    // rate an event waits for at most a batch in flight, not for a batch and the next.
+    this.loop = Promise.all(Array.from({ length: RELAY_LOOPS }, () => this.run())).then(() => undefined);
   }
 
   async stop(): Promise<void> {
@@ -117,10 +122,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.listener = null;
   }
 
-  /** Wake the loop now (a NOTIFY arrived, or a test wants it); stopping wakes any sleep. */
+  /** Wake a sleeping loop now (a NOTIFY arrived, or a test wants it); stopping wakes every sleep. */
   nudge(): void {
-    this.pendingWake = true;
-    if (this.waiter && (this.waiter.wakeable || !this.running)) this.waiter.finish();
+    if (!this.running) {
+      for (const waiter of [...this.waiters]) waiter.finish();
+      return;
+    }
+    const sleeper = [...this.waiters].find((w) => w.wakeable);
+    if (sleeper) sleeper.finish();
+    else this.pendingWake = true; // both busy: the first to finish its batch goes again at once
   }
 
   private async run(): Promise<void> {
@@ -152,12 +162,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);
-        this.waiter = null;
-        if (wakeable) this.pendingWake = false;
+        this.waiters.delete(waiter);
         resolve();
       };
       const timer = setTimeout(finish, ms);
-      this.waiter = { finish, wakeable };
+      const waiter = { finish, wakeable };
+      this.waiters.add(waiter);
     });
   }
 
