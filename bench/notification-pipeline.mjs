@@ -7,6 +7,15 @@
 //   (N=1000 tasks for throughput; RATE=20 assignments/s for LATENCY_SECONDS=15 for latency)
 //   WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' passes node flags to the worker process only;
 //   DB_POOL_SIZE, EVENTS_CONCURRENCY and NOTIFY_*_CONCURRENCY are passed through to the processes.
+//   REFERENCE=0 skips the reference run; TRACE_QUERIES_FILE with WORKER_NODE_ARGS='--require bench/support/trace-queries.cjs'
+//   counts the worker's statements.
+//
+// Reference: after taskwire, ../shared/bench-reference/pipeline.js (installed once under the OS temp
+// dir, bench/lib/reference.mjs) runs against the same sinks and the same database server (and Redis),
+// N events drained then RATE/s for LATENCY_SECONDS s. Both pipelines are timed from the sinks' own
+// clocks: drain rate = email + webhook arrivals / (last − first arrival); steady latency = webhook
+// received − occurredAt (email: taskwire from the request start, the reference from occurredAt — its
+// events are inserted directly). Printed as taskwire/reference ratios.
 //
 // Throughput: an API process (APP_ROLE=api) records N assignments while no worker runs, so their
 // events wait in the outbox; then one worker process (APP_ROLE=worker) starts and drains them:
@@ -22,6 +31,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prepareReference } from './lib/reference.mjs';
 
 const require = createRequire(import.meta.url);
 const { SMTPServer } = require('smtp-server');
@@ -109,6 +119,7 @@ const env = (role, port) => ({
   EMAIL_TRANSPORT: 'smtp',
   SMTP_URL: `smtp://127.0.0.1:${smtp.server.address().port}`,
   WEBHOOK_ALLOW_PRIVATE: 'true',
+  ...(role === 'worker' && process.env.TRACE_QUERIES_FILE ? { TRACE_QUERIES_FILE: process.env.TRACE_QUERIES_FILE } : {}),
   ...(process.env.DB_POOL_SIZE ? { DB_POOL_SIZE: process.env.DB_POOL_SIZE } : {}),
   ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'EVENTS_CONCURRENCY' || k === 'OUTBOX_BATCH_SIZE' || /^NOTIFY_[A-Z_]*CONCURRENCY$/.test(k))),
 });
@@ -166,6 +177,8 @@ const worker = await start('worker');
 const drainStart = performance.timeOrigin + performance.now();
 const cpuAtStart = cpuSeconds(worker.child.pid);
 const dbCpuAtStart = await databaseCpu();
+const commitsAtStart = await databaseCommits();
+const tracedAtStart = tracedStatements();
 for (;;) {
   const { count } = await call('GET', '/api/v1/notifications/unread-count', undefined, memberToken);
   if (mails.length >= N && hooks.length >= N && count >= N) break;
@@ -174,11 +187,23 @@ for (;;) {
 const inAppDone = performance.timeOrigin + performance.now();
 const workerCpu = cpuSeconds(worker.child.pid) - cpuAtStart;
 const dbCpu = (await databaseCpu()) - dbCpuAtStart;
+const statements = tracedStatements() - tracedAtStart;
+await new Promise((r) => setTimeout(r, 1500)); // backends report their transaction counts to pg_stat within ~1 s
+const commitsAtEnd = await databaseCommits();
+const commits = commitsAtStart === null || commitsAtEnd === null ? null : commitsAtEnd - commitsAtStart;
 const stages = await pipelineStages();
 const last = (list) => Math.max(...list.map((x) => x.at));
 const rate = (count, end) => (count / ((end - drainStart) / 1000)).toFixed(0);
 const drained = { email: last(mails), webhook: last(hooks), inApp: inAppDone };
+const twDrainRate = sinkRate([...mails, ...hooks]);
 const total = Math.max(drained.email, drained.webhook, drained.inApp);
+
+/** Arrivals per second by the sinks' own clock: count / (last − first arrival). */
+function sinkRate(list) {
+  if (list.length < 2) return 0;
+  const at = list.map((x) => x.at);
+  return list.length / ((Math.max(...at) - Math.min(...at)) / 1000);
+}
 
 /** user + system CPU seconds of a process so far (Linux /proc; 0 elsewhere). */
 function cpuSeconds(pid) {
@@ -202,6 +227,35 @@ async function databaseCpu() {
     return 0;
   } finally {
     await db.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Transactions committed in the bench database so far (a server of our own only; null otherwise):
+ * the drain's delta over its deliveries is "commits per delivery", BullMQ's own on PostgreSQL included.
+ */
+async function databaseCommits() {
+  if (!benchDb) return null;
+  const db = new Client({ connectionString: BASE_DATABASE_URL });
+  try {
+    await db.connect();
+    const result = await db.query(`SELECT xact_commit::float8 AS n FROM pg_stat_database WHERE datname = $1`, [benchDb]);
+    return result.rows[0]?.n ?? null;
+  } catch {
+    return null;
+  } finally {
+    await db.end().catch(() => undefined);
+  }
+}
+
+/** Statements the worker sent so far, when it runs with bench/support/trace-queries.cjs (TRACE_QUERIES_FILE). */
+function tracedStatements() {
+  const file = process.env.TRACE_QUERIES_FILE;
+  if (!file) return 0;
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
   }
 }
 
@@ -251,6 +305,55 @@ const emailLatency = mails
 const hookLatency = hooks.map((h) => h.at - Date.parse(JSON.parse(h.body).data.occurredAt));
 
 await stop(worker);
+
+// --- the reference, same sinks, same database server (and Redis) -----------------------------------
+let reference = null;
+if (process.env.REFERENCE !== '0') {
+  const refDir = prepareReference(ROOT);
+  let refDbUrl = databaseUrl;
+  if (!refDbUrl) {
+    // the embedded server the API process owns (as bench/run.mjs attaches its reference)
+    const { port } = JSON.parse(readFileSync(join(dataDir, 'postgres.owner.json'), 'utf8'));
+    const password = readFileSync(join(dataDir, 'postgres-password'), 'utf8').trim();
+    refDbUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/taskwire`;
+  }
+  mails.length = 0;
+  hooks.length = 0;
+  const child = spawn(process.execPath, ['pipeline.js'], {
+    cwd: refDir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: refDbUrl,
+      ...(REDIS_URL ? { REDIS_URL } : {}),
+      SMTP_URL: `smtp://127.0.0.1:${smtp.server.address().port}`,
+      WEBHOOK_URL: `http://127.0.0.1:${receiver.address().port}/hook`,
+      N: String(N),
+      RATE: String(RATE),
+      SECONDS: String(LATENCY_SECONDS),
+    },
+  });
+  children.add(child);
+  const code = await new Promise((r) => child.once('exit', r));
+  children.delete(child);
+  if (code !== 0) throw new Error(`reference pipeline exited with ${code}`);
+  const refMail = mails.map((m) => {
+    const subject = /Subject: assigned (drain|steady) ([0-9a-f-]{36}) (\S+)/.exec(m.raw.replace(/\r\n[ \t]+/g, ' '));
+    return { at: m.at, phase: subject?.[1], occurredAt: subject ? Date.parse(subject[3]) : NaN };
+  });
+  const refHooks = hooks.map((h) => {
+    const data = JSON.parse(h.body).data;
+    return { at: h.at, phase: data.phase, occurredAt: Date.parse(data.occurredAt) };
+  });
+  const drainOf = (list) => list.filter((x) => x.phase === 'drain');
+  const steadyLatency = (list) => list.filter((x) => x.phase === 'steady').map((x) => x.at - x.occurredAt);
+  reference = {
+    drainRate: sinkRate([...drainOf(refMail), ...drainOf(refHooks)]),
+    drained: drainOf(refMail).length + drainOf(refHooks).length,
+    email: steadyLatency(refMail),
+    webhook: steadyLatency(refHooks),
+  };
+}
 await stop(api);
 smtp.close();
 receiver.close();
@@ -271,6 +374,8 @@ console.log(`  all channels   ${3 * N} in ${((total - drainStart) / 1000).toFixe
 // CPU the worker process spent on the drain: a cost per delivery that other load on the machine does not skew much.
 if (workerCpu > 0) console.log(`  worker CPU     ${workerCpu.toFixed(1)} s = ${((workerCpu * 1000) / (3 * N)).toFixed(2)} ms per delivery`);
 if (dbCpu > 0) console.log(`  database CPU   ${dbCpu.toFixed(1)} s = ${((dbCpu * 1000) / (3 * N)).toFixed(2)} ms per delivery (backends of the bench database)`);
+if (commits !== null) console.log(`  commits        ${commits} = ${(commits / (3 * N)).toFixed(2)} per delivery (pg_stat_database xact_commit of the bench database over the drain)`);
+if (statements > 0) console.log(`  statements     ${statements} = ${(statements / N).toFixed(1)} per event, ${(statements / (3 * N)).toFixed(2)} per delivery (worker process, traced)`);
 if (stages) {
   console.log(`  stages: ${stages.handled.n} events handled by the publisher within ${stages.handled.span.toFixed(1)} s`);
   for (const c of stages.channels) {
@@ -280,4 +385,13 @@ if (stages) {
 console.log(`latency event → delivered at ${RATE} assignments/s for ${LATENCY_SECONDS} s (${emailLatency.length} emails, ${hookLatency.length} webhooks):`);
 console.log(`  email (request start → SMTP accepted)   p50 ${pct(emailLatency, 50).toFixed(0)} ms, p99 ${pct(emailLatency, 99).toFixed(0)} ms`);
 console.log(`  webhook (occurredAt → received)         p50 ${pct(hookLatency, 50).toFixed(0)} ms, p99 ${pct(hookLatency, 99).toFixed(0)} ms`);
+if (reference) {
+  const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+  const [rh50, rh99, re50, re99] = [pct(reference.webhook, 50), pct(reference.webhook, 99), pct(reference.email, 50), pct(reference.email, 99)];
+  const [th50, th99, te50, te99] = [pct(hookLatency, 50), pct(hookLatency, 99), pct(emailLatency, 50), pct(emailLatency, 99)];
+  console.log(`reference (shared/bench-reference/pipeline.js, same sinks and database server; timed from the sinks' clocks):`);
+  console.log(`  drain email + webhook   taskwire ${twDrainRate.toFixed(0)}/s, reference ${reference.drainRate.toFixed(0)}/s (${reference.drained} arrivals) = ratio ${ratio(twDrainRate, reference.drainRate)}`);
+  console.log(`  steady webhook          taskwire p50 ${th50.toFixed(0)} / p99 ${th99.toFixed(0)} ms, reference p50 ${rh50.toFixed(0)} / p99 ${rh99.toFixed(0)} ms = ratio p50 ${ratio(th50, rh50)}, p99 ${ratio(th99, rh99)}`);
+  console.log(`  steady email            taskwire p50 ${te50.toFixed(0)} / p99 ${te99.toFixed(0)} ms, reference p50 ${re50.toFixed(0)} / p99 ${re99.toFixed(0)} ms = ratio p50 ${ratio(te50, re50)}, p99 ${ratio(te99, re99)}`);
+}
 process.exit(0);

@@ -12,8 +12,8 @@
 //      BENCH_STREAMS (open member event streams of the 'POST /tasks with N open streams' row; 500, smoke 20).
 // Exit code: 0 when every measurement ran (targets are reported, never enforced); 1 on harness failure.
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { renderSvg } from './lib/svg.mjs';
 import { summariseProfile } from './lib/cpuprofile.mjs';
 import { renderMarkdown } from './lib/report.mjs';
+import { prepareReference as prepareReferenceIn } from './lib/reference.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -139,25 +140,7 @@ function build() {
 }
 
 // --- the reference ------------------------------------------------------------------------------------
-function prepareReference() {
-  const src = process.env.BENCH_REFERENCE_DIR ? path.resolve(process.env.BENCH_REFERENCE_DIR) : path.resolve(ROOT, '..', 'shared', 'bench-reference');
-  const lock = readFileSync(path.join(src, 'package-lock.json'));
-  const hash = createHash('sha256').update(lock).update(readFileSync(path.join(src, 'server.js'))).digest('hex').slice(0, 12);
-  const dir = path.join(os.tmpdir(), `taskwire-bench-ref-${hash}`);
-  mkdirSync(dir, { recursive: true });
-  for (const f of readdirSync(src)) {
-    if (f === 'node_modules') continue;
-    const to = path.join(dir, f);
-    rmSync(to, { force: true });
-    copyFileSync(path.join(src, f), to);
-  }
-  if (!existsSync(path.join(dir, 'node_modules', '.bench-installed'))) {
-    log(`npm ci in ${dir} (cached by lockfile hash)`);
-    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
-    writeFileSync(path.join(dir, 'node_modules', '.bench-installed'), hash);
-  }
-  return dir;
-}
+const prepareReference = () => prepareReferenceIn(ROOT, log);
 function hs256(payload, secret) {
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ ...payload, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600 })}`;
@@ -344,7 +327,7 @@ async function pipelineOnce(label, env) {
     spawn(process.execPath, [path.join(ROOT, 'bench', 'notification-pipeline.mjs')], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, ...env, N: String(PIPE.N), RATE: String(PIPE.RATE), LATENCY_SECONDS: String(PIPE.LATENCY_SECONDS) },
+      env: { ...process.env, N: String(PIPE.N), RATE: String(PIPE.RATE), LATENCY_SECONDS: String(PIPE.LATENCY_SECONDS), ...env },
     }),
     `pipeline-${label}`,
     'SIGINT', // its SIGINT handler stops the processes it started
@@ -364,6 +347,19 @@ async function pipelineOnce(label, env) {
   const [eP50, eP99] = num(/email \(request start → SMTP accepted\)\s+p50 (-?\d+) ms, p99 (-?\d+) ms/);
   const [hP50, hP99] = num(/webhook \(occurredAt → received\)\s+p50 (-?\d+) ms, p99 (-?\d+) ms/);
   const [lEmails, lHooks] = num(/\((\d+) emails, (\d+) webhooks\)/);
+  // The reference's run in the same process tree (same sinks, same database server): ratios.
+  const opt = (re) => re.exec(out)?.slice(1).map(Number) ?? null;
+  const drainRatio = opt(/drain email \+ webhook\s+taskwire (\d+)\/s, reference (\d+)\/s \(\d+ arrivals\) = ratio ([\d.]+)×/);
+  const hookRatio = opt(/steady webhook\s+taskwire p50 (-?\d+) \/ p99 (-?\d+) ms, reference p50 (-?\d+) \/ p99 (-?\d+) ms/);
+  const emailRatio = opt(/steady email\s+taskwire p50 (-?\d+) \/ p99 (-?\d+) ms, reference p50 (-?\d+) \/ p99 (-?\d+) ms/);
+  const [commits] = opt(/commits\s+\d+ = ([\d.]+) per delivery/) ?? [null];
+  const reference = drainRatio
+    ? {
+        drain: { taskwire: drainRatio[0], reference: drainRatio[1], ratio: drainRatio[2] },
+        webhook: hookRatio && { taskwire: { p50: hookRatio[0], p99: hookRatio[1] }, reference: { p50: hookRatio[2], p99: hookRatio[3] } },
+        email: emailRatio && { taskwire: { p50: emailRatio[0], p99: emailRatio[1] }, reference: { p50: emailRatio[2], p99: emailRatio[3] } },
+      }
+    : null;
   return {
     label,
     n: PIPE.N,
@@ -373,8 +369,10 @@ async function pipelineOnce(label, env) {
     allRate,
     email: { p50: eP50, p99: eP99, received: lEmails },
     webhook: { p50: hP50, p99: hP99, received: lHooks },
-    rate: PIPE.RATE,
-    expected: PIPE.RATE * PIPE.LATENCY_SECONDS,
+    rate: Number(env.RATE ?? PIPE.RATE),
+    expected: Number(env.RATE ?? PIPE.RATE) * PIPE.LATENCY_SECONDS,
+    reference,
+    commitsPerDelivery: commits,
     raw: out.trim(),
   };
 }
@@ -572,7 +570,9 @@ async function main() {
   await stopChild(tw.child);
 
   // 7. notification pipeline: BullMQ on PostgreSQL (embedded defaults), then Redis when REDIS_URL is set
-  if (PIPELINE) results.pipeline.push(await pipeline('embedded (BullMQ on PostgreSQL)', { DATABASE_URL: '', REDIS_URL: '' }));
+  // Steady load per issue 15: 50 events/s on BullMQ's PostgreSQL backend, 100/s on Redis (smoke: PIPE.RATE).
+  if (PIPELINE) results.pipeline.push(await pipeline('embedded (BullMQ on PostgreSQL)', { DATABASE_URL: '', REDIS_URL: '', ...(SMOKE ? {} : { RATE: '50' }) }));
+  if (PIPELINE && BASE_DATABASE_URL && !SMOKE) results.pipeline.push(await pipeline('PostgreSQL, BullMQ on PostgreSQL', { DATABASE_URL: BASE_DATABASE_URL, REDIS_URL: '', ...(SMOKE ? {} : { RATE: '50' }) }));
   if (PIPELINE && REDIS_URL) results.pipeline.push(await pipeline('PostgreSQL + Redis', { DATABASE_URL: BASE_DATABASE_URL ?? '', REDIS_URL }));
 
   // 8. embedded cold start to ready

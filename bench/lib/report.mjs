@@ -26,12 +26,16 @@ export function targets(results) {
     const tgt = b.size >= 1e6 ? 'at 1M' : `at ${b.size / 1e3}k (1M needs BENCH_FULL=1)`;
     out.push([`list page p99 ${tgt} ≤ 1.5 × at ${a.size / 1e3}k`, `${f2(r)}× (${b.tw.p99} vs ${a.tw.p99} ms)`, verdict(r <= 1.5)]);
   }
+  // Issue 15: ratios to shared/bench-reference/pipeline.js, run in the same run against the same sinks and database server.
   for (const p of results.pipeline) {
-    if (/Redis/.test(p.label)) {
-      out.push([`pipeline on Redis ≥ 2,000 deliveries/s (email + webhook)`, `${f0(p.emailHookRate)}/s`, verdict(p.emailHookRate >= 2000)]);
-      out.push([`pipeline on Redis event → delivered p50 ≤ 50 ms at 100 events/s (webhook)`, `${p.webhook.p50} ms at ${p.rate}/s`, p.rate === 100 ? verdict(p.webhook.p50 <= 50) : `(measured at ${p.rate}/s)`]);
-    } else {
-      out.push([`pipeline embedded ≥ 300 deliveries/s (email + webhook)`, `${f0(p.emailHookRate)}/s`, verdict(p.emailHookRate >= 300)]);
+    const r = p.reference;
+    if (!r) continue;
+    out.push([`pipeline ${p.label}: drain email + webhook ≥ 1.5 × reference`, `${f2(r.drain.ratio)}× (${r.drain.taskwire} vs ${r.drain.reference}/s)`, verdict(r.drain.ratio >= 1.5)]);
+    for (const [name, x] of [['webhook', r.webhook], ['email', r.email]]) {
+      if (!x) continue;
+      const p50 = x.taskwire.p50 / Math.max(1, x.reference.p50);
+      const p99 = x.taskwire.p99 / Math.max(1, x.reference.p99);
+      out.push([`pipeline ${p.label}: steady ${name} p50 ≤ 2 ×, p99 ≤ 3 × reference (${p.rate}/s)`, `${f2(p50)}× / ${f2(p99)}× (${x.taskwire.p50}/${x.taskwire.p99} vs ${x.reference.p50}/${x.reference.p99} ms)`, verdict(p50 <= 2 && p99 <= 3)]);
     }
   }
   if (results.rss) out.push(['API RSS ≤ 300 MB under load (POST)', `${f0(results.rss.maxMb)} MB`, verdict(results.rss.maxMb <= 300)]);
@@ -70,7 +74,7 @@ export function renderMarkdown(results, meta, { summaryOnly = false } = {}) {
     ]),
   );
   if (results.pipeline.length) {
-    L.push('### Notification pipeline (taskwire only; one API process + one worker process)', '');
+    L.push('### Notification pipeline (one API process + one worker process; the reference in the same run, same sinks and database server)', '');
     table(
       ['backend', 'N', 'email + webhook deliveries/s', 'email/s', 'webhook/s', 'all channels (incl. in-app)/s', 'webhook event→received p50 / p99 ms', 'email request→SMTP p50 / p99 ms', 'latency load'],
       results.pipeline.map((p) => [
@@ -85,6 +89,18 @@ export function renderMarkdown(results, meta, { summaryOnly = false } = {}) {
         `${p.rate} events/s, ${p.webhook.received}/${p.expected} webhooks, ${p.email.received}/${p.expected} emails`,
       ]),
     );
+    const withRef = results.pipeline.filter((p) => p.reference);
+    if (withRef.length) {
+      L.push('', 'Ratios to `shared/bench-reference/pipeline.js` (drain = email + webhook arrivals / (last − first arrival) at the sinks; steady = received − occurredAt):', '');
+      table(
+        ['backend', 'drain taskwire / reference /s', 'drain ratio', 'steady webhook p50 / p99 ratio', 'steady email p50 / p99 ratio', 'commits per delivery (drain)'],
+        withRef.map((p) => {
+          const r = p.reference;
+          const q = (x) => (x ? `${f2(x.taskwire.p50 / Math.max(1, x.reference.p50))}× / ${f2(x.taskwire.p99 / Math.max(1, x.reference.p99))}×` : 'n/a');
+          return [p.label, `${r.drain.taskwire} / ${r.drain.reference}`, `**${f2(r.drain.ratio)}×**`, q(r.webhook), q(r.email), p.commitsPerDelivery === null ? 'n/a' : String(p.commitsPerDelivery)];
+        }),
+      );
+    }
   }
   const other = [];
   if (results.rss) other.push(['taskwire API RSS during POST /tasks', `max ${f0(results.rss.maxMb)} MB, median ${f0(results.rss.p50Mb)} MB (${results.rss.samples} samples of /proc/<pid>/status VmRSS, every 200 ms)`]);

@@ -19,6 +19,7 @@ import { EventPublisher } from './application/ports/event-publisher.port';
 import { EventQueries } from './application/ports/event-queries.port';
 import { EventStore } from './application/ports/event-store.port';
 import { EventVisibilityRegistry } from './application/ports/event-visibility.port';
+import { RelayedEventHandlerList, RelayedEventHandlers } from './application/ports/relayed-event-handlers.port';
 import { ClsEventOrigin } from './infrastructure/cls-event-origin';
 import { EventBusDispatcher } from './infrastructure/event-bus.dispatcher';
 import { EventProcessor } from './infrastructure/event.processor';
@@ -81,10 +82,11 @@ export class EventsModule {
         EventAuditService,
         { provide: EventQueries, useExisting: EventAuditService },
         { provide: DeadLetterSources, useClass: RegisteredDeadLetterSources },
+        { provide: RelayedEventHandlers, useClass: RelayedEventHandlerList },
         ...(options.http ? [LiveEventHub, streamSettings, EventStreamService, OperationalStatusService] : []),
         ...(options.workers ? [OutboxRelay, EventBusDispatcher, EventProcessor] : []),
       ],
-      exports: [EventPublisher, EventQueries, EventVisibilityRegistry, DeadLetterSources],
+      exports: [EventPublisher, EventQueries, EventVisibilityRegistry, DeadLetterSources, RelayedEventHandlers],
     };
   }
 }

@@ -6,6 +6,9 @@ export type { EventType } from './domain/event-types';
 export type { EventView } from './domain/stored-event';
 export { OnDomainEvent } from './application/on-domain-event.decorator';
 export type { EventDelivery } from './application/event-delivery';
+// Handlers that can take a whole relay batch inside the relay's transaction (the notification publisher).
+export { RelayedEventHandlers } from './application/ports/relayed-event-handlers.port';
+export type { RelayedEventsHandler } from './application/ports/relayed-event-handlers.port';
 export { EventVisibilityRegistry } from './application/ports/event-visibility.port';
 export type { AggregateAudience, AggregateAudienceLookup, EventAudience } from './application/ports/event-visibility.port';
 export { EventQueries } from './application/ports/event-queries.port';

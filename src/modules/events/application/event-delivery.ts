@@ -8,4 +8,6 @@ import { EventView } from '../domain/stored-event';
 export interface EventDelivery {
   readonly event: EventView;
   runOnce(handlerName: string, work: () => Promise<void>): Promise<void>;
+  /** True when the relay already ran this handler for the event (then runOnce skips it): spare the reads. */
+  handledAtRelay?(handlerName: string): boolean;
 }

@@ -39,16 +39,28 @@ export class EventBusDispatcher {
     private readonly listenersReady: EventEmitterReadinessWatcher,
   ) {}
 
-  async dispatch(event: EventView, meta: { jobId?: string } = {}): Promise<DispatchResult> {
+  /**
+   * `handledAtRelay`: handlers the relay says it ran for this event in its batch transaction. They
+   * are looked up in `handler_runs` once, outside any transaction, and skipped when found — a
+   * relayed event then costs one read instead of a transaction per handler. Not found (the relay's
+   * transaction rolled back after the job was added): they run here as usual.
+   */
+  async dispatch(event: EventView, meta: { jobId?: string; handledAtRelay?: readonly string[] } = {}): Promise<DispatchResult> {
     // BullMQ workers start taking jobs at module init, but handlers subscribe only at application
     // bootstrap: an event handled in between would reach no handler and complete as if handled.
     await this.listenersReady.waitUntilReady();
     const ran: string[] = [];
     const skipped: string[] = [];
     const failures: Array<{ handler: string; error: Error }> = [];
+    const done = meta.handledAtRelay?.length ? await this.handledBefore(event.id, meta.handledAtRelay) : new Set<string>();
     const delivery: EventDelivery = {
       event,
+      handledAtRelay: (handler) => done.has(handler),
       runOnce: async (handler, work) => {
+        if (done.has(handler)) {
+          skipped.push(handler);
+          return;
+        }
         try {
           const didRun = await this.runOnce(event, handler, work);
           (didRun ? ran : skipped).push(handler);
@@ -65,6 +77,14 @@ export class EventBusDispatcher {
     });
     if (failures.length) throw new HandlerFailuresError(failures);
     return { ran, skipped };
+  }
+
+  private async handledBefore(eventId: string, handlers: readonly string[]): Promise<Set<string>> {
+    const rows: Array<{ handler: string }> = await this.txHost.tx.query(
+      `SELECT handler FROM events.handler_runs WHERE event_id = $1 AND handler = ANY($2::text[])`,
+      [eventId, [...handlers]],
+    );
+    return new Set(rows.map((r) => r.handler));
   }
 
   private runOnce(event: EventView, handler: string, work: () => Promise<void>): Promise<boolean> {

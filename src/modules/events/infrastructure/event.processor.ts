@@ -35,7 +35,7 @@ export class EventProcessor extends WorkerHost {
   }
 
   async process(job: Job<EventJobData>): Promise<DispatchResult> {
-    const { traceContext, ...event } = job.data;
+    const { traceContext, handledAtRelay, ...event } = job.data;
     const view: EventView = event;
     const jobId = job.id ?? view.id;
     return withJobSpan(
@@ -43,7 +43,7 @@ export class EventProcessor extends WorkerHost {
       traceContext,
       () =>
         runWithJobContext(this.cls, { correlationId: view.correlationId, eventId: view.id, jobId }, async () => {
-          const result = await this.bus.dispatch(view, { jobId });
+          const result = await this.bus.dispatch(view, { jobId, handledAtRelay });
           this.logger.debug({ eventType: view.type, ...result }, `event ${view.type} handled`);
           return result;
         }),

@@ -1,11 +1,16 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Queue } from 'bullmq';
+import { ClsService } from 'nestjs-cls';
 import { Registry } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { QueueNames } from '../../../platform/queue';
 import type { TraceCarrier } from '../../../platform/tracing';
+import { RelayedEventHandlers } from '../application/ports/relayed-event-handlers.port';
 import { EventView, toEventView } from '../domain/stored-event';
 import { EventJobData } from './event-job-data';
 import { EVENT_COLUMNS, EventRow, toStoredEvent } from './event-row.mapper';
@@ -18,7 +23,17 @@ interface RelayedEvent {
   seq: string;
   view: EventView;
   traceContext: TraceCarrier | null;
+  /** Handlers that ran for it in the relay's transaction (a hint on the job: the bus checks it). */
+  handled: string[];
 }
+
+/**
+ * How long a batch handler may wait for a lock (e.g. on a `handler_runs` row a per-event job is
+ * inserting) before the relay gives up on handling the batch itself and leaves it to the bus.
+ */
+const RELAYED_HANDLER_LOCK_TIMEOUT = '2s';
+/** Relay loops per process (see start()). */
+const RELAY_LOOPS = 2;
 
 export interface RelayStats {
   batches: number;
@@ -38,6 +53,11 @@ export interface RelayStats {
  *   no duplicate job.
  * - When the queue backend is down, the transaction rolls back: events wait in the table and the
  *   relay retries with backoff — nothing is lost and nothing has to be replayed by hand.
+ * - Batch-capable handlers (RelayedEventHandlers, e.g. the notification publisher) run for the whole
+ *   batch inside this transaction, each under a savepoint with its `handler_runs` rows: their work,
+ *   "handled" and "published" commit together — one transaction per batch, not one per event. A
+ *   handler that fails (or waits on a lock too long) is rolled back to its savepoint alone and the
+ *   bus runs it per event as before. An event whose every bus listener ran that way gets no job.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -45,7 +65,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private listener: PgNotificationListener | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
-  private waiter: { finish: () => void; wakeable: boolean } | null = null;
+  private readonly waiters = new Set<{ finish: () => void; wakeable: boolean }>();
   private pendingWake = false;
   readonly stats: RelayStats = { batches: 0, enqueued: 0, failures: 0, lastError: null };
   private readonly metrics: OutboxMetrics | null;
@@ -56,8 +76,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly settings: RelaySettings,
     /** The shared Prometheus registry (MetricsModule); absent when a test builds a relay by hand. */
     @Optional() registry?: Registry,
+    /** Batch handlers and the ambient transaction they write in; absent when a test builds a relay by hand. */
+    @Optional() private readonly relayedHandlers?: RelayedEventHandlers,
+    @Optional() private readonly txHost?: TransactionHost<TransactionalAdapterTypeOrm>,
+    @Optional() private readonly cls?: ClsService,
+    /** The bus: an event whose every listener ran in the batch needs no job on the `events` queue. */
+    @Optional() private readonly bus?: EventEmitter2,
   ) {
     this.metrics = registry ? OutboxMetrics.on(registry, dataSource) : null;
+  }
+
+  /** The relay's transaction: the ambient one (UnitOfWork) when batch handlers may write in it. */
+  private transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const { txHost, cls } = this;
+    if (!txHost || !cls || !this.relayedHandlers?.list().length) return this.dataSource.transaction(work);
+    return cls.run(() => txHost.withTransaction(() => work(txHost.tx)));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -74,7 +107,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.running = true;
     this.listener = new PgNotificationListener(this.settings.databaseUrl, EVENTS_CHANNEL, () => this.nudge(), () => this.nudge());
     await this.listener.start().catch((err: Error) => this.logger.warn(`LISTEN unavailable, polling only: ${err.message}`));
-    this.loop = this.run();
+    // Two loops: while one batch's transaction runs, the other claims what committed meanwhile (SKIP
+    // LOCKED keeps their batches apart, the gap check keeps each aggregate in order), so at a steady
+    // rate an event waits for at most a batch in flight, not for a batch and the next.
+    this.loop = Promise.all(Array.from({ length: RELAY_LOOPS }, () => this.run())).then(() => undefined);
   }
 
   async stop(): Promise<void> {
@@ -86,10 +122,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.listener = null;
   }
 
-  /** Wake the loop now (a NOTIFY arrived, or a test wants it); stopping wakes any sleep. */
+  /** Wake a sleeping loop now (a NOTIFY arrived, or a test wants it); stopping wakes every sleep. */
   nudge(): void {
-    this.pendingWake = true;
-    if (this.waiter && (this.waiter.wakeable || !this.running)) this.waiter.finish();
+    if (!this.running) {
+      for (const waiter of [...this.waiters]) waiter.finish();
+      return;
+    }
+    const sleeper = [...this.waiters].find((w) => w.wakeable);
+    if (sleeper) sleeper.finish();
+    else this.pendingWake = true; // both busy: the first to finish its batch goes again at once
   }
 
   private async run(): Promise<void> {
@@ -121,18 +162,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);
-        this.waiter = null;
-        if (wakeable) this.pendingWake = false;
+        this.waiters.delete(waiter);
         resolve();
       };
       const timer = setTimeout(finish, ms);
-      this.waiter = { finish, wakeable };
+      const waiter = { finish, wakeable };
+      this.waiters.add(waiter);
     });
   }
 
   /** One claim → enqueue → mark cycle. Returns how many events were enqueued. */
   async relayBatch(): Promise<number> {
-    const moved = await this.dataSource.transaction(async (em) => {
+    const moved = await this.transaction(async (em) => {
       const rows: Array<EventRow & { trace_context: TraceCarrier | null }> = await em.query(
         `SELECT ${EVENT_COLUMNS}, trace_context FROM events.events WHERE published_at IS NULL ORDER BY events.seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.settings.batchSize],
@@ -142,11 +183,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         em,
         rows.map((row) => {
           const event = toStoredEvent(row);
-          return { seq: event.seq, view: toEventView(event), traceContext: row.trace_context ?? null };
+          return { seq: event.seq, view: toEventView(event), traceContext: row.trace_context ?? null, handled: [] };
         }),
       );
       if (events.length === 0) return 0;
-      await this.enqueue(events);
+      await this.runRelayedHandlers(em, events);
+      const jobs = events.filter((e) => !this.handledByAll(e));
+      if (jobs.length) await this.enqueue(jobs);
       await em.query(`UPDATE events.events SET published_at = now() WHERE id = ANY($1::uuid[])`, [events.map((e) => e.view.id)]);
       this.stats.batches += 1;
       this.stats.enqueued += events.length;
@@ -158,6 +201,47 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.metrics.relayed.inc(moved);
     }
     return moved;
+  }
+
+  /**
+   * Runs each batch handler for the batch, under a savepoint: claims its `handler_runs` rows (events
+   * some per-event job already handled are left out), then lets it write. On any failure only the
+   * savepoint is rolled back: the events then reach the handler through the bus, one by one.
+   */
+  private async runRelayedHandlers(em: EntityManager, events: RelayedEvent[]): Promise<void> {
+    for (const handler of this.relayedHandlers?.list() ?? []) {
+      if (!this.txHost) break; // a relay built by hand writes through `em` only
+      const types = new Set(handler.types);
+      const candidates = events.filter((e) => types.has(e.view.type));
+      if (candidates.length === 0) continue;
+      // One round trip each (no parameters: the simple protocol takes both statements at once).
+      await em.query(`SAVEPOINT relayed_handler; SET LOCAL lock_timeout = '${RELAYED_HANDLER_LOCK_TIMEOUT}'`);
+      try {
+        const claimed: Array<{ event_id: string }> = await em.query(
+          `INSERT INTO events.handler_runs (event_id, handler) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING RETURNING event_id`,
+          [candidates.map((e) => e.view.id), handler.name],
+        );
+        const ids = new Set(claimed.map((r) => r.event_id));
+        const mine = candidates.filter((e) => ids.has(e.view.id));
+        const txHost = this.txHost;
+        if (mine.length) await handler.handleRelayed(mine.map((e) => e.view), (read) => txHost.withoutTransaction(read));
+        await em.query(`SET LOCAL lock_timeout TO DEFAULT; RELEASE SAVEPOINT relayed_handler`);
+        for (const e of mine) e.handled.push(handler.name);
+      } catch (err) {
+        await em.query(`ROLLBACK TO SAVEPOINT relayed_handler`);
+        this.logger.warn(`batch handler ${handler.name} failed for ${candidates.length} events (they go through the bus): ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /**
+   * Every bus listener of the event's type ran in the batch (each batch handler is also the bus
+   * listener of its types, one listener per type): its job would only find them done, so it is not
+   * added — on BullMQ's PostgreSQL backend that spares an add, a fetch and a completion commit per
+   * event. When in doubt (listeners not subscribed yet, other listeners) the job is added.
+   */
+  private handledByAll(e: RelayedEvent): boolean {
+    return e.handled.length > 0 && this.bus !== undefined && this.bus.listenerCount(e.view.type) === e.handled.length;
   }
 
   /**
@@ -189,9 +273,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       await Promise.race([
         this.queue.addBulk(
-          events.map(({ view, traceContext }) => ({
+          events.map(({ view, traceContext, handled }) => ({
             name: view.type,
-            data: (traceContext ? { ...view, traceContext } : view) satisfies EventJobData,
+            data: { ...view, ...(traceContext ? { traceContext } : {}), ...(handled.length ? { handledAtRelay: handled } : {}) } satisfies EventJobData,
             opts: { jobId: view.id },
           })),
         ),

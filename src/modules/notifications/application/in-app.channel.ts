@@ -2,7 +2,7 @@ import { newId } from '../../../kernel';
 import { QueueNames } from '../../../platform/queue/queue-names';
 import { IN_APP_CHANNEL } from '../domain/notification-channels';
 import { typesCarriedBy } from '../domain/notification-catalogue';
-import { NotificationInbox } from './ports/notification-inbox.port';
+import { InboxNotification, NotificationInbox } from './ports/notification-inbox.port';
 import { ChannelMessage, NotificationChannel, NotificationChannelAdapter } from './ports/notification-channel.port';
 
 /**
@@ -15,20 +15,25 @@ export class InAppChannel implements NotificationChannel {
   constructor(private readonly inbox: NotificationInbox) {}
 
   async deliver(message: ChannelMessage): Promise<void> {
-    await this.inbox.add({
-      id: newId(),
-      recipientId: message.recipient.id,
-      deliveryId: message.deliveryId,
-      eventId: message.event.id,
-      type: message.event.type,
-      title: message.title,
-      body: message.body,
-      link: message.link,
-      taskId: message.event.aggregateType === 'task' ? message.event.aggregateId : null,
-      actorId: message.event.actorId,
-      // When it happened, not when it was delivered: the inbox is ordered by it.
-      createdAt: new Date(message.event.occurredAt),
-      readAt: null,
-    });
+    await this.inbox.add(inboxNotificationOf(message));
   }
+}
+
+/** The inbox row of an in-app delivery (also written at planning, see NotificationPublisher). */
+export function inboxNotificationOf(message: Pick<ChannelMessage, 'deliveryId' | 'event' | 'recipient' | 'title' | 'body' | 'link'>): InboxNotification {
+  return {
+    id: newId(),
+    recipientId: message.recipient.id,
+    deliveryId: message.deliveryId,
+    eventId: message.event.id,
+    type: message.event.type,
+    title: message.title,
+    body: message.body,
+    link: message.link,
+    taskId: message.event.aggregateType === 'task' ? message.event.aggregateId : null,
+    actorId: message.event.actorId,
+    // When it happened, not when it was delivered: the inbox is ordered by it.
+    createdAt: new Date(message.event.occurredAt),
+    readAt: null,
+  };
 }

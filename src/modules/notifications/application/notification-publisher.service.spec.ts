@@ -3,6 +3,8 @@ import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
 import { EventDelivery } from '../../events';
 import { InMemoryUserDirectory } from '../../users/application/testing/in-memory-user-directory.fake';
 import { NOTIFICATIONS_HANDLER, NotificationPublisher } from './notification-publisher.service';
+import { NotificationSettings } from './notification-settings';
+import { InboxNotification, NotificationInbox } from './ports/notification-inbox.port';
 import { InMemoryDeliveryLedger } from './testing/in-memory-delivery.ledger.fake';
 import {
   FakeChannelRegistry,
@@ -20,6 +22,26 @@ const ASSIGNEE = '019ac3f1-aaaa-7000-8000-000000000002';
 const WATCHER = '019ac3f1-aaaa-7000-8000-000000000003';
 const ADMIN = '019ac3f1-aaaa-7000-8000-000000000004';
 
+/** Only what the publisher writes: the rows added (a second add for a delivery is a no-op). */
+class RecordingInbox extends NotificationInbox {
+  readonly rows: InboxNotification[] = [];
+  async add(n: InboxNotification): Promise<void> {
+    if (!this.rows.some((r) => r.deliveryId === n.deliveryId)) this.rows.push(n);
+  }
+  list(): never {
+    throw new Error('not used');
+  }
+  unreadCount(): never {
+    throw new Error('not used');
+  }
+  markRead(): never {
+    throw new Error('not used');
+  }
+  markAllRead(): never {
+    throw new Error('not used');
+  }
+}
+
 function setup() {
   const ledger = new InMemoryDeliveryLedger();
   const queue = new FakeDeliveryQueue();
@@ -31,8 +53,10 @@ function setup() {
     { name: 'chat', preferenceKey: 'chat', queue: 'notify-chat', eventTypes: ['task.completed'], concurrency: 1, transactional: false, adapter: new RecordingChannel() },
   ]);
   for (const id of [CREATOR, ASSIGNEE, WATCHER, ADMIN]) users.add(id);
-  const publisher = new NotificationPublisher(ledger, queue, registry, preferences, webhooks, users, watchers, new ImmediateAfterCommit());
-  return { ledger, queue, preferences, webhooks, users, watchers, publisher };
+  const inbox = new RecordingInbox();
+  const settings = { appPublicUrl: 'https://taskwire.test' } as NotificationSettings;
+  const publisher = new NotificationPublisher(ledger, queue, registry, preferences, webhooks, users, watchers, new ImmediateAfterCommit(), inbox, settings);
+  return { ledger, queue, preferences, webhooks, users, watchers, inbox, publisher };
 }
 
 const context = { title: 'Ship it', creatorId: CREATOR, assigneeId: ASSIGNEE, state: 'completed', version: 4 };
@@ -161,5 +185,102 @@ describe('NotificationPublisher (with in-memory ports)', () => {
       ].sort(),
     );
     for (const e of events) expect(ledger.all().filter((d) => d.eventId === e.id)).toHaveLength(2);
+  });
+
+  describe('a relay batch (handleRelayed)', () => {
+    const outside = <T>(read: () => Promise<T>) => read();
+
+    it('records the rows of every event of the batch in one ledger call, with the same rules, and queues the pending ones once', async () => {
+      const { ledger, queue, preferences, users, webhooks, publisher } = setup();
+      webhooks.add({ id: '019ac3f1-bbbb-7000-8000-000000000006', events: ['task.assigned'] });
+      await preferences.save(WATCHER, [{ key: 'email', eventType: 'task.assigned', enabled: false }]);
+      users.add(CREATOR, { active: false });
+      const recordMany = jest.spyOn(ledger, 'recordMany');
+      const enqueue = jest.spyOn(queue, 'enqueue');
+      const events = [ASSIGNEE, WATCHER, CREATOR, ADMIN].map((assigneeId) => taskEvent('task.assigned', { ...context, state: 'assigned', assigneeId }, { actorId: ADMIN }));
+      await publisher.handleRelayed([...events, taskEvent('task.created', context, { actorId: CREATOR })], outside);
+      expect(recordMany).toHaveBeenCalledTimes(1);
+      expect(enqueue).toHaveBeenCalledTimes(1);
+      const byEvent = (i: number) => rows({ all: () => ledger.all().filter((d) => d.eventId === events[i].id) } as InMemoryDeliveryLedger);
+      const hook = 'webhook:019ac3f1-bbbb-7000-8000-000000000006:pending';
+      expect(byEvent(0)).toEqual([`email:${ASSIGNEE}:pending`, `in_app:${ASSIGNEE}:sent`, hook]);
+      expect(byEvent(1)).toEqual([`email:${WATCHER}:suppressed(preference)`, `in_app:${WATCHER}:sent`, hook]);
+      expect(byEvent(2)).toEqual([`email:${CREATOR}:suppressed(user_inactive)`, `in_app:${CREATOR}:suppressed(user_inactive)`, hook]);
+      expect(byEvent(3)).toEqual([`email:${ADMIN}:suppressed(actor)`, `in_app:${ADMIN}:suppressed(actor)`, hook]);
+      const pending = ledger.all().filter((d) => d.status === 'pending');
+      expect(queue.enqueued.map((j) => j.id).sort()).toEqual(pending.map((d) => d.id).sort());
+      expect(queue.enqueued.some((j) => j.channel === 'in_app')).toBe(false);
+    });
+
+    it('writes in-app deliveries into the inbox in the same call, marks them sent after one attempt, and queues no job for them', async () => {
+      const { ledger, queue, inbox, users, publisher } = setup();
+      users.add(ADMIN, { name: 'Ada Admin' });
+      const event = taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN });
+      await publisher.handleRelayed([event], outside);
+      const inApp = ledger.all().filter((d) => d.channel === 'in_app');
+      expect(inApp.map((d) => [d.recipientId, d.status, d.attempts])).toEqual([[ASSIGNEE, 'sent', 1]]);
+      expect(inbox.rows).toHaveLength(1);
+      expect(inbox.rows[0]).toMatchObject({ recipientId: ASSIGNEE, deliveryId: inApp[0].id, eventId: event.id, type: 'task.assigned', actorId: ADMIN, readAt: null });
+      expect(inbox.rows[0].title).toContain('Ship it');
+      expect(queue.enqueued.map((j) => j.channel)).toEqual(['email']);
+    });
+
+    it('leaves suppressed in-app rows out of the inbox, and a recipient gone since planning to its job', async () => {
+      const { ledger, queue, inbox, users, preferences, publisher } = setup();
+      await preferences.save(ASSIGNEE, [{ key: 'inApp', eventType: 'task.assigned', enabled: false }]);
+      const event = taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN });
+      await publisher.handleRelayed([event], outside);
+      expect(rows(ledger).filter((r) => r.startsWith('in_app'))).toEqual([`in_app:${ASSIGNEE}:suppressed(preference)`]);
+      expect(inbox.rows).toEqual([]);
+
+      const findByIds = users.findByIds.bind(users);
+      let calls = 0;
+      users.findByIds = async (ids) => (++calls === 1 ? findByIds(ids) : (await findByIds(ids)).map((u) => ({ ...u, active: false })));
+      const later = taskEvent('task.assigned', { ...context, state: 'assigned', assigneeId: WATCHER }, { actorId: ADMIN });
+      await publisher.handleRelayed([later], outside);
+      const row = ledger.all().find((d) => d.eventId === later.id && d.channel === 'in_app')!;
+      expect(row.status).toBe('pending');
+      expect(queue.enqueued.some((j) => j.id === row.id)).toBe(true);
+      expect(inbox.rows).toEqual([]);
+    });
+
+    it('is idempotent with the per-event path: a batch after publish() writes and queues nothing', async () => {
+      const { ledger, queue, publisher } = setup();
+      const event = taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN });
+      await publisher.publish(event);
+      const first = ledger.all().length;
+      queue.enqueued.length = 0;
+      await publisher.handleRelayed([event], outside);
+      expect(ledger.all()).toHaveLength(first);
+      expect(queue.enqueued).toEqual([]);
+    });
+
+    it('reads (plan, in-app recipients) through `outside`, off the relay transaction', async () => {
+      const { publisher } = setup();
+      const wrapped: string[] = [];
+      await publisher.handleRelayed([taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN })], async (read) => {
+        wrapped.push('read');
+        return read();
+      });
+      expect(wrapped).toEqual(['read', 'read']); // the plan, then the in-app rows' people
+    });
+
+    it('on the bus, an event the relay handled is skipped without planning', async () => {
+      const { ledger, users, publisher } = setup();
+      const findByIds = jest.spyOn(users, 'findByIds');
+      const ran: string[] = [];
+      const event = taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN });
+      await publisher.onEvent({
+        event,
+        handledAtRelay: (handler) => handler === NOTIFICATIONS_HANDLER,
+        runOnce: async (handler, work) => {
+          ran.push(handler);
+          await work();
+        },
+      });
+      expect(findByIds).not.toHaveBeenCalled();
+      expect(ledger.all()).toEqual([]);
+      expect(ran).toEqual([NOTIFICATIONS_HANDLER]);
+    });
   });
 });

@@ -1,22 +1,26 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import type { DirectoryUser } from '../../users';
 import { UserDirectory } from '../../users';
 import { EVENT_TYPES } from '../../events';
 import { EventView } from '../../events';
 import { EventDelivery } from '../../events';
 import { OnEventTypes } from '../../events';
+import { RelayedEventHandlers, RelayedEventsHandler } from '../../events';
 import { Delivery, PlannedDelivery } from '../domain/delivery';
 import { PreferenceSetting, isEnabled } from '../domain/notification-preferences';
-import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
-import { entryFor, needsWatchers } from '../domain/notification-catalogue';
+import { IN_APP_CHANNEL, WEBHOOK_CHANNEL } from '../domain/notification-channels';
+import { entryFor, needsWatchers, notificationText } from '../domain/notification-catalogue';
 import { audienceOf, planUserDeliveries } from '../domain/recipient-rules';
 import { WebhookEndpoint } from '../domain/webhook-endpoint';
 import { batchedUserLookup } from './batched-user-lookup';
+import { inboxNotificationOf } from './in-app.channel';
+import { NotificationSettings } from './notification-settings';
 import { MicroBatcher } from './micro-batcher';
 import { AfterCommit } from './ports/after-commit.port';
 import { DeliveryLedger } from './ports/delivery-ledger.port';
 import { DeliveryQueue } from './ports/delivery-queue.port';
 import { NotificationChannelRegistry } from './ports/notification-channel.registry.port';
+import { InboxNotification, NotificationInbox } from './ports/notification-inbox.port';
 import { NotificationPreferenceStore } from './ports/notification-preference.store.port';
 import { TaskWatchers } from './ports/task-watchers.port';
 import { WebhookEndpointRepository } from './ports/webhook-endpoint.repository.port';
@@ -36,9 +40,16 @@ export const NOTIFICATIONS_HANDLER = 'notifications.publisher';
  * added right after that commit (AfterCommit), so a worker never sees a job before its row. A crash
  * between the commit and the enqueue leaves rows without jobs: the sweeper queues them. A retried
  * event plans again (reads only) and then finds the handler done.
+ *
+ * Batched: the relay hands it each batch of events it relays (RelayedEventHandlers), inside the
+ * relay's transaction: the reads of the whole batch are coalesced, the rows of all its events are one
+ * INSERT, and their jobs one addBulk per channel after that commit. The per-event path above stays
+ * for what the relay could not handle (it then skips events the relay did handle).
  */
 @Injectable()
-export class NotificationPublisher {
+export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit {
+  readonly name = NOTIFICATIONS_HANDLER;
+  readonly types = EVENT_TYPES;
   private readonly logger = new Logger('Notifications');
   private readonly directory: MicroBatcher<readonly string[], DirectoryUser[]>;
   private readonly settings: MicroBatcher<readonly string[], Map<string, PreferenceSetting[]>>;
@@ -53,6 +64,9 @@ export class NotificationPublisher {
     private readonly users: UserDirectory,
     private readonly watchers: TaskWatchers,
     private readonly afterCommit: AfterCommit,
+    private readonly inbox: NotificationInbox,
+    private readonly notificationSettings: NotificationSettings,
+    @Optional() private readonly relayedHandlers?: RelayedEventHandlers,
   ) {
     this.directory = batchedUserLookup(users);
     this.settings = new MicroBatcher(async (lists) => {
@@ -66,9 +80,62 @@ export class NotificationPublisher {
     });
   }
 
+  onModuleInit(): void {
+    this.relayedHandlers?.register(this);
+  }
+
+  /** A relay batch, inside the relay's transaction: every event's rows in one statement. */
+  async handleRelayed(events: readonly EventView[], outside: <T>(read: () => Promise<T>) => Promise<T>): Promise<void> {
+    const started = Date.now();
+    // Planning reads only, on pooled connections: the concurrent plans' reads coalesce into one query each.
+    const plans = await outside(() => Promise.all(events.map(async (event) => ({ event, planned: await this.plan(event) }))));
+    // The people of the in-app rows (recipients, actors) are read while the rows are written.
+    const [recorded, people] = await Promise.all([this.ledger.recordMany(plans.filter((p) => p.planned.length > 0)), outside(() => this.inAppPeople(plans))]);
+    const sentHere = await this.deliverInAppHere(recorded, events, people);
+    const jobs = recorded.filter((d) => d.status === 'pending' && !sentHere.has(d.id)).map((d) => ({ id: d.id, channel: d.channel }));
+    if (jobs.length) await this.afterCommit.run(() => this.queue.enqueue(jobs));
+    this.logger.debug({ events: events.length, rows: recorded.length, inApp: sentHere.size, queued: jobs.length, ms: Date.now() - started }, 'relay batch recorded');
+  }
+
+  /**
+   * In-app deliveries need no queue job: the inbox row is a row in this database, so it is written
+   * here, in the same transaction as its ledger row, and the row marked sent (one attempt) — the
+   * in-app channel's "inbox row and sent commit together", for a whole batch in two statements. The
+   * rules are the planner's (a suppressed row gets no inbox row); a recipient gone meanwhile keeps a
+   * pending row and its job (whose attempt records it suppressed).
+   */
+  private async inAppPeople(plans: ReadonlyArray<{ event: EventView; planned: readonly PlannedDelivery[] }>): Promise<Map<string, DirectoryUser>> {
+    const ids = new Set<string>();
+    for (const { event, planned } of plans) {
+      for (const p of planned) if (p.channel === IN_APP_CHANNEL && p.status === 'pending' && p.recipientId) ids.add(p.recipientId);
+      if (event.actorId && planned.some((p) => p.channel === IN_APP_CHANNEL && p.status === 'pending')) ids.add(event.actorId);
+    }
+    if (ids.size === 0 || !this.channels.userChannel(IN_APP_CHANNEL)) return new Map();
+    return new Map((await this.directory.submit([...ids])).map((u) => [u.id, u]));
+  }
+
+  private async deliverInAppHere(recorded: readonly Delivery[], events: readonly EventView[], people: ReadonlyMap<string, DirectoryUser>): Promise<Set<string>> {
+    const rows = recorded.filter((d) => d.status === 'pending' && d.channel === IN_APP_CHANNEL && d.recipientId !== null);
+    if (rows.length === 0 || !this.channels.userChannel(IN_APP_CHANNEL)) return new Set();
+    const byId = new Map(events.map((e) => [e.id, e]));
+    const notifications: InboxNotification[] = [];
+    for (const d of rows) {
+      const event = byId.get(d.eventId);
+      const recipient = people.get(d.recipientId!);
+      if (!event || !recipient?.active) continue;
+      const actor = event.actorId ? people.get(event.actorId) : undefined;
+      const text = notificationText(event, actor?.name ?? null, this.notificationSettings.appPublicUrl);
+      notifications.push(inboxNotificationOf({ deliveryId: d.id, event, recipient, title: text.title, body: text.body, link: text.link }));
+    }
+    if (notifications.length === 0) return new Set();
+    await this.inbox.addMany(notifications);
+    return new Set(await this.ledger.markSentInTransaction(notifications.map((n) => n.deliveryId)));
+  }
+
   // Subscribed like @OnDomainEvent, but planning first: only recording runs "once" in the transaction.
   @OnEventTypes(EVENT_TYPES)
   async onEvent(delivery: EventDelivery): Promise<void> {
+    if (delivery.handledAtRelay?.(NOTIFICATIONS_HANDLER)) return delivery.runOnce(NOTIFICATIONS_HANDLER, async () => undefined); // skipped: done
     let planned: PlannedDelivery[] = [];
     let planError: unknown = null;
     try {

@@ -49,26 +49,42 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
   }
 
   async record(event: Pick<EventView, 'id' | 'type'>, planned: readonly PlannedDelivery[]): Promise<Delivery[]> {
-    if (planned.length === 0) return [];
-    const rows = await this.query<DeliveryRow>(
+    return this.recordMany([{ event, planned }]);
+  }
+
+  /** One INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING for the rows of all the events. */
+  override async recordMany(entries: ReadonlyArray<{ event: Pick<EventView, 'id' | 'type'>; planned: readonly PlannedDelivery[] }>): Promise<Delivery[]> {
+    const rows = entries.flatMap(({ event, planned }) => planned.map((p) => ({ event, p })));
+    if (rows.length === 0) return [];
+    const inserted = await this.query<DeliveryRow>(
       `INSERT INTO notifications.deliveries (id, event_id, event_type, channel, recipient_id, webhook_id, status, suppressed_reason, next_attempt_at)
-       SELECT p.id, $1, $2, p.channel, p.recipient_id, p.webhook_id, p.status, p.reason, CASE WHEN p.status = 'pending' THEN now() END
-         FROM unnest($3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[])
-              AS p(id, channel, recipient_id, webhook_id, status, reason)
+       SELECT p.id, p.event_id, p.event_type, p.channel, p.recipient_id, p.webhook_id, p.status, p.reason, CASE WHEN p.status = 'pending' THEN now() END
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[])
+              AS p(id, event_id, event_type, channel, recipient_id, webhook_id, status, reason)
        ON CONFLICT DO NOTHING
        RETURNING ${DELIVERY_COLUMNS}`,
       [
-        event.id,
-        event.type,
-        planned.map(() => newId()),
-        planned.map((p) => p.channel),
-        planned.map((p) => p.recipientId),
-        planned.map((p) => p.webhookId),
-        planned.map((p) => p.status),
-        planned.map((p) => p.suppressedReason),
+        rows.map(() => newId()),
+        rows.map((r) => r.event.id),
+        rows.map((r) => r.event.type),
+        rows.map((r) => r.p.channel),
+        rows.map((r) => r.p.recipientId),
+        rows.map((r) => r.p.webhookId),
+        rows.map((r) => r.p.status),
+        rows.map((r) => r.p.suppressedReason),
       ],
     );
-    return rows.map(toDelivery);
+    return inserted.map(toDelivery);
+  }
+
+  async markSentInTransaction(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.query<{ id: string }>(
+      `UPDATE notifications.deliveries SET status = 'sent', attempts = attempts + 1, sent_at = now(), next_attempt_at = NULL, updated_at = now()
+        WHERE id = ANY($1::uuid[]) AND status = 'pending' RETURNING id`,
+      [[...ids]],
+    );
+    return rows.map((r) => r.id);
   }
 
   async find(id: string): Promise<Delivery | null> {

@@ -53,6 +53,17 @@ export class PostgresNotificationInbox extends NotificationInbox {
     );
   }
 
+  override async addMany(list: readonly InboxNotification[]): Promise<void> {
+    if (list.length === 0) return;
+    const col = <K extends keyof InboxNotification>(key: K) => list.map((n) => n[key]);
+    await this.txHost.tx.query(
+      `INSERT INTO notifications.notifications (${COLUMNS})
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::uuid[], $11::timestamptz[], $12::timestamptz[])
+       ON CONFLICT (delivery_id) DO NOTHING`,
+      [col('id'), col('recipientId'), col('deliveryId'), col('eventId'), col('type'), col('title'), col('body'), col('link'), col('taskId'), col('actorId'), col('createdAt'), col('readAt')],
+    );
+  }
+
   async list(recipientId: string, unreadOnly: boolean, limit: number, before: InboxPosition | null): Promise<InboxPage> {
     const params: unknown[] = [recipientId];
     const where = ['recipient_id = $1'];

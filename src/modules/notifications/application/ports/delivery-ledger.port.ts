@@ -30,6 +30,20 @@ export interface ClaimedDelivery {
 export abstract class DeliveryLedger {
   /** Inserts the planned rows that do not exist yet; returns those inserted. */
   abstract record(event: Pick<EventView, 'id' | 'type'>, planned: readonly PlannedDelivery[]): Promise<Delivery[]>;
+  /**
+   * record() for the planned rows of many events at once (the relay's batch): the same rows, the same
+   * idempotency. Adapters override it with one statement; this default records event by event.
+   */
+  async recordMany(entries: ReadonlyArray<{ event: Pick<EventView, 'id' | 'type'>; planned: readonly PlannedDelivery[] }>): Promise<Delivery[]> {
+    const all: Delivery[] = [];
+    for (const { event, planned } of entries) all.push(...(await this.record(event, planned)));
+    return all;
+  }
+  /**
+   * pending → sent with one attempt, for rows delivered inside the ambient transaction itself (in-app
+   * rows written with their inbox rows at planning). Returns the ids it moved.
+   */
+  abstract markSentInTransaction(ids: readonly string[]): Promise<string[]>;
   abstract find(id: string): Promise<Delivery | null>;
   /**
    * Atomically moves a due `pending`/`failed` delivery (or a `sending` one whose lease ran out) to

@@ -29,6 +29,10 @@ export interface InboxPage {
 export abstract class NotificationInbox {
   /** Adds the notification of a delivery; a second add for the same delivery is a no-op. */
   abstract add(notification: InboxNotification): Promise<void>;
+  /** add() of many (one statement in the adapter); this default adds one by one. */
+  async addMany(notifications: readonly InboxNotification[]): Promise<void> {
+    for (const n of notifications) await this.add(n);
+  }
   /** Newest first (by when the event happened). */
   abstract list(recipientId: string, unreadOnly: boolean, limit: number, before: InboxPosition | null): Promise<InboxPage>;
   abstract unreadCount(recipientId: string): Promise<number>;

@@ -80,6 +80,17 @@ export class InMemoryDeliveryLedger extends DeliveryLedger {
     return true;
   }
 
+  async markSentInTransaction(ids: readonly string[]): Promise<string[]> {
+    const moved: string[] = [];
+    for (const id of ids) {
+      const row = this.rows.get(id);
+      if (!row || row.status !== 'pending') continue;
+      Object.assign(row, { status: 'sent', attempts: row.attempts + 1, sentAt: this.now(), nextAttemptAt: null, updatedAt: this.now() });
+      moved.push(id);
+    }
+    return moved;
+  }
+
   async markSent(id: string, leaseToken: string): Promise<boolean> {
     return this.settle(id, leaseToken, { status: 'sent', sentAt: this.now(), nextAttemptAt: null });
   }

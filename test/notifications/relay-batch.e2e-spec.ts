@@ -1,0 +1,82 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { DeliveryQueues } from '../../src/modules/notifications/infrastructure/delivery-queues';
+import { QueueNames } from '../../src/platform/queue';
+import { Session, adminSession, createUser } from '../support/auth-fixtures';
+import { TestApp, eventually, startTestApp } from '../support/test-app';
+import { assignTask, createTask, eventIdOf, settledDeliveries } from './notification-helpers';
+
+/**
+ * Issue 15: the relay plans and records an event's deliveries in its own batch transaction — the
+ * in-app row is in the inbox and `sent` with one attempt without a queue job, and the event needs no
+ * `events` job — and when that fails (here: a lock held on handler_runs for longer than the relay
+ * waits), the same rows come through the per-event path instead: nothing lost, nothing twice.
+ * Both CI modes (BullMQ on PostgreSQL, or Redis).
+ */
+describe('notifications: deliveries recorded in the relay batch', () => {
+  let t: TestApp;
+  let admin: Session;
+  let member: Session;
+  let db: Client;
+  let events: Queue;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { OUTBOX_POLL_INTERVAL: '200ms' } });
+    admin = await adminSession(t);
+    member = await createUser(t, 'member', { name: 'Rita Relay' });
+    db = new Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    events = t.running.app.get<Queue>(getQueueToken(QueueNames.events));
+  });
+  afterAll(async () => {
+    await db?.end();
+    await t?.close();
+  });
+
+  const inbox = async (session: Session) => (await t.http.get('/api/v1/notifications?limit=100', { token: session.accessToken })).body.data as Array<{ eventId: string }>;
+
+  it('writes the ledger rows and the in-app notification in the relay transaction; the event gets no job', async () => {
+    const task = await createTask(t, admin.accessToken, { title: 'Relayed in one batch' });
+    await assignTask(t, admin.accessToken, task.id, member.id);
+    const eventId = await eventIdOf(t, admin.accessToken, task.id, 'task.assigned');
+    const rows = await settledDeliveries(t, admin.accessToken, eventId, 2);
+    expect(rows.map((r) => [r.channel, r.recipientId, r.status, r.attempts]).sort()).toEqual([
+      ['email', member.id, 'sent', 1],
+      ['in_app', member.id, 'sent', 1],
+    ]);
+    expect((await inbox(member)).filter((n) => n.eventId === eventId)).toHaveLength(1);
+    const inAppId = rows.find((r) => r.channel === 'in_app')!.id;
+    const inAppQueue = t.running.app.get(DeliveryQueues, { strict: false }).queue(QueueNames.inApp);
+    expect(await inAppQueue.getJob(inAppId)).toBeUndefined(); // written where it was planned: no job
+    expect(await events.getJob(eventId)).toBeUndefined();
+    const runs = await db.query(`SELECT handler FROM events.handler_runs WHERE event_id = $1`, [eventId]);
+    expect(runs.rows.map((r) => r.handler)).toEqual(['notifications.publisher']);
+  });
+
+  it('falls back to the per-event path when the relay cannot record the batch, with the same rows once', async () => {
+    const task = await createTask(t, admin.accessToken, { title: 'Relayed the slow way' });
+    const holder = new Client({ connectionString: t.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE events.handler_runs IN SHARE MODE'); // the relay's insert waits, then gives up (2 s)
+      await assignTask(t, admin.accessToken, task.id, member.id);
+      const eventId = await eventIdOf(t, admin.accessToken, task.id, 'task.assigned');
+      await eventually(async () => (await events.getJob(eventId)) ?? undefined, 20_000); // published through the queue after all
+      await holder.query('ROLLBACK');
+      const rows = await settledDeliveries(t, admin.accessToken, eventId, 2, 30_000);
+      expect(rows.map((r) => [r.channel, r.status]).sort()).toEqual([
+        ['email', 'sent'],
+        ['in_app', 'sent'],
+      ]);
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await inbox(member)).filter((n) => n.eventId === eventId)).toHaveLength(1);
+      const runs = await db.query(`SELECT handler FROM events.handler_runs WHERE event_id = $1`, [eventId]);
+      expect(runs.rows.map((r) => r.handler)).toEqual(['notifications.publisher']);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+    }
+  }, 60_000);
+});
