@@ -2,7 +2,18 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/fixtures/**', '.data/**', 'bench/results/**', 'test-artifacts/**', 'clients/typescript/src/schema.d.ts'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test/fixtures/**',
+      '.data/**',
+      'bench/results/**',
+      'test-artifacts/**',
+      'clients/typescript/src/schema.d.ts',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -13,7 +24,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error', 'warn'] }],
       'no-restricted-syntax': [
         'error',
-        { selector: "ImportDeclaration[source.value=/\\/dist\\//]", message: 'Import sources, not build output.' },
+        { selector: 'ImportDeclaration[source.value=/\\/dist\\//]', message: 'Import sources, not build output.' },
       ],
     },
   },

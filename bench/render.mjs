@@ -16,7 +16,10 @@ const { meta, results } = JSON.parse(readFileSync(path.join(dir, 'benchmarks.jso
 meta.startedAt = new Date(meta.startedAt);
 if (!Array.isArray(meta.cpus)) meta.cpus = os.cpus().map(({ model, speed }) => ({ model, speed })); // older JSON: count only
 if (process.env.PROFILE) {
-  results.profile = { ...summariseProfile(JSON.parse(readFileSync(process.env.PROFILE, 'utf8')), ROOT, { skipMs: Number(process.env.SKIP_MS ?? 0) }), file: process.env.PROFILE };
+  results.profile = {
+    ...summariseProfile(JSON.parse(readFileSync(process.env.PROFILE, 'utf8')), ROOT, { skipMs: Number(process.env.SKIP_MS ?? 0) }),
+    file: process.env.PROFILE,
+  };
 }
 writeFileSync(path.join(dir, 'benchmarks.md'), renderMarkdown(results, meta));
 writeFileSync(path.join(dir, 'benchmarks.svg'), renderSvg(results, meta));

@@ -28,7 +28,9 @@ const autocannon = require('autocannon');
 const { Client } = require('pg');
 
 // BENCH_ROOT: measure the taskwire checkout there with this harness (bench/compare-commits.mjs)
-const ROOT = process.env.BENCH_ROOT ? path.resolve(process.env.BENCH_ROOT) : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = process.env.BENCH_ROOT
+  ? path.resolve(process.env.BENCH_ROOT)
+  : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === '1';
 const FULL = process.env.BENCH_FULL === '1';
 const DURATION = Number(process.env.BENCH_DURATION ?? (SMOKE ? 1 : 6));
@@ -45,7 +47,11 @@ const BASE_DATABASE_URL = process.env.DATABASE_URL || null;
 const REDIS_URL = process.env.REDIS_URL || null;
 const JWT_SECRET = 'bench-secret-that-is-long-enough-0123456789abcdef';
 const ADMIN = { email: 'bench-admin@taskwire.test', password: 'bench-admin-password' };
-const OUT = process.env.BENCH_OUT ? path.resolve(process.env.BENCH_OUT) : SMOKE ? path.join(os.tmpdir(), 'taskwire-bench-smoke') : path.join(ROOT, 'docs');
+const OUT = process.env.BENCH_OUT
+  ? path.resolve(process.env.BENCH_OUT)
+  : SMOKE
+    ? path.join(os.tmpdir(), 'taskwire-bench-smoke')
+    : path.join(ROOT, 'docs');
 const LIST_SIZES = SMOKE ? [1000] : FULL ? [10_000, 100_000, 1_000_000] : [10_000, 100_000];
 const TRANSITION_TASKS = SMOKE ? 3000 : 60_000;
 const PIPE = SMOKE ? { N: 20, RATE: 10, LATENCY_SECONDS: 2 } : { N: 2000, RATE: 100, LATENCY_SECONDS: 10 };
@@ -54,7 +60,10 @@ const OPEN_STREAMS = Number(process.env.BENCH_STREAMS ?? (SMOKE ? 20 : 500));
 const STREAMS_PER_MEMBER = 10;
 
 /** Node flags of `npm start` (e.g. the V8 heap cap): taskwire is measured as users run it. */
-const START_NODE_FLAGS = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start.match(/node\s+(.*?)\s*dist\/src\/main\.js/)[1].split(/\s+/).filter(Boolean);
+const START_NODE_FLAGS = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
+  .scripts.start.match(/node\s+(.*?)\s*dist\/src\/main\.js/)[1]
+  .split(/\s+/)
+  .filter(Boolean);
 const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -80,7 +89,9 @@ async function stopChild(child, timeoutMs = 15_000) {
 async function cleanup() {
   cleaning ??= (async () => {
     // the reference first (it holds connections to the embedded server taskwire owns), then the rest
-    const order = [...children.keys()].sort((a, b) => (children.get(a).name === 'reference' ? -1 : children.get(b).name === 'reference' ? 1 : 0));
+    const order = [...children.keys()].sort((a, b) =>
+      children.get(a).name === 'reference' ? -1 : children.get(b).name === 'reference' ? 1 : 0,
+    );
     for (const c of order) await stopChild(c).catch(() => {});
     if (benchDb && BASE_DATABASE_URL) {
       await withDb(BASE_DATABASE_URL, (db) => db.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`)).catch(() => {});
@@ -135,7 +146,11 @@ function build() {
   mkdirSync(path.join(ROOT, 'node_modules', '.cache'), { recursive: true });
   const dir = mkdtempSync(path.join(ROOT, 'node_modules', '.cache', 'taskwire-bench-run-'));
   scratch.push(dir);
-  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'migrations', '-d', dir, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(
+    path.join(ROOT, 'node_modules', '.bin', 'swc'),
+    ['src', 'migrations', '-d', dir, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
   return path.join(dir, 'src', 'main.js');
 }
 
@@ -169,7 +184,14 @@ function twEnv(extra) {
 async function startTaskwire(main, { env, nodeArgs = [], name = 'taskwire' }) {
   const port = freePort();
   const spawnedAt = performance.now();
-  const child = track(spawn(process.execPath, [...START_NODE_FLAGS, ...nodeArgs, main], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...env, PORT: String(port) } }), name);
+  const child = track(
+    spawn(process.execPath, [...START_NODE_FLAGS, ...nodeArgs, main], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...env, PORT: String(port) },
+    }),
+    name,
+  );
   const readyMs = await waitReady(`http://127.0.0.1:${port}/health/ready`, child, name);
   return { child, port, url: `http://127.0.0.1:${port}`, readyMs, spawnedAt };
 }
@@ -193,7 +215,10 @@ async function openMemberStreams(base, n, mkUser) {
     const member = await mkUser('member', `streamer-${m}`);
     for (let i = 0; i < STREAMS_PER_MEMBER && streams.length < n; i++) {
       const controller = new AbortController();
-      const res = await fetch(`${base}/api/v1/events/stream`, { headers: { authorization: `Bearer ${member.token}`, accept: 'text/event-stream' }, signal: controller.signal });
+      const res = await fetch(`${base}/api/v1/events/stream`, {
+        headers: { authorization: `Bearer ${member.token}`, accept: 'text/event-stream' },
+        signal: controller.signal,
+      });
       if (res.status !== 200) throw new Error(`GET /events/stream: ${res.status} ${await res.text()}`);
       const stream = { events: 0, close: () => controller.abort() };
       const reader = res.body.getReader();
@@ -307,7 +332,9 @@ async function compare(name, targets, { onTwRun } = {}) {
   }
   const [ref, tw] = runs.map((r) => (r.length ? summarise(r) : null));
   const cpu = (x) => (x?.cpuMsPerReq != null ? `${x.cpuMsPerReq.toFixed(3)} CPU ms/req` : '- CPU ms/req');
-  log(`scenario ${name}: ref ${ref ? ref.rps.toFixed(0) : '-'} req/s p99 ${ref ? ref.p99 : '-'} ms ${cpu(ref)} | taskwire ${tw.rps.toFixed(0)} req/s p99 ${tw.p99} ms ${cpu(tw)} (${tw.bad} non-2xx/errors)`);
+  log(
+    `scenario ${name}: ref ${ref ? ref.rps.toFixed(0) : '-'} req/s p99 ${ref ? ref.p99 : '-'} ms ${cpu(ref)} | taskwire ${tw.rps.toFixed(0)} req/s p99 ${tw.p99} ms ${cpu(tw)} (${tw.bad} non-2xx/errors)`,
+  );
   return { name, ref, tw };
 }
 
@@ -357,7 +384,10 @@ async function pipelineOnce(label, env) {
     ? {
         drain: { taskwire: drainRatio[0], reference: drainRatio[1], ratio: drainRatio[2] },
         webhook: hookRatio && { taskwire: { p50: hookRatio[0], p99: hookRatio[1] }, reference: { p50: hookRatio[2], p99: hookRatio[3] } },
-        email: emailRatio && { taskwire: { p50: emailRatio[0], p99: emailRatio[1] }, reference: { p50: emailRatio[2], p99: emailRatio[3] } },
+        email: emailRatio && {
+          taskwire: { p50: emailRatio[0], p99: emailRatio[1] },
+          reference: { p50: emailRatio[2], p99: emailRatio[3] },
+        },
       }
     : null;
   return {
@@ -395,7 +425,9 @@ async function coldStart(main) {
 async function main() {
   const startedAt = new Date();
   const t0 = performance.now();
-  log(`${SMOKE ? 'smoke' : 'full'} run: ${DURATION} s × ${ROUNDS} round(s) per target, ${CONNECTIONS} connections, list sizes ${LIST_SIZES.join(', ')}`);
+  log(
+    `${SMOKE ? 'smoke' : 'full'} run: ${DURATION} s × ${ROUNDS} round(s) per target, ${CONNECTIONS} connections, list sizes ${LIST_SIZES.join(', ')}`,
+  );
   const main = build();
   const refDir = prepareReference();
 
@@ -422,7 +454,14 @@ async function main() {
   log(`taskwire ready on ${tw.url} (${tw.readyMs.toFixed(0)} ms), PostgreSQL ${pgVersion}`);
 
   const refPort = freePort() + 2000;
-  const ref = track(spawn(process.execPath, ['server.js'], { cwd: refDir, stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH, DATABASE_URL: sharedUrl, PORT: String(refPort), JWT_SECRET, PG_POOL: '10' } }), 'reference');
+  const ref = track(
+    spawn(process.execPath, ['server.js'], {
+      cwd: refDir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { PATH: process.env.PATH, DATABASE_URL: sharedUrl, PORT: String(refPort), JWT_SECRET, PG_POOL: '10' },
+    }),
+    'reference',
+  );
   const refUrl = `http://127.0.0.1:${refPort}`;
   serverPids[0] = ref.pid;
   serverPids[1] = tw.child.pid;
@@ -440,7 +479,13 @@ async function main() {
   const { accessToken: adminToken } = await api(tw.url, 'POST', '/api/v1/auth/login', ADMIN);
   const mkUser = async (role, tag) => {
     const email = `bench-${tag}@taskwire.test`;
-    const user = await api(tw.url, 'POST', '/api/v1/users', { email, name: `Bench ${tag}`, password: 'bench-password-123', role }, adminToken);
+    const user = await api(
+      tw.url,
+      'POST',
+      '/api/v1/users',
+      { email, name: `Bench ${tag}`, password: 'bench-password-123', role },
+      adminToken,
+    );
     const { accessToken } = await api(tw.url, 'POST', '/api/v1/auth/login', { email, password: 'bench-password-123' });
     return { ...user, token: accessToken };
   };
@@ -485,9 +530,20 @@ async function main() {
     const refIds = (await db.query('SELECT id FROM bench_ref_tasks ORDER BY random() LIMIT 1000')).rows.map((r) => r.id);
     const byId = (base, ids, headers) => () => {
       let i = 0;
-      return { url: base, headers, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `${new URL(base).pathname}/${ids[i++ % ids.length]}` }) }] };
+      return {
+        url: base,
+        headers,
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `${new URL(base).pathname}/${ids[i++ % ids.length]}` }) }],
+      };
     };
-    if (wants('get')) results.scenarios.push({ ...(await compare('GET /tasks/:id', [{ opts: byId(`${refUrl}/tasks`, refIds, refAuth) }, { opts: byId(`${tw.url}/api/v1/tasks`, twIds, twAuth) }])), kind: 'read' });
+    if (wants('get'))
+      results.scenarios.push({
+        ...(await compare('GET /tasks/:id', [
+          { opts: byId(`${refUrl}/tasks`, refIds, refAuth) },
+          { opts: byId(`${tw.url}/api/v1/tasks`, twIds, twAuth) },
+        ])),
+        kind: 'read',
+      });
 
     // 3. POST /tasks, sampling taskwire's RSS while it runs
     const body = JSON.stringify({ title: 'Benchmark task', description: 'Created by bench/run.mjs', priority: 'high' });
@@ -497,7 +553,13 @@ async function main() {
       const timer = setInterval(() => rssSamples.push(rssMb(tw.child.pid)), 200);
       return () => clearInterval(timer);
     };
-    if (wants('post')) results.scenarios.push({ ...(await compare('POST /tasks', [{ opts: post(`${refUrl}/tasks`, refAuth) }, { opts: post(`${tw.url}/api/v1/tasks`, twAuth) }], { onTwRun: sampleRss })), kind: 'write' });
+    if (wants('post'))
+      results.scenarios.push({
+        ...(await compare('POST /tasks', [{ opts: post(`${refUrl}/tasks`, refAuth) }, { opts: post(`${tw.url}/api/v1/tasks`, twAuth) }], {
+          onTwRun: sampleRss,
+        })),
+        kind: 'write',
+      });
     if (rssSamples.length) results.rss = { maxMb: Math.max(...rssSamples), p50Mb: pct(rssSamples, 50), samples: rssSamples.length };
     if (results.rss) log(`taskwire RSS during POST: max ${results.rss.maxMb.toFixed(0)} MB`);
 
@@ -532,13 +594,20 @@ async function main() {
     const transition = () => ({
       url: tw.url,
       headers: { authorization: `Bearer ${starter.token}`, 'content-type': 'application/json' },
-      requests: [{ method: 'POST', body: JSON.stringify({ state: 'in_progress' }), setupRequest: (req) => ({ ...req, path: `/api/v1/tasks/${transitionIds[tIndex++ % transitionIds.length]}/transition` }) }],
+      requests: [
+        {
+          method: 'POST',
+          body: JSON.stringify({ state: 'in_progress' }),
+          setupRequest: (req) => ({ ...req, path: `/api/v1/tasks/${transitionIds[tIndex++ % transitionIds.length]}/transition` }),
+        },
+      ],
     });
-    if (wants('transition')) results.scenarios.push({
-      ...(await compare('POST /tasks/:id/transition', [null, { opts: transition }])),
-      kind: 'transition',
-      note: `${TRANSITION_TASKS} pre-assigned tasks; ids past that wrap and answer 409`,
-    });
+    if (wants('transition'))
+      results.scenarios.push({
+        ...(await compare('POST /tasks/:id/transition', [null, { opts: transition }])),
+        kind: 'transition',
+        note: `${TRANSITION_TASKS} pre-assigned tasks; ids past that wrap and answer 409`,
+      });
 
     // 5. the remaining list sizes; the table already holds the rows the POST scenario created, they are
     //    not the member's and do not change the filtered page
@@ -548,8 +617,14 @@ async function main() {
     if (PROFILE) {
       const profDir = mkdtempSync(path.join(os.tmpdir(), 'taskwire-bench-prof-'));
       scratch.push(profDir);
-      const prof = await startTaskwire(main, { env: twEnv({ APP_ROLE: 'api', DATABASE_URL: twDatabaseUrl ?? sharedUrl, DATA_DIR: dataDir }), nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`], name: 'taskwire-profiled' });
-      const auth = { authorization: `Bearer ${(await api(prof.url, 'POST', '/api/v1/auth/login', { email: 'bench-manager@taskwire.test', password: 'bench-password-123' })).accessToken}` };
+      const prof = await startTaskwire(main, {
+        env: twEnv({ APP_ROLE: 'api', DATABASE_URL: twDatabaseUrl ?? sharedUrl, DATA_DIR: dataDir }),
+        nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+        name: 'taskwire-profiled',
+      });
+      const auth = {
+        authorization: `Bearer ${(await api(prof.url, 'POST', '/api/v1/auth/login', { email: 'bench-manager@taskwire.test', password: 'bench-password-123' })).accessToken}`,
+      };
       log('profiling POST /tasks and GET /tasks/:id');
       const skipMs = performance.now() - prof.spawnedAt; // start-up is not what we are after
       await cannon(post(`${prof.url}/api/v1/tasks`, auth)());
@@ -571,9 +646,20 @@ async function main() {
 
   // 7. notification pipeline: BullMQ on PostgreSQL (embedded defaults), then Redis when REDIS_URL is set
   // Steady load per issue 15: 50 events/s on BullMQ's PostgreSQL backend, 100/s on Redis (smoke: PIPE.RATE).
-  if (PIPELINE) results.pipeline.push(await pipeline('embedded (BullMQ on PostgreSQL)', { DATABASE_URL: '', REDIS_URL: '', ...(SMOKE ? {} : { RATE: '50' }) }));
-  if (PIPELINE && BASE_DATABASE_URL && !SMOKE) results.pipeline.push(await pipeline('PostgreSQL, BullMQ on PostgreSQL', { DATABASE_URL: BASE_DATABASE_URL, REDIS_URL: '', ...(SMOKE ? {} : { RATE: '50' }) }));
-  if (PIPELINE && REDIS_URL) results.pipeline.push(await pipeline('PostgreSQL + Redis', { DATABASE_URL: BASE_DATABASE_URL ?? '', REDIS_URL }));
+  if (PIPELINE)
+    results.pipeline.push(
+      await pipeline('embedded (BullMQ on PostgreSQL)', { DATABASE_URL: '', REDIS_URL: '', ...(SMOKE ? {} : { RATE: '50' }) }),
+    );
+  if (PIPELINE && BASE_DATABASE_URL && !SMOKE)
+    results.pipeline.push(
+      await pipeline('PostgreSQL, BullMQ on PostgreSQL', {
+        DATABASE_URL: BASE_DATABASE_URL,
+        REDIS_URL: '',
+        ...(SMOKE ? {} : { RATE: '50' }),
+      }),
+    );
+  if (PIPELINE && REDIS_URL)
+    results.pipeline.push(await pipeline('PostgreSQL + Redis', { DATABASE_URL: BASE_DATABASE_URL ?? '', REDIS_URL }));
 
   // 8. embedded cold start to ready
   if (COLD_START) results.coldStart = await coldStart(main);
@@ -594,13 +680,18 @@ async function main() {
     redis: REDIS_URL,
     loadavgStart: startLoad,
     loadavgEnd: os.loadavg(),
-    command: process.env.npm_lifecycle_event ? `npm run ${process.env.npm_lifecycle_event}` : `node bench/run.mjs ${process.argv.slice(2).join(' ')}`,
+    command: process.env.npm_lifecycle_event
+      ? `npm run ${process.env.npm_lifecycle_event}`
+      : `node bench/run.mjs ${process.argv.slice(2).join(' ')}`,
     env: { DATABASE_URL: BASE_DATABASE_URL, REDIS_URL, BENCH_FULL: FULL ? '1' : undefined },
   };
   mkdirSync(OUT, { recursive: true });
   writeFileSync(path.join(OUT, 'benchmarks.svg'), renderSvg(results, meta));
   writeFileSync(path.join(OUT, 'benchmarks.md'), renderMarkdown(results, meta));
-  writeFileSync(path.join(OUT, 'benchmarks.json'), JSON.stringify({ meta: { ...meta, cpus: meta.cpus.map(({ model, speed }) => ({ model, speed })) }, results }, null, 2));
+  writeFileSync(
+    path.join(OUT, 'benchmarks.json'),
+    JSON.stringify({ meta: { ...meta, cpus: meta.cpus.map(({ model, speed }) => ({ model, speed })) }, results }, null, 2),
+  );
   console.log(renderMarkdown(results, meta, { summaryOnly: true }));
   log(`wrote ${path.join(OUT, 'benchmarks.md')} and benchmarks.svg in ${meta.elapsedS.toFixed(0)} s`);
 }

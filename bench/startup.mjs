@@ -26,7 +26,9 @@ async function startOnce(label) {
   const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
   child.kill('SIGTERM');
   const code = await new Promise((r) => child.once('exit', r));
-  console.log(`${label}: ready in ${readyMs.toFixed(0)} ms, idle RSS ${rss.toFixed(0)} MB (node process; PostgreSQL runs separately), exit ${code}`);
+  console.log(
+    `${label}: ready in ${readyMs.toFixed(0)} ms, idle RSS ${rss.toFixed(0)} MB (node process; PostgreSQL runs separately), exit ${code}`,
+  );
 }
 
 await startOnce('first start (initdb)');

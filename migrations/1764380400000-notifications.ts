@@ -40,7 +40,9 @@ export class Notifications1764380400000 implements MigrationInterface {
       )`);
     // One row per (event, channel, recipient) — or (event, webhook, endpoint): a replayed event
     // cannot create a second delivery. Also serves ?eventId= lookups.
-    await q.query(`CREATE UNIQUE INDEX deliveries_one_per_target ON events.deliveries (event_id, channel, (coalesce(recipient_id, webhook_id)))`);
+    await q.query(
+      `CREATE UNIQUE INDEX deliveries_one_per_target ON events.deliveries (event_id, channel, (coalesce(recipient_id, webhook_id)))`,
+    );
     // The sweeper's work: open deliveries by due time (stays small however large the ledger grows).
     await q.query(`CREATE INDEX deliveries_open ON events.deliveries (next_attempt_at) WHERE status IN ('pending', 'sending', 'failed')`);
     await q.query(`CREATE INDEX deliveries_recipient ON events.deliveries (recipient_id, id) WHERE recipient_id IS NOT NULL`);

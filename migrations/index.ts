@@ -14,8 +14,16 @@ import { TaskReminders1764380800000 } from './1764380800000-task-reminders';
 import { UserMinTokenVersion1764380820000 } from './1764380820000-user-min-token-version';
 
 export const MIGRATIONS = [
-  Platform1764380000000, Idempotency1764380050000, Users1764380100000, Events1764380200000, EventTraceContext1764380250000, Tasks1764380300000, Notifications1764380400000,
-  TypeormMetadata1764380500000, UserStateNotify1764380600000, NotificationsSchema1764380700000,
+  Platform1764380000000,
+  Idempotency1764380050000,
+  Users1764380100000,
+  Events1764380200000,
+  EventTraceContext1764380250000,
+  Tasks1764380300000,
+  Notifications1764380400000,
+  TypeormMetadata1764380500000,
+  UserStateNotify1764380600000,
+  NotificationsSchema1764380700000,
   TaskReminders1764380800000,
   UserMinTokenVersion1764380820000,
 ];

@@ -20,7 +20,12 @@ function boundaryRules(root = 'src') {
       severity: 'error',
       from: { path: `^${r}/modules/[^/]+/domain/` },
       to: {
-        path: [frameworks, `^${r}/modules/[^/]+/(infrastructure|api|application)/`, `^${r}/platform/`, pkg('class-(validator|transformer)')],
+        path: [
+          frameworks,
+          `^${r}/modules/[^/]+/(infrastructure|api|application)/`,
+          `^${r}/platform/`,
+          pkg('class-(validator|transformer)'),
+        ],
       },
     },
     {

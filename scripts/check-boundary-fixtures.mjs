@@ -15,10 +15,15 @@ const rules = boundaryRules(root);
 const result = await cruise([root], { ...config.options, exclude: undefined, ruleSet: { forbidden: rules }, validate: true });
 const violations = result.output.summary.violations;
 const violated = new Set(violations.map((v) => v.rule.name));
-const problems = rules.map((r) => r.name).filter((name) => !violated.has(name)).map((name) => `${name} (nowhere)`);
+const problems = rules
+  .map((r) => r.name)
+  .filter((name) => !violated.has(name))
+  .map((name) => `${name} (nowhere)`);
 
 const modulesDir = `${root}/modules`;
-const contexts = readdirSync(modulesDir).filter((ctx) => ['domain', 'application', 'api'].some((layer) => existsSync(`${modulesDir}/${ctx}/${layer}`)));
+const contexts = readdirSync(modulesDir).filter((ctx) =>
+  ['domain', 'application', 'api'].some((layer) => existsSync(`${modulesDir}/${ctx}/${layer}`)),
+);
 const contextRules = rules.filter((r) => typeof r.from.path === 'string' && r.from.path.startsWith(`^${root}/modules/`)).map((r) => r.name);
 for (const ctx of contexts) {
   const fired = new Set(violations.filter((v) => v.from.startsWith(`${modulesDir}/${ctx}/`)).map((v) => v.rule.name));
@@ -30,4 +35,6 @@ if (problems.length) {
   console.error(`boundary rules that did not fire on their bad sample: ${problems.join(', ')}`);
   process.exit(1);
 }
-console.log(`boundary fixtures: all ${rules.length} rules fire on their bad samples; ${contextRules.join(', ')} fire in each of ${contexts.join(', ')}`);
+console.log(
+  `boundary fixtures: all ${rules.length} rules fire on their bad samples; ${contextRules.join(', ')} fire in each of ${contexts.join(', ')}`,
+);

@@ -24,12 +24,19 @@ try {
   }
   writeFileSync(ruleset, 'extends: ["spectral:oas"]\n');
 
-  const redocly = spawnSync(bin('redocly'), ['lint', documentFile, '--extends', 'recommended', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
-  const redoclyProblems = parseJson(redocly.stdout, 'redocly')?.problems ?? [];
-  const spectral = spawnSync(bin('spectral'), ['lint', documentFile, '--ruleset', ruleset, '--format', 'json', '--fail-severity', 'error', '--quiet'], {
+  const redocly = spawnSync(bin('redocly'), ['lint', documentFile, '--extends', 'recommended', '--format', 'json'], {
     cwd: dir,
     encoding: 'utf8',
   });
+  const redoclyProblems = parseJson(redocly.stdout, 'redocly')?.problems ?? [];
+  const spectral = spawnSync(
+    bin('spectral'),
+    ['lint', documentFile, '--ruleset', ruleset, '--format', 'json', '--fail-severity', 'error', '--quiet'],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+    },
+  );
   const spectralProblems = (parseJson(spectral.stdout || '[]', 'spectral') ?? []).map((p) => ({
     ruleId: p.code,
     severity: ['error', 'warn', 'info', 'hint'][p.severity] ?? 'info',
@@ -48,7 +55,10 @@ try {
     return errors.length;
   };
   const errors =
-    report('redocly (recommended)', redoclyProblems.map((p) => ({ ...p, at: p.location?.[0]?.pointer }))) + report('spectral (spectral:oas)', spectralProblems);
+    report(
+      'redocly (recommended)',
+      redoclyProblems.map((p) => ({ ...p, at: p.location?.[0]?.pointer })),
+    ) + report('spectral (spectral:oas)', spectralProblems);
   if (redocly.status !== 0 && errors === 0) throw new Error(`redocly exited ${redocly.status}: ${redocly.stderr}`);
   if (errors > 0) process.exitCode = 1;
 } finally {

@@ -15,7 +15,9 @@ describe('the AsyncAPI document of what taskwire pushes', () => {
 
   it('is a valid AsyncAPI 3.0 document for @asyncapi/parser: no errors, no warnings', async () => {
     const diagnostics = await new Parser().validate(JSON.parse(JSON.stringify(doc)));
-    const findings = diagnostics.filter((d) => d.severity <= 1).map((d) => `${SEVERITY[d.severity]} ${d.code} at ${d.path.join('.')}: ${d.message}`);
+    const findings = diagnostics
+      .filter((d) => d.severity <= 1)
+      .map((d) => `${SEVERITY[d.severity]} ${d.code} at ${d.path.join('.')}: ${d.message}`);
     expect(findings).toEqual([]);
     // The validator is live: a message that breaks the 3.0 schema is reported as an error.
     const broken = JSON.parse(JSON.stringify(doc));
@@ -27,14 +29,33 @@ describe('the AsyncAPI document of what taskwire pushes', () => {
     const { document, diagnostics } = await new Parser().parse(JSON.parse(JSON.stringify(doc)));
     expect(diagnostics.filter((d) => d.severity === 0)).toEqual([]);
     const channel = (id: string) => document!.channels().get(id)!;
-    expect(channel('eventStream').messages().all().map((m) => m.name()).sort()).toEqual([...EVENT_TYPES].sort());
-    expect(channel('webhook').messages().all().map((m) => m.name()).sort()).toEqual([...EVENT_TYPES].sort());
-    expect(document!.operations().all().map((o) => [o.id(), o.action(), o.messages().all().length])).toEqual([
+    expect(
+      channel('eventStream')
+        .messages()
+        .all()
+        .map((m) => m.name())
+        .sort(),
+    ).toEqual([...EVENT_TYPES].sort());
+    expect(
+      channel('webhook')
+        .messages()
+        .all()
+        .map((m) => m.name())
+        .sort(),
+    ).toEqual([...EVENT_TYPES].sort());
+    expect(
+      document!
+        .operations()
+        .all()
+        .map((o) => [o.id(), o.action(), o.messages().all().length]),
+    ).toEqual([
       ['streamEvents', 'send', EVENT_TYPES.length],
       ['deliverWebhook', 'send', EVENT_TYPES.length],
     ]);
     const webhook = channel('webhook').messages().get('task.assigned')!;
-    expect(Object.keys(webhook.headers()!.properties()!)).toEqual(expect.arrayContaining(['webhook-id', 'webhook-timestamp', 'webhook-signature']));
+    expect(Object.keys(webhook.headers()!.properties()!)).toEqual(
+      expect.arrayContaining(['webhook-id', 'webhook-timestamp', 'webhook-signature']),
+    );
     expect(document!.operations().get('deliverWebhook')!.bindings().get('http')!.value()).toMatchObject({ method: 'POST' });
     expect(document!.operations().get('streamEvents')!.security()[0].all()[0].scheme()!.scheme()).toBe('bearer');
   });
@@ -53,6 +74,8 @@ describe('the AsyncAPI document of what taskwire pushes', () => {
 
   it('refuses a type without a payload schema, and a schema of no known type', () => {
     expect(() => publishedEventCatalogue([...EVENT_TYPES, 'task.exploded'])).toThrow('no payload schema for task.exploded');
-    expect(() => publishedEventCatalogue(EVENT_TYPES.filter((t) => t !== 'user.reactivated'))).toThrow('schemas for unknown types user.reactivated');
+    expect(() => publishedEventCatalogue(EVENT_TYPES.filter((t) => t !== 'user.reactivated'))).toThrow(
+      'schemas for unknown types user.reactivated',
+    );
   });
 });

@@ -48,8 +48,15 @@ function envelopeSchema(event: PublishedEvent & { type: string }): JsonSchema {
       aggregateId: { type: 'string', format: 'uuid' },
       actorId: { type: ['string', 'null'], format: 'uuid', description: 'Who caused it; null for the system' },
       occurredAt: { type: 'string', format: 'date-time' },
-      correlationId: { type: ['string', 'null'], description: 'X-Request-Id of the causing request (or of the request that caused the causing event)' },
-      causationId: { type: ['string', 'null'], format: 'uuid', description: 'The event whose handler caused this one; null when a request did' },
+      correlationId: {
+        type: ['string', 'null'],
+        description: 'X-Request-Id of the causing request (or of the request that caused the causing event)',
+      },
+      causationId: {
+        type: ['string', 'null'],
+        format: 'uuid',
+        description: 'The event whose handler caused this one; null when a request did',
+      },
       payload: ref(`#/components/schemas/payload.${event.type}`),
     },
   };
@@ -71,7 +78,8 @@ function webhookBodySchema(type: string): JsonSchema {
 const BASE64 = '[A-Za-z0-9+/]+={0,2}';
 const STANDARD_WEBHOOK_HEADERS: JsonSchema = {
   type: 'object',
-  description: 'Standard Webhooks (https://www.standardwebhooks.com) headers. Verify with any Standard Webhooks library and the endpoint secret.',
+  description:
+    'Standard Webhooks (https://www.standardwebhooks.com) headers. Verify with any Standard Webhooks library and the endpoint secret.',
   required: ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
   properties: {
     'webhook-id': {
@@ -79,7 +87,11 @@ const STANDARD_WEBHOOK_HEADERS: JsonSchema = {
       format: 'uuid',
       description: 'The delivery id: the same on every retry and redelivery of this (event, webhook), so receivers can deduplicate',
     },
-    'webhook-timestamp': { type: 'string', pattern: '^[0-9]+$', description: 'Unix seconds when this attempt was signed; reject stale ones' },
+    'webhook-timestamp': {
+      type: 'string',
+      pattern: '^[0-9]+$',
+      description: 'Unix seconds when this attempt was signed; reject stale ones',
+    },
     'webhook-signature': {
       type: 'string',
       pattern: `^v1,${BASE64}( v1,${BASE64})*$`,
@@ -204,7 +216,11 @@ export function buildAsyncApiDocument(version: string, catalogue = publishedEven
             query: {
               type: 'object',
               properties: {
-                lastEventId: { type: 'string', format: 'uuid', description: 'Same as the `Last-Event-ID` header, for clients that cannot set headers' },
+                lastEventId: {
+                  type: 'string',
+                  format: 'uuid',
+                  description: 'Same as the `Last-Event-ID` header, for clients that cannot set headers',
+                },
               },
             },
             bindingVersion: '0.3.0',
@@ -229,7 +245,10 @@ export function buildAsyncApiDocument(version: string, catalogue = publishedEven
       },
       correlationIds: {
         streamRequestId: { location: '$message.payload#/correlationId', description: 'X-Request-Id of the request that caused the event' },
-        webhookRequestId: { location: '$message.payload#/data/correlationId', description: 'X-Request-Id of the request that caused the event' },
+        webhookRequestId: {
+          location: '$message.payload#/data/correlationId',
+          description: 'X-Request-Id of the request that caused the event',
+        },
       },
     },
   };

@@ -59,7 +59,9 @@ export async function bootstrap(options: BootstrapOptions): Promise<RunningApp> 
     embedded = db.embedded;
     databaseUrl = db.url;
   }
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false, enableOfflineQueue: true }) : null;
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false, enableOfflineQueue: true })
+    : null;
   redis?.on('error', () => undefined); // surfaced through readiness, not as an unhandled error
   const queue = configureQueueBackend(config.redisUrl, databaseUrl, config.queuePrefix);
 

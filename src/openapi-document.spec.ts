@@ -57,7 +57,11 @@ describe('OpenAPI document (/docs/openapi.json)', () => {
   it('has no parameters that generators merge into one identifier (events.stream: lastEventId vs Last-Event-ID)', () => {
     const clashes: string[] = [];
     for (const { path, method, op } of operations) {
-      const names = (op.parameters ?? []).map((p: Json) => String(p.name).toLowerCase().replace(/[^a-z0-9]/g, ''));
+      const names = (op.parameters ?? []).map((p: Json) =>
+        String(p.name)
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, ''),
+      );
       if (new Set(names).size !== names.length) clashes.push(`${method} ${path}: ${names.join(', ')}`);
     }
     expect(clashes).toEqual([]);
@@ -98,11 +102,18 @@ describe('OpenAPI document (/docs/openapi.json)', () => {
 
   it('gives the problem schema the members the server sends (allowedTransitions, currentState, retryAfterSeconds, errors)', () => {
     const members = schemas().ProblemDto.properties;
-    expect(Object.keys(members)).toEqual(expect.arrayContaining(['errors', 'allowedTransitions', 'currentState', 'retryAfterSeconds', 'assigneeId']));
+    expect(Object.keys(members)).toEqual(
+      expect.arrayContaining(['errors', 'allowedTransitions', 'currentState', 'retryAfterSeconds', 'assigneeId']),
+    );
     expect(members.allowedTransitions.type).toBe('array');
     expect(members.retryAfterSeconds.type).toBe('integer');
     const example = byId('tasks.transition').op.responses['409'].content['application/problem+json'].example;
-    expect(example).toMatchObject({ status: 409, code: 'INVALID_TRANSITION', currentState: expect.any(String), allowedTransitions: expect.any(Array) });
+    expect(example).toMatchObject({
+      status: 409,
+      code: 'INVALID_TRANSITION',
+      currentState: expect.any(String),
+      allowedTransitions: expect.any(Array),
+    });
   });
 
   it('documents response headers: X-Request-Id everywhere, RateLimit-* under /api/v1, Retry-After on 429, Location on every 201, ETag on tasks', () => {
@@ -142,11 +153,15 @@ describe('OpenAPI document (/docs/openapi.json)', () => {
         const media = res.content?.['application/problem+json'];
         if (!media) continue;
         if (media.example?.status !== Number(status)) wrong.push(`${method} ${path} ${status}: example status ${media.example?.status}`);
-        else if (status !== '400' && media.example.code === 'VALIDATION_FAILED') wrong.push(`${method} ${path} ${status}: validation example`);
+        else if (status !== '400' && media.example.code === 'VALIDATION_FAILED')
+          wrong.push(`${method} ${path} ${status}: validation example`);
       }
     }
     expect(wrong).toEqual([]);
-    expect(byId('auth.login').op.responses['429'].content['application/problem+json'].example).toMatchObject({ code: 'TOO_MANY_ATTEMPTS', retryAfterSeconds: expect.any(Number) });
+    expect(byId('auth.login').op.responses['429'].content['application/problem+json'].example).toMatchObject({
+      code: 'TOO_MANY_ATTEMPTS',
+      retryAfterSeconds: expect.any(Number),
+    });
   });
 
   it('describes its tags, in a reading order with operations last', () => {
@@ -159,7 +174,8 @@ describe('OpenAPI document (/docs/openapi.json)', () => {
   it('describes every operation, with a verb-style operationId (tasks.listEvents, not tasks.events)', () => {
     const undescribed = operations.filter((o) => !o.op.description?.trim()).map((o) => o.op.operationId);
     expect(undescribed).toEqual([]);
-    const verbs = /^(get|list|create|update|delete|assign|transition|add|watch|unwatch|stream|register|login|refresh|logout|read|count|scrape|retry|rotate|redeliver|live|ready)/;
+    const verbs =
+      /^(get|list|create|update|delete|assign|transition|add|watch|unwatch|stream|register|login|refresh|logout|read|count|scrape|retry|rotate|redeliver|live|ready)/;
     const nouns = operations.map((o) => o.op.operationId as string).filter((id) => !verbs.test(id.split('.')[1]));
     expect(nouns).toEqual([]);
     expect(byId('tasks.listEvents').path).toBe('/api/v1/tasks/{id}/events');

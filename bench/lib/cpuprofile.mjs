@@ -49,6 +49,10 @@ export function summariseProfile(profile, root, { skipMs = 0 } = {}) {
     byFn.set(fnKey, (byFn.get(fnKey) ?? 0) + ms);
     byPkg.set(pkg, (byPkg.get(pkg) ?? 0) + ms);
   }
-  const top = (m, n) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, ms]) => ({ name, ms, share: ms / total }));
+  const top = (m, n) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, ms]) => ({ name, ms, share: ms / total }));
   return { busyMs: total, idleMs: idle, skippedMs: skipMs, functions: top(byFn, 20), packages: top(byPkg, 15) };
 }

@@ -10,9 +10,15 @@ import path from 'node:path';
 export function prepareReference(root, log = console.error) {
   // ../shared next to the checkout; from a worktree (e.g. /work/wt/<name>) one level further up
   const candidates = [path.resolve(root, '..', 'shared', 'bench-reference'), path.resolve(root, '..', '..', 'shared', 'bench-reference')];
-  const src = process.env.BENCH_REFERENCE_DIR ? path.resolve(process.env.BENCH_REFERENCE_DIR) : (candidates.find((c) => existsSync(c)) ?? candidates[0]);
+  const src = process.env.BENCH_REFERENCE_DIR
+    ? path.resolve(process.env.BENCH_REFERENCE_DIR)
+    : (candidates.find((c) => existsSync(c)) ?? candidates[0]);
   const lock = readFileSync(path.join(src, 'package-lock.json'));
-  const hash = createHash('sha256').update(lock).update(readFileSync(path.join(src, 'server.js'))).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(lock)
+    .update(readFileSync(path.join(src, 'server.js')))
+    .digest('hex')
+    .slice(0, 12);
   const dir = path.join(os.tmpdir(), `taskwire-bench-ref-${hash}`);
   mkdirSync(dir, { recursive: true });
   for (const f of readdirSync(src)) {

@@ -29,17 +29,28 @@ export function renderSvg(results, meta) {
   const H = y2 + h2 + 50;
   const x = (v, max) => left + (Math.max(0, v) / max) * barW;
   const out = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
-  out.push(`<text x="10" y="22" font-size="16" font-weight="bold">taskwire / bare reference, same run (${esc(meta.startedAt.toISOString().slice(0, 16))}Z, ${meta.cpus.length} cores, load ${meta.loadavgStart.map((l) => l.toFixed(1)).join(' ')})</text>`);
-  out.push(`<text x="10" y="${y1 - 14}" font-weight="bold">Ratios taskwire / reference (throughput: higher is better, target ≥ 0.7; p99: lower is better, target ≤ 2)</text>`);
+  out.push(
+    `<text x="10" y="22" font-size="16" font-weight="bold">taskwire / bare reference, same run (${esc(meta.startedAt.toISOString().slice(0, 16))}Z, ${meta.cpus.length} cores, load ${meta.loadavgStart.map((l) => l.toFixed(1)).join(' ')})</text>`,
+  );
+  out.push(
+    `<text x="10" y="${y1 - 14}" font-weight="bold">Ratios taskwire / reference (throughput: higher is better, target ≥ 0.7; p99: lower is better, target ≤ 2)</text>`,
+  );
   rows.forEach((r, i) => {
     const y = y1 + i * rowH;
     const ok = r.target == null ? true : r.good === 'high' ? r.value >= r.target : r.value <= r.target;
     out.push(`<text x="${left - 6}" y="${y + 14}" text-anchor="end">${esc(r.label)}</text>`);
-    out.push(`<rect x="${left}" y="${y + 3}" width="${x(r.value, maxRatio) - left}" height="${rowH - 6}" fill="${ok ? '#4c9a2a' : '#c0392b'}"/>`);
+    out.push(
+      `<rect x="${left}" y="${y + 3}" width="${x(r.value, maxRatio) - left}" height="${rowH - 6}" fill="${ok ? '#4c9a2a' : '#c0392b'}"/>`,
+    );
     out.push(`<text x="${x(r.value, maxRatio) + 4}" y="${y + 14}">${r.value.toFixed(2)}×</text>`);
-    if (r.target != null) out.push(`<line x1="${x(r.target, maxRatio)}" x2="${x(r.target, maxRatio)}" y1="${y + 1}" y2="${y + rowH - 1}" stroke="#000" stroke-dasharray="3,2"/>`);
+    if (r.target != null)
+      out.push(
+        `<line x1="${x(r.target, maxRatio)}" x2="${x(r.target, maxRatio)}" y1="${y + 1}" y2="${y + rowH - 1}" stroke="#000" stroke-dasharray="3,2"/>`,
+      );
   });
   out.push(`<line x1="${x(1, maxRatio)}" x2="${x(1, maxRatio)}" y1="${y1 - 4}" y2="${y1 + h1}" stroke="#555"/>`);
   out.push(`<text x="${x(1, maxRatio)}" y="${y1 + h1 + 14}" text-anchor="middle">1.0 = reference</text>`);
@@ -47,8 +58,12 @@ export function renderSvg(results, meta) {
   lat.forEach((l, i) => {
     const y = y2 + i * rowH;
     out.push(`<text x="${left - 6}" y="${y + 14}" text-anchor="end">${esc(l.label)}</text>`);
-    out.push(`<rect x="${left}" y="${y + 3}" width="${x(l.p99, maxLat) - left}" height="${rowH - 6}" fill="${l.ref ? '#b0c4de' : '#f5b041'}"/>`);
-    out.push(`<rect x="${left}" y="${y + 3}" width="${x(l.p50, maxLat) - left}" height="${rowH - 6}" fill="${l.ref ? '#34609b' : '#b9770e'}"/>`);
+    out.push(
+      `<rect x="${left}" y="${y + 3}" width="${x(l.p99, maxLat) - left}" height="${rowH - 6}" fill="${l.ref ? '#b0c4de' : '#f5b041'}"/>`,
+    );
+    out.push(
+      `<rect x="${left}" y="${y + 3}" width="${x(l.p50, maxLat) - left}" height="${rowH - 6}" fill="${l.ref ? '#34609b' : '#b9770e'}"/>`,
+    );
     out.push(`<text x="${x(l.p99, maxLat) + 4}" y="${y + 14}">${l.p50} / ${l.p99}</text>`);
   });
   out.push('</svg>');

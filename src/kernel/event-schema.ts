@@ -23,8 +23,9 @@ type AllRequiredListed<T, R extends readonly unknown[]> = [Exclude<RequiredKeysO
 
 /** `payloadSchema<TaskAssignedPayload>()({ type: 'object', properties: {...}, required: [...] })`. */
 export function payloadSchema<T>() {
-  return <const R extends readonly RequiredKeysOf<T>[]>(schema: PayloadSchema<T> & { readonly required: R } & AllRequiredListed<T, R>): PayloadSchema<T> =>
-    schema;
+  return <const R extends readonly RequiredKeysOf<T>[]>(
+    schema: PayloadSchema<T> & { readonly required: R } & AllRequiredListed<T, R>,
+  ): PayloadSchema<T> => schema;
 }
 
 /** One event type as the outside world sees it. */

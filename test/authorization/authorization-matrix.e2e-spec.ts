@@ -26,7 +26,11 @@ function loadMatrix(): Array<MatrixRow & { file: string }> {
     });
 }
 
-const joinPath = (...parts: string[]) => `/${parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+const joinPath = (...parts: string[]) =>
+  `/${parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
 const asList = (value: unknown): string[] => (Array.isArray(value) ? value : [value ?? '']).map(String);
 
 /**
@@ -54,7 +58,10 @@ function servedRoutes(t: TestApp): Array<{ method: string; path: string }> {
           const plain = joinPath(base, sub);
           const candidates = [joinPath('api/v1', plain), plain];
           const served = candidates.find((url) => fastify.hasRoute({ method: method as never, url }));
-          if (!served) throw new Error(`${method} ${plain} (${metatype.name}.${name}) is declared but Fastify serves neither ${candidates.join(' nor ')}`);
+          if (!served)
+            throw new Error(
+              `${method} ${plain} (${metatype.name}.${name}) is declared but Fastify serves neither ${candidates.join(' nor ')}`,
+            );
           routes.set(routeKey({ method, path: served }), { method, path: served });
         }
       }
@@ -106,7 +113,8 @@ describe('authorization matrix', () => {
       const path = row.path.replace(/:[A-Za-z0-9_]+/g, () => newId());
       for (const caller of CALLERS) {
         const status = await send(row, path, caller === 'anonymous' ? undefined : tokens[caller]);
-        if (!satisfies(status, row[caller])) mismatches.push(`${routeKey(row)} as ${caller}: expected ${row[caller]}, got ${status} (${row.file})`);
+        if (!satisfies(status, row[caller]))
+          mismatches.push(`${routeKey(row)} as ${caller}: expected ${row[caller]}, got ${status} (${row.file})`);
       }
     }
     expect(mismatches).toEqual([]);

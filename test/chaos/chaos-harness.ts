@@ -48,7 +48,15 @@ export interface ChaosOptions {
 
 export function chaosOptionsFromEnv(mode: ChaosMode, defaults: Partial<ChaosOptions>): ChaosOptions {
   const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
-  const d = { durationMs: 20_000, writers: 3, thinkMs: 40, chaosEveryMs: [3000, 6000] as [number, number], drainTimeoutMs: 150_000, quietTailMs: 0, ...defaults };
+  const d = {
+    durationMs: 20_000,
+    writers: 3,
+    thinkMs: 40,
+    chaosEveryMs: [3000, 6000] as [number, number],
+    drainTimeoutMs: 150_000,
+    quietTailMs: 0,
+    ...defaults,
+  };
   return {
     mode,
     durationMs: num('CHAOS_DURATION_S', d.durationMs / 1000) * 1000,
@@ -171,7 +179,28 @@ async function startRedis(): Promise<RedisServer> {
   // AOF with fsync on every write: a restart (even SIGKILL) loses no acknowledged job. BullMQ needs
   // a durable Redis: the relay marks events published once Redis accepted the jobs.
   const launch = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction', '--logfile', join(dir, 'redis.log')], { stdio: 'ignore' });
+    child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--maxmemory-policy',
+        'noeviction',
+        '--logfile',
+        join(dir, 'redis.log'),
+      ],
+      { stdio: 'ignore' },
+    );
     for (let i = 0; i < 200; i++) {
       try {
         execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: 'pipe' });
@@ -234,7 +263,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
   // A private build (same swc settings as scripts/build.js): other work on this checkout rebuilds
   // dist/ (rm -rf + compile), and a worker restarted in that moment would not start.
   const distDir = join(ROOT, 'test-artifacts', `chaos-dist-${randomBytes(4).toString('hex')}`);
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'migrations', '-d', distDir, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(
+    join(ROOT, 'node_modules', '.bin', 'swc'),
+    ['src', 'migrations', '-d', distDir, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'],
+    { cwd: ROOT, stdio: 'pipe' },
+  );
   const mainJs = join(distDir, 'src', 'main.js');
 
   const sink: SmtpSink = await startSmtpSink();
@@ -279,13 +312,49 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
   const alive = (r: Role) => !!r.proc && r.proc.child.exitCode === null && r.proc.child.signalCode === null;
 
   const counts: ChaosCounts = {
-    mode: o.mode, durationS: o.durationMs / 1000, writesOk: 0, writesFailed: 0, writesFailedByStatus: {}, taskFlows: 0,
-    workerKills: 0, workerGracefulRestarts: 0, redisRestarts: 0, embeddedOwnerKills: 0,
-    events: 0, taskEvents: 0, eventsExpectedFromWrites: 0, eventsMissing: 0, eventsUnexplained: 0, eventDuplicates: 0,
-    emailExpected: 0, emailReceivedUnique: 0, emailLost: 0, emailUnexpected: 0, emailResentSameDelivery: 0, emailDuplicatesDistinctDelivery: 0, emailRejectedBySink: 0,
-    webhookExpected: 0, webhookReceivedUnique: 0, webhookLost: 0, webhookUnexpected: 0, webhookResentSameDelivery: 0, webhookDuplicatesDistinctDelivery: 0, webhookBadSignature: 0,
-    inAppExpected: 0, inAppStored: 0, inAppLost: 0, inAppDuplicates: 0, inAppUnexpected: 0, reminderTasks: 0, remindersExpected: 0, remindersFound: 0,
-    ledgerByStatus: {}, drainMs: 0, startMs: [], problems: [], resends: [],
+    mode: o.mode,
+    durationS: o.durationMs / 1000,
+    writesOk: 0,
+    writesFailed: 0,
+    writesFailedByStatus: {},
+    taskFlows: 0,
+    workerKills: 0,
+    workerGracefulRestarts: 0,
+    redisRestarts: 0,
+    embeddedOwnerKills: 0,
+    events: 0,
+    taskEvents: 0,
+    eventsExpectedFromWrites: 0,
+    eventsMissing: 0,
+    eventsUnexplained: 0,
+    eventDuplicates: 0,
+    emailExpected: 0,
+    emailReceivedUnique: 0,
+    emailLost: 0,
+    emailUnexpected: 0,
+    emailResentSameDelivery: 0,
+    emailDuplicatesDistinctDelivery: 0,
+    emailRejectedBySink: 0,
+    webhookExpected: 0,
+    webhookReceivedUnique: 0,
+    webhookLost: 0,
+    webhookUnexpected: 0,
+    webhookResentSameDelivery: 0,
+    webhookDuplicatesDistinctDelivery: 0,
+    webhookBadSignature: 0,
+    inAppExpected: 0,
+    inAppStored: 0,
+    inAppLost: 0,
+    inAppDuplicates: 0,
+    inAppUnexpected: 0,
+    reminderTasks: 0,
+    remindersExpected: 0,
+    remindersFound: 0,
+    ledgerByStatus: {},
+    drainMs: 0,
+    startMs: [],
+    problems: [],
+    resends: [],
   };
 
   let db: Client | null = null;
@@ -312,8 +381,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
 
     // Webhook endpoint for every event type; only events after it exists are expected there, so
     // everything before is handled first (handler_runs of the notifications publisher).
-    await waitUntil(async () => (await db!.query(`SELECT count(*)::int n FROM events.events e WHERE NOT EXISTS (SELECT 1 FROM events.handler_runs h WHERE h.event_id = e.id AND h.handler = 'notifications.publisher')`)).rows[0].n === 0, 60_000, 'pre-existing events handled');
-    const hook = await http().post('/api/v1/webhooks', { url: `${receiver.url}/hook`, events: ['*'], description: 'chaos' }, { token: adm.token });
+    await waitUntil(
+      async () =>
+        (
+          await db!.query(
+            `SELECT count(*)::int n FROM events.events e WHERE NOT EXISTS (SELECT 1 FROM events.handler_runs h WHERE h.event_id = e.id AND h.handler = 'notifications.publisher')`,
+          )
+        ).rows[0].n === 0,
+      60_000,
+      'pre-existing events handled',
+    );
+    const hook = await http().post(
+      '/api/v1/webhooks',
+      { url: `${receiver.url}/hook`, events: ['*'], description: 'chaos' },
+      { token: adm.token },
+    );
     if (hook.status !== 201) throw new Error(`POST /webhooks: ${hook.status} ${hook.text}`);
     const secret = hook.body.secret as string;
     const boundarySeq = String((await db.query(`SELECT coalesce(max(seq), 0)::text s FROM events.events`)).rows[0].s);
@@ -330,9 +412,19 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
     };
 
     const users: Session[] = [adm];
-    for (const [name, role] of [['mgr1', 'manager'], ['mgr2', 'manager'], ['mem1', 'member'], ['mem2', 'member'], ['mem3', 'member']] as const) {
+    for (const [name, role] of [
+      ['mgr1', 'manager'],
+      ['mgr2', 'manager'],
+      ['mem1', 'member'],
+      ['mem2', 'member'],
+      ['mem3', 'member'],
+    ] as const) {
       const email = `chaos-${name}-${randomBytes(3).toString('hex')}@taskwire.test`;
-      const res = await http().post('/api/v1/users', { email, name: `Chaos ${name}`, password: 'user-password-123', role }, { token: adm.token });
+      const res = await http().post(
+        '/api/v1/users',
+        { email, name: `Chaos ${name}`, password: 'user-password-123', role },
+        { token: adm.token },
+      );
       if (res.status !== 201) throw new Error(`create ${name}: ${res.status} ${res.text}`);
       users.push(await loginAs(name, email, 'user-password-123'));
     }
@@ -368,16 +460,28 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
       const creator = pick(managers.slice(1));
       const assignee = pick(members);
       const roomMs = o.durationMs - (Date.now() - loadStartedAt) - 2000;
-      const dueAt = new Date(Date.now() + REMINDER_LEAD_S * 1000 + 1000 + Math.random() * Math.max(0, roomMs - REMINDER_LEAD_S * 1000 - 1000)).toISOString();
+      const dueAt = new Date(
+        Date.now() + REMINDER_LEAD_S * 1000 + 1000 + Math.random() * Math.max(0, roomMs - REMINDER_LEAD_S * 1000 - 1000),
+      ).toISOString();
       const created = await write(
-        (c) => c.post('/api/v1/tasks', { title: `chaos due ${randomBytes(3).toString('hex')}`, dueAt, assigneeId: assignee.id }, { token: creator.token }),
+        (c) =>
+          c.post(
+            '/api/v1/tasks',
+            { title: `chaos due ${randomBytes(3).toString('hex')}`, dueAt, assigneeId: assignee.id },
+            { token: creator.token },
+          ),
         (b) => [`task:${b.id}:created`, `task:${b.id}:v1:assigned`, `task:${b.id}:due_soon:${b.dueAt}`, `task:${b.id}:overdue:${b.dueAt}`],
       );
       if (!created) return;
       counts.reminderTasks += 1;
       reminderKeys.add(`task:${created.id}:due_soon:${created.dueAt}`);
       reminderKeys.add(`task:${created.id}:overdue:${created.dueAt}`);
-      for (const w of managers) if (w.id !== creator.id && Math.random() < 0.4) await write((c) => c.put(`/api/v1/tasks/${created.id}/watchers/me`, undefined, { token: w.token }), () => []);
+      for (const w of managers)
+        if (w.id !== creator.id && Math.random() < 0.4)
+          await write(
+            (c) => c.put(`/api/v1/tasks/${created.id}/watchers/me`, undefined, { token: w.token }),
+            () => [],
+          );
     };
 
     const flow = async () => {
@@ -385,37 +489,108 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
       const creator = Math.random() < 0.5 ? pick(managers.slice(1)) : pick(members);
       const selfAssign = creator.role === 'member' && Math.random() < 0.4;
       const created = await write(
-        (c) => c.post('/api/v1/tasks', { title: `chaos ${randomBytes(3).toString('hex')}`, ...(selfAssign ? { assigneeId: creator.id } : {}) }, { token: creator.token }),
+        (c) =>
+          c.post(
+            '/api/v1/tasks',
+            { title: `chaos ${randomBytes(3).toString('hex')}`, ...(selfAssign ? { assigneeId: creator.id } : {}) },
+            { token: creator.token },
+          ),
         (b) => [`task:${b.id}:created`, ...(b.assigneeId ? [`task:${b.id}:v1:assigned`] : [])],
       );
       if (!created) return;
       const id = created.id as string;
       // Watchers before any event that tells watchers (their set is read when the event is handled).
-      for (const w of managers) if (w.id !== creator.id && Math.random() < 0.4) await write((c) => c.put(`/api/v1/tasks/${id}/watchers/me`, undefined, { token: w.token }), () => []);
+      for (const w of managers)
+        if (w.id !== creator.id && Math.random() < 0.4)
+          await write(
+            (c) => c.put(`/api/v1/tasks/${id}/watchers/me`, undefined, { token: w.token }),
+            () => [],
+          );
       let assignee: Session | null = selfAssign ? creator : null;
       if (!assignee) {
         const target = pick(members);
         const by = pick(managers);
-        if (!(await write((c) => c.post(`/api/v1/tasks/${id}/assign`, { assigneeId: target.id }, { token: by.token }), change(id, 'assigned')))) return;
+        if (
+          !(await write(
+            (c) => c.post(`/api/v1/tasks/${id}/assign`, { assigneeId: target.id }, { token: by.token }),
+            change(id, 'assigned'),
+          ))
+        )
+          return;
         assignee = target;
       }
       const visible = [...managers, creator, assignee];
-      if (Math.random() < 0.5) await write((c) => c.post(`/api/v1/tasks/${id}/comments`, { body: 'chaos comment' }, { token: pick(visible).token }), (b) => [`task:${id}:comment:${b.id}`]);
-      if (Math.random() < 0.3) await write((c) => c.patch(`/api/v1/tasks/${id}`, { title: `chaos edited ${randomBytes(2).toString('hex')}` }, { token: pick([creator, ...managers]).token }), change(id, 'updated'));
+      if (Math.random() < 0.5)
+        await write(
+          (c) => c.post(`/api/v1/tasks/${id}/comments`, { body: 'chaos comment' }, { token: pick(visible).token }),
+          (b) => [`task:${id}:comment:${b.id}`],
+        );
+      if (Math.random() < 0.3)
+        await write(
+          (c) =>
+            c.patch(
+              `/api/v1/tasks/${id}`,
+              { title: `chaos edited ${randomBytes(2).toString('hex')}` },
+              { token: pick([creator, ...managers]).token },
+            ),
+          change(id, 'updated'),
+        );
       if (Math.random() < 0.15) {
-        if (!(await write((c) => c.post(`/api/v1/tasks/${id}/transition`, { state: 'draft' }, { token: assignee!.token }), change(id, 'unassigned')))) return;
+        if (
+          !(await write(
+            (c) => c.post(`/api/v1/tasks/${id}/transition`, { state: 'draft' }, { token: assignee!.token }),
+            change(id, 'unassigned'),
+          ))
+        )
+          return;
         const target = pick(members);
-        if (!(await write((c) => c.post(`/api/v1/tasks/${id}/assign`, { assigneeId: target.id }, { token: pick(managers).token }), change(id, 'assigned')))) return;
+        if (
+          !(await write(
+            (c) => c.post(`/api/v1/tasks/${id}/assign`, { assigneeId: target.id }, { token: pick(managers).token }),
+            change(id, 'assigned'),
+          ))
+        )
+          return;
         assignee = target;
       }
-      if (!(await write((c) => c.post(`/api/v1/tasks/${id}/transition`, { state: 'in_progress' }, { token: assignee!.token }), change(id, 'started')))) return;
+      if (
+        !(await write(
+          (c) => c.post(`/api/v1/tasks/${id}/transition`, { state: 'in_progress' }, { token: assignee!.token }),
+          change(id, 'started'),
+        ))
+      )
+        return;
       if (Math.random() < 0.2) {
-        if (!(await write((c) => c.post(`/api/v1/tasks/${id}/transition`, { state: 'assigned' }, { token: assignee!.token }), change(id, 'paused')))) return;
-        if (!(await write((c) => c.post(`/api/v1/tasks/${id}/transition`, { state: 'in_progress' }, { token: pick(managers).token }), change(id, 'started')))) return;
+        if (
+          !(await write(
+            (c) => c.post(`/api/v1/tasks/${id}/transition`, { state: 'assigned' }, { token: assignee!.token }),
+            change(id, 'paused'),
+          ))
+        )
+          return;
+        if (
+          !(await write(
+            (c) => c.post(`/api/v1/tasks/${id}/transition`, { state: 'in_progress' }, { token: pick(managers).token }),
+            change(id, 'started'),
+          ))
+        )
+          return;
       }
-      if (Math.random() < 0.3) await write((c) => c.post(`/api/v1/tasks/${id}/comments`, { body: 'chaos comment 2' }, { token: pick([...managers, assignee!]).token }), (b) => [`task:${id}:comment:${b.id}`]);
-      if (Math.random() < 0.7) await write((c) => c.post(`/api/v1/tasks/${id}/transition`, { state: 'completed' }, { token: pick([assignee!, ...managers]).token }), change(id, 'completed'));
-      else await write((c) => c.post(`/api/v1/tasks/${id}/transition`, { state: 'cancelled', reason: 'chaos' }, { token: pick(managers).token }), change(id, 'cancelled'));
+      if (Math.random() < 0.3)
+        await write(
+          (c) => c.post(`/api/v1/tasks/${id}/comments`, { body: 'chaos comment 2' }, { token: pick([...managers, assignee!]).token }),
+          (b) => [`task:${id}:comment:${b.id}`],
+        );
+      if (Math.random() < 0.7)
+        await write(
+          (c) => c.post(`/api/v1/tasks/${id}/transition`, { state: 'completed' }, { token: pick([assignee!, ...managers]).token }),
+          change(id, 'completed'),
+        );
+      else
+        await write(
+          (c) => c.post(`/api/v1/tasks/${id}/transition`, { state: 'cancelled', reason: 'chaos' }, { token: pick(managers).token }),
+          change(id, 'cancelled'),
+        );
       counts.taskFlows += 1;
     };
     const writers = Array.from({ length: o.writers }, async () => {
@@ -443,7 +618,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
             counts.redisRestarts += 1;
             continue;
           }
-          const candidates = roles.filter((r) => r.role === 'worker' && alive(r) && !restarting.has(r.name) && (o.mode !== 'embedded' || o.killEmbeddedOwner || r.name !== embeddedOwner));
+          const candidates = roles.filter(
+            (r) =>
+              r.role === 'worker' &&
+              alive(r) &&
+              !restarting.has(r.name) &&
+              (o.mode !== 'embedded' || o.killEmbeddedOwner || r.name !== embeddedOwner),
+          );
           if (!candidates.length) continue;
           const victim = pick(candidates);
           restarting.add(victim.name);
@@ -494,7 +675,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
         chaosStopped = stopChaos = true;
         log('chaos stops (quiet tail of the load)');
       }
-      log(`load: ${writes.length} writes (${writes.filter((w) => !w.ok).length} failed), ${counts.taskFlows} flows, kills ${counts.workerKills}, redis restarts ${counts.redisRestarts}, relay restarts ${counts.workerGracefulRestarts}`);
+      log(
+        `load: ${writes.length} writes (${writes.filter((w) => !w.ok).length} failed), ${counts.taskFlows} flows, kills ${counts.workerKills}, redis restarts ${counts.redisRestarts}, relay restarts ${counts.workerGracefulRestarts}`,
+      );
     }
     stopChaos = true;
     await chaos;
@@ -509,25 +692,34 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
     const drainStart = Date.now();
     let lastSeen = -1;
     let stableSince = 0;
-    await waitUntil(async () => {
-      const { rows } = await db!.query(`
+    await waitUntil(
+      async () => {
+        const { rows } = await db!.query(`
         SELECT (SELECT count(*) FROM events.events WHERE published_at IS NULL)::int AS unpublished,
                (SELECT count(*) FROM events.events e WHERE NOT EXISTS (SELECT 1 FROM events.handler_runs h WHERE h.event_id = e.id AND h.handler = 'notifications.publisher'))::int AS unhandled,
                (SELECT count(*) FROM notifications.deliveries WHERE status IN ('pending', 'sending', 'failed'))::int AS open,
                (SELECT count(*) FROM tasks.task_reminders WHERE fired_at IS NULL)::int AS reminders`);
-      const seen = sink.received.length + receiver.requests.length;
-      if (seen !== lastSeen) {
-        lastSeen = seen;
-        stableSince = Date.now();
-      }
-      const r = rows[0];
-      if (Date.now() - drainStart > 0 && (Date.now() - drainStart) % 10_000 < 600) log(`drain: unpublished ${r.unpublished}, unhandled ${r.unhandled}, open deliveries ${r.open}`);
-      return r.unpublished === 0 && r.unhandled === 0 && r.open === 0 && r.reminders === 0 && Date.now() - stableSince > 2000;
-    }, o.drainTimeoutMs, 'drain (outbox empty, every event handled, no open delivery, every reminder fired)').catch((err: Error) => counts.problems.push(err.message));
+        const seen = sink.received.length + receiver.requests.length;
+        if (seen !== lastSeen) {
+          lastSeen = seen;
+          stableSince = Date.now();
+        }
+        const r = rows[0];
+        if (Date.now() - drainStart > 0 && (Date.now() - drainStart) % 10_000 < 600)
+          log(`drain: unpublished ${r.unpublished}, unhandled ${r.unhandled}, open deliveries ${r.open}`);
+        return r.unpublished === 0 && r.unhandled === 0 && r.open === 0 && r.reminders === 0 && Date.now() - stableSince > 2000;
+      },
+      o.drainTimeoutMs,
+      'drain (outbox empty, every event handled, no open delivery, every reminder fired)',
+    ).catch((err: Error) => counts.problems.push(err.message));
     counts.drainMs = Date.now() - drainStart;
 
     // ------------------------------------------------------------------ audit
-    const events: StoredEvent[] = (await db.query(`SELECT id, seq::text, type, aggregate_type, aggregate_id, actor_id, idempotency_key, payload FROM events.events ORDER BY seq`)).rows;
+    const events: StoredEvent[] = (
+      await db.query(
+        `SELECT id, seq::text, type, aggregate_type, aggregate_id, actor_id, idempotency_key, payload FROM events.events ORDER BY seq`,
+      )
+    ).rows;
     counts.events = events.length;
     const taskEvents = events.filter((e) => e.aggregate_type === 'task');
     counts.taskEvents = taskEvents.length;
@@ -544,10 +736,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
     const failedAfterSend = writes.filter((w) => !w.ok && (w.status === 0 || w.status >= 500)).length;
     counts.remindersExpected = reminderKeys.size;
     counts.remindersFound = [...reminderKeys].filter((k) => byKey.get(k) === 1).length;
-    if (counts.remindersFound !== counts.remindersExpected) counts.problems.push(`reminders recorded exactly once: ${counts.remindersFound} of ${counts.remindersExpected}`);
-    if (counts.eventsUnexplained > failedAfterSend * 2) counts.problems.push(`${counts.eventsUnexplained} task events match no write (only ${failedAfterSend} writes failed without an answer or with 5xx)`);
+    if (counts.remindersFound !== counts.remindersExpected)
+      counts.problems.push(`reminders recorded exactly once: ${counts.remindersFound} of ${counts.remindersExpected}`);
+    if (counts.eventsUnexplained > failedAfterSend * 2)
+      counts.problems.push(
+        `${counts.eventsUnexplained} task events match no write (only ${failedAfterSend} writes failed without an answer or with 5xx)`,
+      );
 
-    const watcherRows: Array<{ task_id: string; user_id: string }> = (await db.query(`SELECT task_id, user_id FROM tasks.task_watchers`)).rows;
+    const watcherRows: Array<{ task_id: string; user_id: string }> = (await db.query(`SELECT task_id, user_id FROM tasks.task_watchers`))
+      .rows;
     const watchersOf = new Map<string, string[]>();
     for (const w of watcherRows) watchersOf.set(w.task_id, [...(watchersOf.get(w.task_id) ?? []), w.user_id]);
     const emailOf = new Map(users.map((s) => [s.id, s.email.toLowerCase()]));
@@ -561,13 +758,20 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
         expectedInApp.add(`${e.id}|${r}`);
         if (rule.email && !rule.emailAudience) expectedEmail.add(`${e.id}|${r}`);
       }
-      if (rule.emailAudience) for (const r of recipientsOf(e, watchersOf.get(e.aggregate_id) ?? [], rule.emailAudience)) expectedEmail.add(`${e.id}|${r}`);
+      if (rule.emailAudience)
+        for (const r of recipientsOf(e, watchersOf.get(e.aggregate_id) ?? [], rule.emailAudience)) expectedEmail.add(`${e.id}|${r}`);
     }
-    const deliveries: Array<{ id: string; event_id: string; channel: string; recipient_id: string | null; status: string; attempts: number }> = (
-      await db.query(`SELECT id, event_id, channel, recipient_id, status, attempts FROM notifications.deliveries`)
-    ).rows;
+    const deliveries: Array<{
+      id: string;
+      event_id: string;
+      channel: string;
+      recipient_id: string | null;
+      status: string;
+      attempts: number;
+    }> = (await db.query(`SELECT id, event_id, channel, recipient_id, status, attempts FROM notifications.deliveries`)).rows;
     const deliveryById = new Map(deliveries.map((d) => [d.id, d]));
-    for (const d of deliveries) counts.ledgerByStatus[`${d.channel}:${d.status}`] = (counts.ledgerByStatus[`${d.channel}:${d.status}`] ?? 0) + 1;
+    for (const d of deliveries)
+      counts.ledgerByStatus[`${d.channel}:${d.status}`] = (counts.ledgerByStatus[`${d.channel}:${d.status}`] ?? 0) + 1;
 
     // Email: dedupe key = (event id, recipient) from the ledger row named by the message.
     counts.emailExpected = expectedEmail.size;
@@ -581,7 +785,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
         counts.problems.push(`email without a known delivery: ${mail.messageId}`);
         continue;
       }
-      if (!mail.to.map((t) => t.toLowerCase()).includes(emailOf.get(d.recipient_id) ?? '?')) counts.problems.push(`email ${deliveryId} went to ${mail.to.join(',')}, not the recipient's address`);
+      if (!mail.to.map((t) => t.toLowerCase()).includes(emailOf.get(d.recipient_id) ?? '?'))
+        counts.problems.push(`email ${deliveryId} went to ${mail.to.join(',')}, not the recipient's address`);
       const key = `${d.event_id}|${d.recipient_id}`;
       emailSeen.set(key, [...(emailSeen.get(key) ?? []), deliveryId]);
     }
@@ -606,7 +811,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
     tally(hookSeen, expectedHook, counts, 'webhook');
 
     // In-app: rows in the inbox (transactional channel).
-    const inApp: Array<{ event_id: string; recipient_id: string; n: number }> = (await db.query(`SELECT event_id, recipient_id, count(*)::int n FROM notifications.notifications GROUP BY 1, 2`)).rows;
+    const inApp: Array<{ event_id: string; recipient_id: string; n: number }> = (
+      await db.query(`SELECT event_id, recipient_id, count(*)::int n FROM notifications.notifications GROUP BY 1, 2`)
+    ).rows;
     counts.inAppExpected = expectedInApp.size;
     counts.inAppStored = inApp.reduce((s, r) => s + r.n, 0);
     const inAppKeys = new Set(inApp.map((r) => `${r.event_id}|${r.recipient_id}`));
@@ -614,13 +821,33 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosCounts> {
     counts.inAppLost = [...expectedInApp].filter((k) => !inAppKeys.has(k)).length;
     counts.inAppUnexpected = [...inAppKeys].filter((k) => !expectedInApp.has(k)).length;
 
-    for (const [k, v] of Object.entries({ emailLost: counts.emailLost, emailUnexpected: counts.emailUnexpected, emailDuplicatesDistinctDelivery: counts.emailDuplicatesDistinctDelivery, webhookLost: counts.webhookLost, webhookUnexpected: counts.webhookUnexpected, webhookDuplicatesDistinctDelivery: counts.webhookDuplicatesDistinctDelivery, webhookBadSignature: counts.webhookBadSignature, inAppLost: counts.inAppLost, inAppDuplicates: counts.inAppDuplicates, inAppUnexpected: counts.inAppUnexpected, eventDuplicates: counts.eventDuplicates })) {
+    for (const [k, v] of Object.entries({
+      emailLost: counts.emailLost,
+      emailUnexpected: counts.emailUnexpected,
+      emailDuplicatesDistinctDelivery: counts.emailDuplicatesDistinctDelivery,
+      webhookLost: counts.webhookLost,
+      webhookUnexpected: counts.webhookUnexpected,
+      webhookDuplicatesDistinctDelivery: counts.webhookDuplicatesDistinctDelivery,
+      webhookBadSignature: counts.webhookBadSignature,
+      inAppLost: counts.inAppLost,
+      inAppDuplicates: counts.inAppDuplicates,
+      inAppUnexpected: counts.inAppUnexpected,
+      eventDuplicates: counts.eventDuplicates,
+    })) {
       if (v) counts.problems.push(`${k} = ${v}`);
     }
     const dead = deliveries.filter((d) => d.status === 'dead' || d.status === 'failed' || d.status === 'pending' || d.status === 'sending');
-    if (dead.length) counts.problems.push(`${dead.length} deliveries not settled as sent/suppressed: ${dead.slice(0, 5).map((d) => `${d.channel}:${d.status}`).join(', ')}`);
+    if (dead.length)
+      counts.problems.push(
+        `${dead.length} deliveries not settled as sent/suppressed: ${dead
+          .slice(0, 5)
+          .map((d) => `${d.channel}:${d.status}`)
+          .join(', ')}`,
+      );
     for (const r of counts.resends) log(`re-send: ${r}`);
-    for (const [k, ids] of [...emailSeen, ...hookSeen]) if (ids.length > 1) counts.resends.push(`${k} ${ids.map((id) => `${id} (attempts ${deliveryById.get(id)?.attempts ?? '?'})`).join(', ')}`);
+    for (const [k, ids] of [...emailSeen, ...hookSeen])
+      if (ids.length > 1)
+        counts.resends.push(`${k} ${ids.map((id) => `${id} (attempts ${deliveryById.get(id)?.attempts ?? '?'})`).join(', ')}`);
     log(`result ${JSON.stringify(counts)}`);
     return counts;
   } finally {
@@ -655,7 +882,9 @@ function startProcess(env: Record<string, string | undefined>, port: number, mai
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, port, output: () => out, exited };
 }
 
@@ -676,9 +905,21 @@ function tally(seen: Map<string, string[]>, expected: Set<string>, counts: Chaos
     }
   }
   if (kind === 'email') {
-    Object.assign(counts, { emailReceivedUnique: unique, emailLost: lost, emailUnexpected: counts.emailUnexpected + unexpected, emailResentSameDelivery: sameDelivery, emailDuplicatesDistinctDelivery: distinct });
+    Object.assign(counts, {
+      emailReceivedUnique: unique,
+      emailLost: lost,
+      emailUnexpected: counts.emailUnexpected + unexpected,
+      emailResentSameDelivery: sameDelivery,
+      emailDuplicatesDistinctDelivery: distinct,
+    });
   } else {
-    Object.assign(counts, { webhookReceivedUnique: unique, webhookLost: lost, webhookUnexpected: unexpected, webhookResentSameDelivery: sameDelivery, webhookDuplicatesDistinctDelivery: distinct });
+    Object.assign(counts, {
+      webhookReceivedUnique: unique,
+      webhookLost: lost,
+      webhookUnexpected: unexpected,
+      webhookResentSameDelivery: sameDelivery,
+      webhookDuplicatesDistinctDelivery: distinct,
+    });
   }
 }
 

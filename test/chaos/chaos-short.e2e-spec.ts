@@ -12,7 +12,15 @@ const mode: ChaosMode = (process.env.CHAOS_MODE as ChaosMode | undefined) ?? (pr
 
 describe(`chaos (short, ${mode})`, () => {
   it('loses nothing and duplicates nothing while workers are killed and Redis restarts', async () => {
-    const counts = await runChaos(chaosOptionsFromEnv(mode, { durationMs: 30_000, writers: 3, chaosEveryMs: [2500, 4000], quietTailMs: 12_000, drainTimeoutMs: 75_000 }));
+    const counts = await runChaos(
+      chaosOptionsFromEnv(mode, {
+        durationMs: 30_000,
+        writers: 3,
+        chaosEveryMs: [2500, 4000],
+        quietTailMs: 12_000,
+        drainTimeoutMs: 75_000,
+      }),
+    );
     expectClean(counts);
   }, 240_000);
 });

@@ -27,14 +27,18 @@ describe('chaos: 100-way races', () => {
   });
 
   const closingEvents = async (taskId: string) =>
-    (await db.query(`SELECT type FROM events.events WHERE aggregate_id = $1 AND type IN ('task.completed', 'task.cancelled')`, [taskId])).rows.map((r) => r.type as string);
+    (
+      await db.query(`SELECT type FROM events.events WHERE aggregate_id = $1 AND type IN ('task.completed', 'task.cancelled')`, [taskId])
+    ).rows.map((r) => r.type as string);
 
   it('50 complete + 50 cancel on an in_progress task: exactly one succeeds, exactly one terminal event', async () => {
     for (let round = 0; round < 2; round++) {
       const created = await t.http.post('/api/v1/tasks', { title: `race ${round}`, assigneeId: member.id }, { token: manager.accessToken });
       expect(created.status).toBe(201);
       const id = created.body.id as string;
-      expect((await t.http.post(`/api/v1/tasks/${id}/transition`, { state: 'in_progress' }, { token: member.accessToken })).status).toBe(200);
+      expect((await t.http.post(`/api/v1/tasks/${id}/transition`, { state: 'in_progress' }, { token: member.accessToken })).status).toBe(
+        200,
+      );
 
       const requests = Array.from({ length: 100 }, (_, i) =>
         i % 2 === 0
@@ -61,7 +65,9 @@ describe('chaos: 100-way races', () => {
     const key = `chaos-${randomBytes(6).toString('hex')}`;
     const title = `idempotent ${key}`;
     const results = await Promise.all(
-      Array.from({ length: 100 }, () => t.http.post('/api/v1/tasks', { title }, { token: member.accessToken, headers: { 'idempotency-key': key } })),
+      Array.from({ length: 100 }, () =>
+        t.http.post('/api/v1/tasks', { title }, { token: member.accessToken, headers: { 'idempotency-key': key } }),
+      ),
     );
     const created = results.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') !== 'true');
     const replays = results.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === 'true');
@@ -71,7 +77,9 @@ describe('chaos: 100-way races', () => {
     for (const r of replays) expect(r.body.id).toBe(created[0].body.id);
     const tasks = (await db.query(`SELECT id FROM tasks.tasks WHERE title = $1`, [title])).rows;
     expect(tasks).toEqual([{ id: created[0].body.id }]);
-    const events = (await db.query(`SELECT count(*)::int n FROM events.events WHERE aggregate_id = $1 AND type = 'task.created'`, [created[0].body.id])).rows[0].n;
+    const events = (
+      await db.query(`SELECT count(*)::int n FROM events.events WHERE aggregate_id = $1 AND type = 'task.created'`, [created[0].body.id])
+    ).rows[0].n;
     expect(events).toBe(1);
     // Afterwards the key only replays.
     const later = await t.http.post('/api/v1/tasks', { title }, { token: member.accessToken, headers: { 'idempotency-key': key } });

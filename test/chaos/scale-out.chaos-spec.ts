@@ -20,7 +20,13 @@ describe('chaos (long)', () => {
   for (const mode of modes) {
     it(`${mode}: nothing lost, nothing duplicated`, async () => {
       const counts = await runChaos(
-        chaosOptionsFromEnv(mode, { durationMs: 180_000, writers: 4, chaosEveryMs: [4000, 9000], quietTailMs: 15_000, drainTimeoutMs: 240_000 }),
+        chaosOptionsFromEnv(mode, {
+          durationMs: 180_000,
+          writers: 4,
+          chaosEveryMs: [4000, 9000],
+          quietTailMs: 15_000,
+          drainTimeoutMs: 240_000,
+        }),
       );
       expectClean(counts);
     });

@@ -38,7 +38,9 @@ describe('consumer scenario through @taskwire/client', () => {
     const alice = createTaskwireClient(t.running.url, { token: signedIn.data!.accessToken });
     const aliceId = signedIn.data!.user.id;
 
-    const adminLogin = await anonymous.POST('/api/v1/auth/login', { body: { email: ADMIN_ENV.ADMIN_EMAIL, password: ADMIN_ENV.ADMIN_PASSWORD } });
+    const adminLogin = await anonymous.POST('/api/v1/auth/login', {
+      body: { email: ADMIN_ENV.ADMIN_EMAIL, password: ADMIN_ENV.ADMIN_PASSWORD },
+    });
     let adminToken = adminLogin.data!.accessToken;
     const admin = createTaskwireClient(t.running.url, { token: () => adminToken }); // a function: refreshed tokens are picked up
     const adminId = adminLogin.data!.user.id;
@@ -49,7 +51,12 @@ describe('consumer scenario through @taskwire/client', () => {
     expect(invalid.error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ field: 'title' })] });
 
     const created = await admin.POST('/api/v1/tasks', {
-      body: { title: 'Prepare the Q3 report', priority: 'high', labels: ['finance'], dueAt: new Date(Date.now() + 86_400_000).toISOString() },
+      body: {
+        title: 'Prepare the Q3 report',
+        priority: 'high',
+        labels: ['finance'],
+        dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+      },
       params: { header: { 'Idempotency-Key': `create-${Date.now()}` } },
     });
     expect(created.response.status).toBe(201);
@@ -66,7 +73,11 @@ describe('consumer scenario through @taskwire/client', () => {
 
     const tooEarly = await alice.POST('/api/v1/tasks/{id}/transition', { params: { path: { id: taskId } }, body: { state: 'completed' } });
     expect(tooEarly.response.status).toBe(409);
-    expect(tooEarly.error).toMatchObject({ code: 'INVALID_TRANSITION', currentState: 'assigned', allowedTransitions: expect.arrayContaining(['in_progress']) });
+    expect(tooEarly.error).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      currentState: 'assigned',
+      allowedTransitions: expect.arrayContaining(['in_progress']),
+    });
 
     const started = await alice.POST('/api/v1/tasks/{id}/transition', {
       params: { path: { id: taskId }, header: { 'If-Match': fetched.response.headers.get('etag')! } },

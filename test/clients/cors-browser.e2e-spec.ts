@@ -53,7 +53,9 @@ window.scenario = async ({ api, token }) => {
 
 function servePage(): Promise<{ server: Server; origin: string }> {
   const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE));
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
+  );
 }
 
 describeWithChromium('cors-browser.e2e-spec', 'CORS from a page on another origin (headless Chromium)', () => {
@@ -114,7 +116,11 @@ describeWithChromium('cors-browser.e2e-spec', 'CORS from a page on another origi
       const outcome = await page.evaluate(
         async ({ url, token, etag }) => {
           try {
-            const res = await fetch(url, { method: 'PATCH', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'If-Match': etag }, body: JSON.stringify({ title: 'Hijacked' }) });
+            const res = await fetch(url, {
+              method: 'PATCH',
+              headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'If-Match': etag },
+              body: JSON.stringify({ title: 'Hijacked' }),
+            });
             return `status ${res.status}`;
           } catch (err) {
             return `blocked: ${String(err)}`;

@@ -29,7 +29,16 @@ if (!available) console.warn(`swagger-ui-try-it-out.e2e-spec: SKIPPED — ${CHRO
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {
@@ -52,7 +61,9 @@ if (!available) console.warn(`swagger-ui-try-it-out.e2e-spec: SKIPPED — ${CHRO
     await modal.locator('button.authorize').click();
     await modal.locator('button.btn-done, button.close-modal').first().click();
 
-    const operation = page.locator('.opblock.opblock-get').filter({ has: page.locator('.opblock-summary-path[data-path="/api/v1/tasks"]') });
+    const operation = page
+      .locator('.opblock.opblock-get')
+      .filter({ has: page.locator('.opblock-summary-path[data-path="/api/v1/tasks"]') });
     await operation.locator('.opblock-summary').click();
 
     // The documented 401 is a 401 problem, not the 400 validation example.
@@ -72,7 +83,8 @@ if (!available) console.warn(`swagger-ui-try-it-out.e2e-spec: SKIPPED — ${CHRO
 
     // Only what the form holds by default went out: the page size and sort defaults, no filters.
     const url = new URL(requested.at(-1)!);
-    for (const filter of ['state', 'priority', 'label', 'q', 'dueBefore', 'assigneeId', 'creatorId']) expect(url.searchParams.has(filter)).toBe(false);
+    for (const filter of ['state', 'priority', 'label', 'q', 'dueBefore', 'assigneeId', 'creatorId'])
+      expect(url.searchParams.has(filter)).toBe(false);
 
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await status.scrollIntoViewIfNeeded();

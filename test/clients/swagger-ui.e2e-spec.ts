@@ -27,7 +27,16 @@ if (!available) console.warn(`swagger-ui.e2e-spec: SKIPPED — ${CHROMIUM} is no
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'], // Playwright gives it a fresh, empty profile of its own
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ], // Playwright gives it a fresh, empty profile of its own
     });
   });
   afterAll(async () => {
@@ -56,7 +65,9 @@ if (!available) console.warn(`swagger-ui.e2e-spec: SKIPPED — ${CHROMIUM} is no
     await modal.locator('button.btn-done, button.close-modal').first().click();
 
     // POST /api/v1/tasks → Try it out → body → Execute.
-    const operation = page.locator('.opblock.opblock-post').filter({ has: page.locator('.opblock-summary-path[data-path="/api/v1/tasks"]') });
+    const operation = page
+      .locator('.opblock.opblock-post')
+      .filter({ has: page.locator('.opblock-summary-path[data-path="/api/v1/tasks"]') });
     await operation.locator('.opblock-summary').click();
     await operation.locator('button.try-out__btn').click();
     const body = operation.locator('textarea.body-param__text');

@@ -63,7 +63,9 @@ describe('AsyncAPI document (/docs/asyncapi.json)', () => {
 
   beforeAll(async () => {
     receiver = await startHttpReceiver();
-    t = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_DISABLE_AFTER: '300ms', NOTIFY_RETRY_SCHEDULE: '200ms,200ms,200ms,200ms' } });
+    t = await startTestApp({
+      env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_DISABLE_AFTER: '300ms', NOTIFY_RETRY_SCHEDULE: '200ms,200ms,200ms,200ms' },
+    });
     admin = await adminSession(t);
     doc = (await t.http.get('/docs/asyncapi.json')).body as AsyncApiDocument;
   });
@@ -84,7 +86,8 @@ describe('AsyncAPI document (/docs/asyncapi.json)', () => {
   });
 
   it('every event type the app records validates against its schema, in GET /events, on the stream and in webhook bodies', async () => {
-    const hook = (path: string, events: string[]) => t.http.post('/api/v1/webhooks', { url: `${receiver.url}${path}`, events }, { token: admin.accessToken });
+    const hook = (path: string, events: string[]) =>
+      t.http.post('/api/v1/webhooks', { url: `${receiver.url}${path}`, events }, { token: admin.accessToken });
     expect((await hook('/all', ['*'])).status).toBe(201);
     expect((await hook('/down', ['task.commented'])).status).toBe(201);
     receiver.answer = (req) => ({ status: req.path === '/down' ? 500 : 200 });
@@ -92,14 +95,24 @@ describe('AsyncAPI document (/docs/asyncapi.json)', () => {
     expect(stream.status).toBe(200);
 
     // Users: registered (self and by an admin), role changed, deactivated (which also unassigns), reactivated.
-    const registered = await t.http.post('/api/v1/auth/register', { email: 'self-registered@taskwire.test', password: 'user-password-123', name: 'Self' });
+    const registered = await t.http.post('/api/v1/auth/register', {
+      email: 'self-registered@taskwire.test',
+      password: 'user-password-123',
+      name: 'Self',
+    });
     expect(registered.status).toBe(201);
     const member = await createUser(t, 'member');
     const leaver = await createUser(t, 'member');
     expect((await t.http.patch(`/api/v1/users/${member.id}`, { role: 'manager' }, { token: admin.accessToken })).status).toBe(200);
 
     // Tasks: every type, with the optional members present somewhere (dueAt, labels, reasons).
-    const full = await createTask(t, admin.accessToken, { title: 'Full', description: 'All', priority: 'high', dueAt: '2031-01-01T10:00:00.000Z', labels: ['a', 'b'] });
+    const full = await createTask(t, admin.accessToken, {
+      title: 'Full',
+      description: 'All',
+      priority: 'high',
+      dueAt: '2031-01-01T10:00:00.000Z',
+      labels: ['a', 'b'],
+    });
     const edit = { title: 'Fuller', description: null, priority: 'urgent', dueAt: null, labels: ['c'] };
     expect((await t.http.patch(`/api/v1/tasks/${full.id}`, edit, { token: admin.accessToken })).status).toBe(200);
     await assignTask(t, admin.accessToken, full.id, member.id);
@@ -114,7 +127,11 @@ describe('AsyncAPI document (/docs/asyncapi.json)', () => {
     expect((await t.http.patch(`/api/v1/users/${leaver.id}`, { active: false }, { token: admin.accessToken })).status).toBe(200);
     expect((await t.http.patch(`/api/v1/users/${leaver.id}`, { active: true }, { token: admin.accessToken })).status).toBe(200);
     // Reminders (system events): due within DUE_SOON_LEAD (24h) → task.due_soon at once; already past → task.overdue at once.
-    await createTask(t, admin.accessToken, { title: 'Due soon', dueAt: new Date(Date.now() + 3_600_000).toISOString(), assigneeId: member.id });
+    await createTask(t, admin.accessToken, {
+      title: 'Due soon',
+      dueAt: new Date(Date.now() + 3_600_000).toISOString(),
+      assigneeId: member.id,
+    });
     await createTask(t, admin.accessToken, { title: 'Overdue', dueAt: new Date(Date.now() - 60_000).toISOString(), assigneeId: member.id });
     const talked = await createTask(t, admin.accessToken, { title: 'Talked about' });
     const comment = { body: 'A comment the /down webhook fails to receive' };

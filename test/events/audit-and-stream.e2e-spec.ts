@@ -61,12 +61,23 @@ describe('audit trail and live stream (HTTP)', () => {
 
   it('rejects bad filters and cursors with 400 and unknown ids with 404', async () => {
     const admin = await adminSession(a);
-    for (const query of ['limit=0', 'limit=101', 'limit=abc', 'cursor=garbage!', 'cursor=WzFd', 'type=nope', 'aggregateId=123', 'after=yesterday']) {
+    for (const query of [
+      'limit=0',
+      'limit=101',
+      'limit=abc',
+      'cursor=garbage!',
+      'cursor=WzFd',
+      'type=nope',
+      'aggregateId=123',
+      'after=yesterday',
+    ]) {
       const res = await a.http.get(`/api/v1/events?${query}`, { token: admin.accessToken });
       expect([query, res.status, res.body.code]).toEqual([query, 400, 'VALIDATION_FAILED']);
     }
     expect((await a.http.get('/api/v1/events/not-a-uuid', { token: admin.accessToken })).status).toBe(400);
-    expect((await a.http.get('/api/v1/events/01a22500-0000-7000-8000-000000000000', { token: admin.accessToken })).body.code).toBe('EVENT_NOT_FOUND');
+    expect((await a.http.get('/api/v1/events/01a22500-0000-7000-8000-000000000000', { token: admin.accessToken })).body.code).toBe(
+      'EVENT_NOT_FOUND',
+    );
   });
 
   it('keeps the audit trail from members (403) and anonymous callers (401)', async () => {
@@ -86,7 +97,11 @@ describe('audit trail and live stream (HTTP)', () => {
     expect(memberStream.status).toBe(200);
     try {
       // Written through the other instance (b): reaches a's stream through PostgreSQL NOTIFY.
-      const first = await b.http.post('/api/v1/users', { email: `streamed-${Date.now()}@taskwire.test`, name: 'S', password: 'user-password-123', role: 'member' }, { token: admin.accessToken });
+      const first = await b.http.post(
+        '/api/v1/users',
+        { email: `streamed-${Date.now()}@taskwire.test`, name: 'S', password: 'user-password-123', role: 'member' },
+        { token: admin.accessToken },
+      );
       expect(first.status).toBe(201);
       const message = await adminStream.waitFor((m) => m.event === 'user.registered' && JSON.parse(m.data).aggregateId === first.body.id);
       expect(message.id).toBe(JSON.parse(message.data).id);
@@ -99,13 +114,24 @@ describe('audit trail and live stream (HTTP)', () => {
       adminStream.close();
       const missed = [];
       for (let i = 0; i < 2; i++) {
-        const res = await b.http.post('/api/v1/users', { email: `missed-${i}-${Date.now()}@taskwire.test`, name: 'M', password: 'user-password-123', role: 'member' }, { token: admin.accessToken });
+        const res = await b.http.post(
+          '/api/v1/users',
+          { email: `missed-${i}-${Date.now()}@taskwire.test`, name: 'M', password: 'user-password-123', role: 'member' },
+          { token: admin.accessToken },
+        );
         missed.push(res.body.id);
       }
-      const resumed = await SseClient.open(`${a.running.url}/api/v1/events/stream`, { authorization: `Bearer ${admin.accessToken}`, 'last-event-id': message.id! });
+      const resumed = await SseClient.open(`${a.running.url}/api/v1/events/stream`, {
+        authorization: `Bearer ${admin.accessToken}`,
+        'last-event-id': message.id!,
+      });
       try {
         for (const id of missed) await resumed.waitFor((m) => m.event === 'user.registered' && JSON.parse(m.data).aggregateId === id);
-        const later = await a.http.post('/api/v1/users', { email: `later-${Date.now()}@taskwire.test`, name: 'L', password: 'user-password-123', role: 'member' }, { token: admin.accessToken });
+        const later = await a.http.post(
+          '/api/v1/users',
+          { email: `later-${Date.now()}@taskwire.test`, name: 'L', password: 'user-password-123', role: 'member' },
+          { token: admin.accessToken },
+        );
         await resumed.waitFor((m) => JSON.parse(m.data).aggregateId === later.body.id);
         const ids = resumed.messages.map((m) => m.id);
         expect(new Set(ids).size).toBe(ids.length);

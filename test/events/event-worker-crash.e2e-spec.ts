@@ -31,7 +31,11 @@ describe('event jobs survive a worker killed mid-job (PostgreSQL queue backend)'
     // A build of its own (as worker-crash.e2e-spec.ts): another suite's build cannot pull the code away.
     mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
     build = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'taskwire-event-crash-'));
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'migrations', '-d', build, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'], { cwd: ROOT });
+    execFileSync(
+      join(ROOT, 'node_modules', '.bin', 'swc'),
+      ['src', 'migrations', '-d', build, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'],
+      { cwd: ROOT },
+    );
     databaseUrl = await createSuiteDatabase();
     dataDir = mkdtempSync(join(tmpdir(), 'taskwire-event-crash-'));
   }, 120_000);
@@ -59,13 +63,25 @@ describe('event jobs survive a worker killed mid-job (PostgreSQL queue backend)'
     const port = await freePort();
     const child = spawn(process.execPath, [join(build, 'src', 'main.js')], {
       cwd: ROOT,
-      env: { ...clean, ...env, LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, APP_ROLE: role },
+      env: {
+        ...clean,
+        ...env,
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: databaseUrl,
+        DATA_DIR: dataDir,
+        APP_ROLE: role,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     const p: AppProcess = { child, port, output: () => out, exited };
     processes.push(p);
     await waitForReady(p, 60_000);
@@ -76,17 +92,28 @@ describe('event jobs survive a worker killed mid-job (PostgreSQL queue backend)'
     const api = await start('api');
     const http = new HttpClient(`http://127.0.0.1:${api.port}`);
     const worker = await start('worker');
-    const token = (await http.post('/api/v1/auth/login', { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD })).body.accessToken as string;
-    const member = await http.post('/api/v1/users', { email: 'event-crash-member@taskwire.test', name: 'Mem Ber', password: 'user-password-123', role: 'member' }, { token });
+    const token = (await http.post('/api/v1/auth/login', { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD })).body
+      .accessToken as string;
+    const member = await http.post(
+      '/api/v1/users',
+      { email: 'event-crash-member@taskwire.test', name: 'Mem Ber', password: 'user-password-123', role: 'member' },
+      { token },
+    );
     expect(member.status).toBe(201);
     const task = await http.post('/api/v1/tasks', { title: 'Assigned while the worker dies' }, { token });
     expect(task.status).toBe(201);
 
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
-    const activeEventJobs = async () => (await db.query<{ id: string }>(`SELECT id FROM bullmq.job WHERE queue = 'events' AND state = 'active'`)).rows.map((r) => r.id);
+    const activeEventJobs = async () =>
+      (await db.query<{ id: string }>(`SELECT id FROM bullmq.job WHERE queue = 'events' AND state = 'active'`)).rows.map((r) => r.id);
     // Everything published so far has been handled: the worker is idle.
-    await eventually(async () => (await db.query(`SELECT 1 FROM events.events e WHERE NOT EXISTS (SELECT 1 FROM events.handler_runs h WHERE h.event_id = e.id)`)).rowCount === 0 && (await activeEventJobs()).length === 0, 30_000);
+    await eventually(
+      async () =>
+        (await db.query(`SELECT 1 FROM events.events e WHERE NOT EXISTS (SELECT 1 FROM events.handler_runs h WHERE h.event_id = e.id)`))
+          .rowCount === 0 && (await activeEventJobs()).length === 0,
+      30_000,
+    );
 
     // Handlers now block on their handler_runs insert: the next event job stays in flight.
     const holder = new Client({ connectionString: databaseUrl });
@@ -108,10 +135,14 @@ describe('event jobs survive a worker killed mid-job (PostgreSQL queue backend)'
 
     await start('worker');
     const readyAt = Date.now();
-    const rows = await eventually(async () => {
-      const data = (await owed()).body.data as Array<{ channel: string; recipientId: string }>;
-      return data.length ? data : undefined;
-    }, RECOVERY_BOUND_MS, 250);
+    const rows = await eventually(
+      async () => {
+        const data = (await owed()).body.data as Array<{ channel: string; recipientId: string }>;
+        return data.length ? data : undefined;
+      },
+      RECOVERY_BOUND_MS,
+      250,
+    );
     const recoveredMs = Date.now() - readyAt;
     expect(rows.map((r) => r.recipientId)).toContain(member.body.id);
     expect(recoveredMs).toBeLessThan(RECOVERY_BOUND_MS);

@@ -58,7 +58,10 @@ describe('outbox pipeline', () => {
     await eventually(() => probe.flakySeen.some((e) => e.aggregateId === aggregateId), 20_000);
     expect(probe.seen.filter((e) => e.aggregateId === aggregateId)).toHaveLength(1);
     expect(probe.flakySeen.filter((e) => e.aggregateId === aggregateId)).toHaveLength(1);
-    const runs = await db.query('SELECT handler FROM events.handler_runs r JOIN events.events e ON e.id = r.event_id WHERE e.aggregate_id = $1 ORDER BY handler', [aggregateId]);
+    const runs = await db.query(
+      'SELECT handler FROM events.handler_runs r JOIN events.events e ON e.id = r.event_id WHERE e.aggregate_id = $1 ORDER BY handler',
+      [aggregateId],
+    );
     expect(runs.rows.map((r) => r.handler)).toEqual(['test.flaky', 'test.probe-recorder']);
   });
 
@@ -74,7 +77,10 @@ describe('outbox pipeline', () => {
   it('marks relayed events published and enqueues each once (event id = job id)', async () => {
     const aggregateId = newId();
     await probe.publish(Array.from({ length: 30 }, (_, i) => probeEvent(aggregateId, `bulk:${aggregateId}:${i}`)));
-    await eventually(async () => (await count('SELECT count(*) AS n FROM events.events WHERE aggregate_id = $1 AND published_at IS NULL', [aggregateId])) === 0);
+    await eventually(
+      async () =>
+        (await count('SELECT count(*) AS n FROM events.events WHERE aggregate_id = $1 AND published_at IS NULL', [aggregateId])) === 0,
+    );
     await eventually(() => probe.seen.filter((e) => e.aggregateId === aggregateId).length === 30, 15_000);
     const ids = probe.seen.filter((e) => e.aggregateId === aggregateId).map((e) => e.id);
     expect(new Set(ids).size).toBe(30);

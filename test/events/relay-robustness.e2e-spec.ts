@@ -21,7 +21,10 @@ async function insertEvents(db: Client, aggregates: string[], perAggregate: numb
       const n = params.length;
       values.push(`($${n - 3}, 'probe.raced', 'probe', $${n - 2}, now(), $${n}, $${n - 1})`);
     }
-    await db.query(`INSERT INTO events.events (id, type, aggregate_type, aggregate_id, occurred_at, payload, idempotency_key) VALUES ${values.join(',')}`, params);
+    await db.query(
+      `INSERT INTO events.events (id, type, aggregate_type, aggregate_id, occurred_at, payload, idempotency_key) VALUES ${values.join(',')}`,
+      params,
+    );
   }
 }
 
@@ -51,12 +54,21 @@ describe('outbox relay under contention and outages', () => {
           return [];
         },
       } as unknown as Queue;
-      const settings: RelaySettings = { enabled: true, databaseUrl: t.databaseUrl, batchSize: 97, pollIntervalMs: 20, enqueueTimeoutMs: 5000 };
+      const settings: RelaySettings = {
+        enabled: true,
+        databaseUrl: t.databaseUrl,
+        batchSize: 97,
+        pollIntervalMs: 20,
+        enqueueTimeoutMs: 5000,
+      };
       const dataSource = t.running.app.get<DataSource>(getDataSourceToken());
       const relays = [new OutboxRelay(dataSource, recordingQueue, settings), new OutboxRelay(dataSource, recordingQueue, settings)];
       await Promise.all(relays.map((r) => r.start()));
       try {
-        await eventually(async () => Number((await db.query(`SELECT count(*) AS n FROM events.events WHERE published_at IS NULL`)).rows[0].n) === 0, 60_000);
+        await eventually(
+          async () => Number((await db.query(`SELECT count(*) AS n FROM events.events WHERE published_at IS NULL`)).rows[0].n) === 0,
+          60_000,
+        );
       } finally {
         await Promise.all(relays.map((r) => r.stop()));
       }
@@ -79,8 +91,16 @@ describe('outbox relay under contention and outages', () => {
     const useRedis = !!process.env.REDIS_URL && spawnSync('redis-server', ['--version']).status === 0;
 
     const startRedis = async () => {
-      redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-      await eventually(() => spawnSync('redis-cli', ['-p', String(redisPort), 'ping']).stdout?.toString().includes('PONG'), 10_000);
+      redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: 'ignore',
+      });
+      await eventually(
+        () =>
+          spawnSync('redis-cli', ['-p', String(redisPort), 'ping'])
+            .stdout?.toString()
+            .includes('PONG'),
+        10_000,
+      );
     };
     const stopRedis = async () => {
       const r = redis;
@@ -131,7 +151,10 @@ describe('outbox relay under contention and outages', () => {
       await eventually(() => relay.stats.failures > failuresBefore, 15_000);
       const db = new Client({ connectionString: t.databaseUrl });
       await db.connect();
-      const waiting = Number((await db.query('SELECT count(*) AS n FROM events.events WHERE aggregate_id = $1 AND published_at IS NULL', [aggregateId])).rows[0].n);
+      const waiting = Number(
+        (await db.query('SELECT count(*) AS n FROM events.events WHERE aggregate_id = $1 AND published_at IS NULL', [aggregateId])).rows[0]
+          .n,
+      );
       expect(waiting).toBe(20); // nothing lost: all wait in the outbox
       await restore();
       await eventually(() => probe.seen.filter((e) => e.aggregateId === aggregateId).length >= 20, 45_000);

@@ -17,7 +17,8 @@ describe('live stream follows the caller’s current rights (HTTP, real SSE)', (
     SseClient.open(`${t.running.url}/api/v1/events/stream${query}`, { authorization: `Bearer ${session.accessToken}`, ...headers });
   /** A new task's id (the shared typed helper, test/support/api.ts). */
   const newTask = async (t: TestApp, session: Session, title: string): Promise<string> => (await createTask(t, session, { title })).id;
-  const isCreatedOf = (taskId: string) => (m: { event?: string; data: string }) => m.event === 'task.created' && JSON.parse(m.data).aggregateId === taskId;
+  const isCreatedOf = (taskId: string) => (m: { event?: string; data: string }) =>
+    m.event === 'task.created' && JSON.parse(m.data).aggregateId === taskId;
 
   beforeAll(async () => {
     const env = { STREAM_MAX_PER_USER: '2', STREAM_MAX_PER_PROCESS: '4' };
@@ -77,7 +78,11 @@ describe('live stream follows the caller’s current rights (HTTP, real SSE)', (
     try {
       expect([kept.status, ended.status]).toEqual([200, 200]);
       await Promise.all([kept, ended].map(async (s) => s.waitFor(isCreatedOf(await newTask(a, member, 'before the password change')))));
-      const changed = await b.http.patch('/api/v1/users/me', { password: 'a brand new secret', currentPassword: member.password }, { token: phone.accessToken });
+      const changed = await b.http.patch(
+        '/api/v1/users/me',
+        { password: 'a brand new secret', currentPassword: member.password },
+        { token: phone.accessToken },
+      );
       expect(changed.status).toBe(200);
       expect(await ended.endsWithin(6000)).toBe(true);
       expect(ended.closedByServer).toBe(true);
@@ -98,7 +103,11 @@ describe('live stream follows the caller’s current rights (HTTP, real SSE)', (
       [{}, '?lastEventId=42', 'lastEventId'],
     ] as const) {
       const refused = await open(a, member, headers, query);
-      expect([field, refused.status, refused.headers.get('content-type')]).toEqual([field, 400, expect.stringContaining('application/problem+json')]);
+      expect([field, refused.status, refused.headers.get('content-type')]).toEqual([
+        field,
+        400,
+        expect.stringContaining('application/problem+json'),
+      ]);
       expect(refused.problem).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', errors: [{ field }] });
     }
     const fine = await open(a, member, { 'last-event-id': '' });
@@ -165,7 +174,10 @@ describe('live stream and access token expiry (HTTP, real SSE)', () => {
 
       const fresh = await login(t, member.email, member.password);
       const missed = await t.http.post('/api/v1/tasks', { title: 'while disconnected' }, { token: fresh.accessToken });
-      const resumed = await SseClient.open(`${t.running.url}/api/v1/events/stream`, { authorization: `Bearer ${fresh.accessToken}`, 'last-event-id': last.id! });
+      const resumed = await SseClient.open(`${t.running.url}/api/v1/events/stream`, {
+        authorization: `Bearer ${fresh.accessToken}`,
+        'last-event-id': last.id!,
+      });
       try {
         expect(resumed.status).toBe(200);
         await resumed.waitFor((m) => JSON.parse(m.data).aggregateId === missed.body.id);

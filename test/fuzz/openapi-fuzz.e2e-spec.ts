@@ -7,7 +7,15 @@ import { TestApp, startTestApp } from '../support/test-app';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
 import { ROOT } from '../support/process-runner';
 import { JsonSchema, OpenApiDocument, Operation, fetchOpenApi, jsonBodySchema, operationsOf, routeKey } from '../security/support/openapi';
-import { ArbitraryContext, encodeParam, invalidArbitrary, invalidParameter, malformedBody, validArbitrary, validParameter } from './support/schema-arbitraries';
+import {
+  ArbitraryContext,
+  encodeParam,
+  invalidArbitrary,
+  invalidParameter,
+  malformedBody,
+  validArbitrary,
+  validParameter,
+} from './support/schema-arbitraries';
 import { INTERNALS, ResponseValidator, problemViolations } from './support/response-checks';
 
 /**
@@ -79,7 +87,9 @@ describe('OpenAPI-driven fuzzing (fast-check + ajv)', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
 
-    t = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', EMAIL_TRANSPORT: 'log', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' } });
+    t = await startTestApp({
+      env: { WEBHOOK_ALLOW_PRIVATE: 'true', EMAIL_TRANSPORT: 'log', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' },
+    });
     doc = await fetchOpenApi(t);
     sessions.admin = await adminSession(t);
     sessions.member = await createUser(t, 'member');
@@ -94,7 +104,11 @@ describe('OpenAPI-driven fuzzing (fast-check + ajv)', () => {
       [sessions.member, sessions.member],
       [manager, null],
     ] as Array<[Session, Session | null]>) {
-      const res = await t.http.post('/api/v1/tasks', { title: 'seed task', labels: ['seed'], ...(assignee ? { assigneeId: assignee.id } : {}) }, { token: creator.accessToken });
+      const res = await t.http.post(
+        '/api/v1/tasks',
+        { title: 'seed task', labels: ['seed'], ...(assignee ? { assigneeId: assignee.id } : {}) },
+        { token: creator.accessToken },
+      );
       if (res.status === 201) pool('tasks').add(res.body.id);
     }
   });
@@ -132,7 +146,9 @@ describe('OpenAPI-driven fuzzing (fast-check + ajv)', () => {
       requests,
       seconds,
       requestsPerSecond: Math.round(requests / seconds),
-      operations: Object.fromEntries([...counts].map(([op, byStatus]) => [op, Object.fromEntries([...byStatus].sort(([a], [b]) => a - b))])),
+      operations: Object.fromEntries(
+        [...counts].map(([op, byStatus]) => [op, Object.fromEntries([...byStatus].sort(([a], [b]) => a - b))]),
+      ),
       violations,
     };
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
@@ -152,7 +168,11 @@ describe('OpenAPI-driven fuzzing (fast-check + ajv)', () => {
       if (seen) seen.times++;
       else distinct.set(key, { ...v, times: 1 });
     }
-    expect([...distinct.values()].map((v) => `${v.operation} as ${v.caller}: ${v.kind} (${v.status}, ×${v.times}) ${v.detail}\n    ${v.request}`)).toEqual([]);
+    expect(
+      [...distinct.values()].map(
+        (v) => `${v.operation} as ${v.caller}: ${v.kind} (${v.status}, ×${v.times}) ${v.detail}\n    ${v.request}`,
+      ),
+    ).toEqual([]);
     expect(requests).toBeGreaterThanOrEqual(jobs.length * RUNS);
   });
 
@@ -196,39 +216,54 @@ describe('OpenAPI-driven fuzzing (fast-check + ajv)', () => {
         const ids = pathIds(op, p.name);
         return ids.length ? ids[i % ids.length] : '019ad0c4-0000-7000-8000-000000000001';
       });
-      pathModel[p.name] = fc.oneof(
-        { weight: 6, arbitrary: known },
-        { weight: 2, arbitrary: validParameter(p.schema, ctx, p.name) },
-        // never empty or a dot segment: the URL would then name another route
-        { weight: 1, arbitrary: invalidParameter.filter((v) => v !== '' && !/^(\.|%2e)+$/i.test(v) && !/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(v)) },
-      ).filter((v) => v.trim() !== ''); // an empty segment would name the collection route instead (trailing slash)
+      pathModel[p.name] = fc
+        .oneof(
+          { weight: 6, arbitrary: known },
+          { weight: 2, arbitrary: validParameter(p.schema, ctx, p.name) },
+          // never empty or a dot segment: the URL would then name another route
+          {
+            weight: 1,
+            arbitrary: invalidParameter.filter((v) => v !== '' && !/^(\.|%2e)+$/i.test(v) && !/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(v)),
+          },
+        )
+        .filter((v) => v.trim() !== ''); // an empty segment would name the collection route instead (trailing slash)
     }
     // Undocumented template variables (a documentation bug API9 reports) still get a uuid.
     for (const m of op.path.matchAll(/\{([^}]+)\}/g)) pathModel[m[1]] ??= fc.uuid({ version: 7 });
 
     const queryParams = params.filter((x) => x.in === 'query');
-    const validQuery = fc.tuple(
-      ...queryParams.map((p) =>
-        p.required
-          ? validParameter(p.schema, ctx, p.name).map((v) => [[p.name, v]] as Array<[string, string]>)
-          : fc.option(validParameter(p.schema, ctx, p.name), { nil: undefined, freq: 2 }).map((v) => (v === undefined ? [] : ([[p.name, v]] as Array<[string, string]>))),
-      ),
-    ).map((parts) => parts.flat());
+    const validQuery = fc
+      .tuple(
+        ...queryParams.map((p) =>
+          p.required
+            ? validParameter(p.schema, ctx, p.name).map((v) => [[p.name, v]] as Array<[string, string]>)
+            : fc
+                .option(validParameter(p.schema, ctx, p.name), { nil: undefined, freq: 2 })
+                .map((v) => (v === undefined ? [] : ([[p.name, v]] as Array<[string, string]>))),
+        ),
+      )
+      .map((parts) => parts.flat());
     const query = fc.oneof(
       { weight: 6, arbitrary: validQuery },
       {
         weight: queryParams.length ? 2 : 0,
-        arbitrary: fc.tuple(validQuery, fc.constantFrom(...(queryParams.length ? queryParams.map((p) => p.name) : ['x'])), invalidParameter).map(([q, name, bad]) => [
-          ...q.filter(([k]) => k !== name),
-          [name, bad] as [string, string],
-        ]),
+        arbitrary: fc
+          .tuple(validQuery, fc.constantFrom(...(queryParams.length ? queryParams.map((p) => p.name) : ['x'])), invalidParameter)
+          .map(([q, name, bad]) => [...q.filter(([k]) => k !== name), [name, bad] as [string, string]]),
       },
       // the same parameter twice (Fastify makes an array of it)
       {
         weight: queryParams.length ? 1 : 0,
-        arbitrary: fc.tuple(validQuery, fc.constantFrom(...(queryParams.length ? queryParams.map((p) => p.name) : ['x']))).map(([q, name]) => [...q, [name, '1'], [name, '2']] as Array<[string, string]>),
+        arbitrary: fc
+          .tuple(validQuery, fc.constantFrom(...(queryParams.length ? queryParams.map((p) => p.name) : ['x'])))
+          .map(([q, name]) => [...q, [name, '1'], [name, '2']] as Array<[string, string]>),
       },
-      { weight: 1, arbitrary: fc.tuple(validQuery, fc.constantFrom('role', 'admin', '__proto__', 'constructor[prototype][x]', 'debug', 'limit[]', 'where')).map(([q, name]) => [...q, [name, '1']] as Array<[string, string]>) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(validQuery, fc.constantFrom('role', 'admin', '__proto__', 'constructor[prototype][x]', 'debug', 'limit[]', 'where'))
+          .map(([q, name]) => [...q, [name, '1']] as Array<[string, string]>),
+      },
     );
 
     const bodySchema: JsonSchema | undefined = jsonBodySchema(doc, op.op);
@@ -240,14 +275,23 @@ describe('OpenAPI-driven fuzzing (fast-check + ajv)', () => {
         )
       : op.method === 'GET'
         ? fc.constant({ kind: 'none' as const }) // fetch cannot send a GET body
-        : fc.oneof({ weight: 9, arbitrary: fc.constant({ kind: 'none' as const }) }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }).map((value) => ({ kind: 'json' as const, value })) });
+        : fc.oneof(
+            { weight: 9, arbitrary: fc.constant({ kind: 'none' as const }) },
+            { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }).map((value) => ({ kind: 'json' as const, value })) },
+          );
 
     const headerNames = new Set(params.filter((x) => x.in === 'header').map((p) => p.name.toLowerCase()));
     const headers = fc
       .record(
         {
-          'if-match': fc.oneof(fc.integer({ min: 0, max: 12 }).map((n) => `W/"${n}"`), fc.constantFrom('*', '"1"', 'W/"-1"', 'W/"99999999999999999999"', 'garbage', 'W/"1", W/"2"')),
-          'if-none-match': fc.oneof(fc.integer({ min: 0, max: 12 }).map((n) => `W/"${n}"`), fc.constantFrom('*', 'nonsense')),
+          'if-match': fc.oneof(
+            fc.integer({ min: 0, max: 12 }).map((n) => `W/"${n}"`),
+            fc.constantFrom('*', '"1"', 'W/"-1"', 'W/"99999999999999999999"', 'garbage', 'W/"1", W/"2"'),
+          ),
+          'if-none-match': fc.oneof(
+            fc.integer({ min: 0, max: 12 }).map((n) => `W/"${n}"`),
+            fc.constantFrom('*', 'nonsense'),
+          ),
           'idempotency-key': fc.oneof(fc.uuid(), fc.constantFrom('', ' ', 'k'.repeat(256), 'ключ', 'key\u0001')),
           'last-event-id': fc.oneof(fc.uuid({ version: 7 }), fc.constantFrom('0', '-1', 'garbage')),
           'x-request-id': fc.oneof(fc.uuid(), fc.constantFrom('x'.repeat(500), '../../etc', 'id with spaces')),
@@ -295,7 +339,14 @@ describe('OpenAPI-driven fuzzing (fast-check + ajv)', () => {
     }
     const described = `${op.method} ${url.replace(t.running.url, '')} ${payload === undefined ? '' : payload.length > 300 ? `${payload.slice(0, 300)}… (${payload.length} chars)` : payload} ${JSON.stringify(request.headers)}`;
     const record = (kind: string, status: number, detail: string) =>
-      violations.push({ operation: `${routeKey(op)} (${op.operationId})`, caller, kind, status, detail: detail.slice(0, 600), request: described.slice(0, 800) });
+      violations.push({
+        operation: `${routeKey(op)} (${op.operationId})`,
+        caller,
+        kind,
+        status,
+        detail: detail.slice(0, 600),
+        request: described.slice(0, 800),
+      });
 
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS);
@@ -370,7 +421,12 @@ describe('OpenAPI-driven fuzzing (fast-check + ajv)', () => {
   function harvest(op: Operation, body: unknown): void {
     const segments = op.path.replace(/^\/api\/v1\//, '').split('/');
     const collection = segments.length > 2 ? `${segments[0]}:${segments[2]}` : segments[0];
-    const items = body && typeof body === 'object' ? (Array.isArray((body as { data?: unknown }).data) ? (body as { data: unknown[] }).data : [body]) : [];
+    const items =
+      body && typeof body === 'object'
+        ? Array.isArray((body as { data?: unknown }).data)
+          ? (body as { data: unknown[] }).data
+          : [body]
+        : [];
     for (const item of items) {
       if (!item || typeof item !== 'object') continue;
       const record = item as Record<string, unknown>;

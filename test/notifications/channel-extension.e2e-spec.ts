@@ -14,7 +14,10 @@ describe('notifications: a channel added by another module', () => {
   let member: Session;
 
   beforeAll(async () => {
-    t = await startTestApp({ extraImports: [ChatChannelModule], env: { NOTIFY_RETRY_SCHEDULE: '200ms,200ms,200ms', APP_PUBLIC_URL: 'https://app.example.test' } });
+    t = await startTestApp({
+      extraImports: [ChatChannelModule],
+      env: { NOTIFY_RETRY_SCHEDULE: '200ms,200ms,200ms', APP_PUBLIC_URL: 'https://app.example.test' },
+    });
     chat = t.running.app.get(ChatChannel, { strict: false });
     admin = await adminSession(t);
     member = await createUser(t, 'member', { name: 'Chad Chat' });

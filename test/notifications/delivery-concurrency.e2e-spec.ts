@@ -34,7 +34,11 @@ describe('delivery concurrency (NOTIFY_CONCURRENCY=3)', () => {
       return { status: 204 };
     };
     const inFlight = () => receiver.requests.filter((r) => r.path === '/held').length - answered;
-    const created = await t.http.post('/api/v1/webhooks', { url: `${receiver.url}/held`, events: ['task.created'] }, { token: admin.accessToken });
+    const created = await t.http.post(
+      '/api/v1/webhooks',
+      { url: `${receiver.url}/held`, events: ['task.created'] },
+      { token: admin.accessToken },
+    );
     expect(created.status).toBe(201);
 
     const tasks = await Promise.all(Array.from({ length: 8 }, (_, i) => createTask(t, admin.accessToken, { title: `held ${i}` })));
@@ -59,9 +63,15 @@ describe('delivery concurrency (NOTIFY_CONCURRENCY=3)', () => {
   it('sends each of many deliveries processed together exactly once, over every channel', async () => {
     receiver.answer = () => ({ status: 204 });
     const member = await createUser(t, 'member');
-    const created = await t.http.post('/api/v1/webhooks', { url: `${receiver.url}/many`, events: ['task.assigned'] }, { token: admin.accessToken });
+    const created = await t.http.post(
+      '/api/v1/webhooks',
+      { url: `${receiver.url}/many`, events: ['task.assigned'] },
+      { token: admin.accessToken },
+    );
     expect(created.status).toBe(201);
-    const tasks = await Promise.all(Array.from({ length: 30 }, (_, i) => createTask(t, admin.accessToken, { title: `many ${i}`, assigneeId: member.id })));
+    const tasks = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => createTask(t, admin.accessToken, { title: `many ${i}`, assigneeId: member.id })),
+    );
 
     await eventually(() => receiver.requests.filter((r) => r.path === '/many').length >= 30, 30_000);
     const inbox = await eventually(async () => {
@@ -72,8 +82,15 @@ describe('delivery concurrency (NOTIFY_CONCURRENCY=3)', () => {
     const hooks = receiver.requests.filter((r) => r.path === '/many');
     expect(hooks).toHaveLength(30);
     expect(new Set(hooks.map((r) => r.headers['webhook-id'])).size).toBe(30);
-    expect(new Set(hooks.map((r) => (JSON.parse(r.body) as { data: { aggregateId: string } }).data.aggregateId))).toEqual(new Set(tasks.map((x) => x.id)));
-    expect(inbox.filter((n) => n.type === 'task.assigned').map((n) => n.taskId).sort()).toEqual(tasks.map((x) => x.id).sort());
+    expect(new Set(hooks.map((r) => (JSON.parse(r.body) as { data: { aggregateId: string } }).data.aggregateId))).toEqual(
+      new Set(tasks.map((x) => x.id)),
+    );
+    expect(
+      inbox
+        .filter((n) => n.type === 'task.assigned')
+        .map((n) => n.taskId)
+        .sort(),
+    ).toEqual(tasks.map((x) => x.id).sort());
 
     // One ledger row per (channel, recipient) of each event, each sent on its first attempt.
     for (const task of tasks.slice(0, 5)) {
@@ -92,7 +109,13 @@ describe('delivery concurrency (NOTIFY_CONCURRENCY=3)', () => {
     const member = await createUser(t, 'member');
     const task = await createTask(t, admin.accessToken, { title: 'claims' });
     const eventId = await eventIdOf(t, admin.accessToken, task.id, 'task.created');
-    const planned = [admin.id, member.id].map((recipientId) => ({ channel: 'in_app', recipientId, webhookId: null, status: 'pending' as const, suppressedReason: null }));
+    const planned = [admin.id, member.id].map((recipientId) => ({
+      channel: 'in_app',
+      recipientId,
+      webhookId: null,
+      status: 'pending' as const,
+      suppressedReason: null,
+    }));
     const [a, b] = await ledger.record({ id: eventId, type: 'task.created' }, planned);
 
     // Five jobs claim `a` at once, two claim `b`: they go out together, and each row is claimed once.

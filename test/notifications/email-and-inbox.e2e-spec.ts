@@ -19,7 +19,15 @@ describe('notifications: email over SMTP and the in-app inbox', () => {
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    t = await startTestApp({ env: { EMAIL_TRANSPORT: 'smtp', SMTP_URL: sink.url, APP_PUBLIC_URL, NOTIFY_RETRY_SCHEDULE: '200ms,200ms,200ms', MAIL_FROM: 'taskwire <notify@taskwire.test>' } });
+    t = await startTestApp({
+      env: {
+        EMAIL_TRANSPORT: 'smtp',
+        SMTP_URL: sink.url,
+        APP_PUBLIC_URL,
+        NOTIFY_RETRY_SCHEDULE: '200ms,200ms,200ms',
+        MAIL_FROM: 'taskwire <notify@taskwire.test>',
+      },
+    });
     admin = await adminSession(t);
     [member, other] = await Promise.all([createUser(t, 'member', { name: 'Mia Member' }), createUser(t, 'member', { name: 'Otto Other' })]);
   });
@@ -96,7 +104,10 @@ describe('notifications: email over SMTP and the in-app inbox', () => {
 
     expect((await t.http.post('/api/v1/notifications/read-all', undefined, { token: member.accessToken })).status).toBe(204);
     expect((await t.http.get('/api/v1/notifications/unread-count', { token: member.accessToken })).body).toEqual({ count: 0 });
-    expect((await t.http.get('/api/v1/notifications?unread=true', { token: member.accessToken })).body).toEqual({ data: [], nextCursor: null });
+    expect((await t.http.get('/api/v1/notifications?unread=true', { token: member.accessToken })).body).toEqual({
+      data: [],
+      nextCursor: null,
+    });
   });
 
   it('pages the inbox with an opaque cursor and rejects bad ones', async () => {
@@ -133,7 +144,11 @@ describe('notifications: email over SMTP and the in-app inbox', () => {
     // Managers see every task, so they may watch it; the assignee sees it as its assignee.
     const [assignee, watcher, leaver] = await Promise.all([createUser(t, 'member'), createUser(t, 'manager'), createUser(t, 'manager')]);
     const task = await createTask(t, creator.accessToken, { title: 'Ship it', assigneeId: assignee.id });
-    await Promise.all([watch(t, assignee.accessToken, task.id), watch(t, watcher.accessToken, task.id), watch(t, leaver.accessToken, task.id)]);
+    await Promise.all([
+      watch(t, assignee.accessToken, task.id),
+      watch(t, watcher.accessToken, task.id),
+      watch(t, leaver.accessToken, task.id),
+    ]);
     const deactivated = await t.http.patch(`/api/v1/users/${leaver.id}`, { active: false }, { token: admin.accessToken });
     expect(deactivated.status).toBe(200);
     await transition(t, assignee.accessToken, task.id, 'in_progress');
@@ -200,7 +215,11 @@ describe('notifications: email over SMTP and the in-app inbox', () => {
   });
 
   it('rejects unknown channels, unknown types and non-booleans in preferences', async () => {
-    const res = await t.http.put('/api/v1/notification-preferences', { sms: { 'task.assigned': false }, email: { 'task.exploded': false, 'task.updated': 'no' } }, { token: other.accessToken });
+    const res = await t.http.put(
+      '/api/v1/notification-preferences',
+      { sms: { 'task.assigned': false }, email: { 'task.exploded': false, 'task.updated': 'no' } },
+      { token: other.accessToken },
+    );
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email.task.exploded', 'email.task.updated', 'sms']);
@@ -258,13 +277,16 @@ describe('notifications: email over SMTP and the in-app inbox', () => {
     const again = await t.http.post(`/api/v1/deliveries/${email.id}/retry`, undefined, { token: admin.accessToken });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'DELIVERY_NOT_DEAD', status: 409 });
-    expect((await t.http.post(`/api/v1/deliveries/019ac3f1-0000-7000-8000-000000000000/retry`, undefined, { token: admin.accessToken })).status).toBe(404);
+    expect(
+      (await t.http.post(`/api/v1/deliveries/019ac3f1-0000-7000-8000-000000000000/retry`, undefined, { token: admin.accessToken })).status,
+    ).toBe(404);
     expect((await t.http.post(`/api/v1/deliveries/nope/retry`, undefined, { token: admin.accessToken })).status).toBe(400);
     sink.answer = () => ({ accept: true });
   });
 
   it('validates ledger filters', async () => {
-    const check = async (query: string, status: number) => expect((await t.http.get(`/api/v1/deliveries?${query}`, { token: admin.accessToken })).status).toBe(status);
+    const check = async (query: string, status: number) =>
+      expect((await t.http.get(`/api/v1/deliveries?${query}`, { token: admin.accessToken })).status).toBe(status);
     await check('channel=email&status=sent', 200);
     await check('channel=webhook', 200);
     await check('channel=carrier_pigeon', 400);

@@ -34,7 +34,13 @@ export async function deliveriesOf(t: TestApp, token: string, eventId: string): 
 }
 
 /** Waits until every delivery of the event has settled (none pending or failed) and returns them. */
-export async function settledDeliveries(t: TestApp, token: string, eventId: string, expectedRows: number, timeoutMs = 15_000): Promise<DeliveryRow[]> {
+export async function settledDeliveries(
+  t: TestApp,
+  token: string,
+  eventId: string,
+  expectedRows: number,
+  timeoutMs = 15_000,
+): Promise<DeliveryRow[]> {
   return eventually(async () => {
     const rows = await deliveriesOf(t, token, eventId);
     return rows.length === expectedRows && rows.every((r) => r.status !== 'pending' && r.status !== 'failed') ? rows : undefined;

@@ -9,7 +9,10 @@ const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
 if (!hasRedisServer) console.warn('redis-data-loss.e2e-spec: skipped — `redis-server` is not on PATH (this test starts a private one)');
 const describeWithRedis = hasRedisServer ? describe : describe.skip;
 
-const redisCli = (port: number, ...args: string[]) => spawnSync('redis-cli', ['-p', String(port), ...args]).stdout?.toString().trim() ?? '';
+const redisCli = (port: number, ...args: string[]) =>
+  spawnSync('redis-cli', ['-p', String(port), ...args])
+    .stdout?.toString()
+    .trim() ?? '';
 
 /**
  * API.md "Failure behaviour": background recovery must survive a queue backend that lost its data.
@@ -28,7 +31,9 @@ describeWithRedis('deliveries after the queue backend lost its data (private red
 
   beforeAll(async () => {
     redisPort = await freePort();
-    redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     await eventually(() => redisCli(redisPort, 'ping') === 'PONG', 10_000);
     receiver = await startHttpReceiver();
     t = await startTestApp({
@@ -50,12 +55,17 @@ describeWithRedis('deliveries after the queue backend lost its data (private red
   it('retries a failed delivery whose retry job was flushed away, and it ends sent', async () => {
     let flushed = false;
     receiver.answer = () => ({ status: flushed ? 204 : 500 });
-    const hook = await t.http.post('/api/v1/webhooks', { url: `${receiver.url}/flaky`, events: ['task.created'] }, { token: admin.accessToken });
+    const hook = await t.http.post(
+      '/api/v1/webhooks',
+      { url: `${receiver.url}/flaky`, events: ['task.created'] },
+      { token: admin.accessToken },
+    );
     expect(hook.status).toBe(201);
 
     const task = await createTask(t, admin.accessToken, { title: 'Survives a FLUSHALL' });
     const eventId = await eventIdOf(t, admin.accessToken, task.id, 'task.created');
-    const webhookRow = async (): Promise<DeliveryRow | undefined> => (await deliveriesOf(t, admin.accessToken, eventId)).find((d) => d.channel === 'webhook');
+    const webhookRow = async (): Promise<DeliveryRow | undefined> =>
+      (await deliveriesOf(t, admin.accessToken, eventId)).find((d) => d.channel === 'webhook');
     const failed = await eventually(async () => {
       const row = await webhookRow();
       return row?.status === 'failed' ? row : undefined;
@@ -67,10 +77,14 @@ describeWithRedis('deliveries after the queue backend lost its data (private red
     flushed = true;
     const attemptsAtFlush = receiver.requests.length;
 
-    const sent = await eventually(async () => {
-      const row = await webhookRow();
-      return row?.status === 'sent' ? row : undefined;
-    }, 60_000, 250);
+    const sent = await eventually(
+      async () => {
+        const row = await webhookRow();
+        return row?.status === 'sent' ? row : undefined;
+      },
+      60_000,
+      250,
+    );
     expect(sent.attempts).toBeGreaterThan(failed.attempts);
     expect(receiver.requests.length).toBeGreaterThan(attemptsAtFlush);
     // Nothing was stranded and readiness never lied about it: the process is still ready.

@@ -34,7 +34,8 @@ describe('notifications: deliveries recorded in the relay batch', () => {
     await t?.close();
   });
 
-  const inbox = async (session: Session) => (await t.http.get('/api/v1/notifications?limit=100', { token: session.accessToken })).body.data as Array<{ eventId: string }>;
+  const inbox = async (session: Session) =>
+    (await t.http.get('/api/v1/notifications?limit=100', { token: session.accessToken })).body.data as Array<{ eventId: string }>;
 
   it('writes the ledger rows and the in-app notification in the relay transaction; the event gets no job', async () => {
     const task = await createTask(t, admin.accessToken, { title: 'Relayed in one batch' });

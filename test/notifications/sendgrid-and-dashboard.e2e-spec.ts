@@ -67,16 +67,27 @@ describe('email through SendGrid (local stand-in), and the queue dashboard', () 
       if (req.body.includes(throttled.email) && n === 2) return { status: 502 };
       return { status: 202 };
     };
-    const [a, b] = await Promise.all([createTask(t, admin.accessToken, { title: 'Throttled' }), createTask(t, admin.accessToken, { title: 'Rejected' })]);
+    const [a, b] = await Promise.all([
+      createTask(t, admin.accessToken, { title: 'Throttled' }),
+      createTask(t, admin.accessToken, { title: 'Rejected' }),
+    ]);
     await assignTask(t, admin.accessToken, a.id, throttled.id);
     await assignTask(t, admin.accessToken, b.id, rejected.id);
     const okRows = await settledDeliveries(t, admin.accessToken, await eventIdOf(t, admin.accessToken, a.id, 'task.assigned'), 2);
-    expect(okRows.find((r) => r.channel === 'email')).toMatchObject({ status: 'sent', attempts: 3, lastError: expect.stringMatching(/^HTTP 502/) });
+    expect(okRows.find((r) => r.channel === 'email')).toMatchObject({
+      status: 'sent',
+      attempts: 3,
+      lastError: expect.stringMatching(/^HTTP 502/),
+    });
     const calls = callsFor(throttled.email);
     expect(calls).toHaveLength(3);
     expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(1000);
     const deadRows = await settledDeliveries(t, admin.accessToken, await eventIdOf(t, admin.accessToken, b.id, 'task.assigned'), 2);
-    expect(deadRows.find((r) => r.channel === 'email')).toMatchObject({ status: 'dead', attempts: 1, lastError: expect.stringMatching(/^HTTP 400: SendGrid .*valid address/) });
+    expect(deadRows.find((r) => r.channel === 'email')).toMatchObject({
+      status: 'dead',
+      attempts: 1,
+      lastError: expect.stringMatching(/^HTTP 400: SendGrid .*valid address/),
+    });
     expect(callsFor(rejected.email)).toHaveLength(1);
     sendgrid.answer = () => ({ status: 202 });
   });
@@ -119,7 +130,9 @@ describe('email through SendGrid (local stand-in), and the queue dashboard', () 
     it('is not part of the OpenAPI document', async () => {
       const doc = (await (await fetch(`${t.running.url}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
       expect(Object.keys(doc.paths).filter((p) => p.includes('admin/queues'))).toEqual([]);
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/notifications', '/api/v1/webhooks/{id}/rotate-secret', '/api/v1/deliveries/{id}/retry']));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/api/v1/notifications', '/api/v1/webhooks/{id}/rotate-secret', '/api/v1/deliveries/{id}/retry']),
+      );
     });
   });
 });

@@ -43,7 +43,13 @@ describe('webhooks (WEBHOOK_ALLOW_PRIVATE=true)', () => {
   it('creates an endpoint, shows its secret once, and signs deliveries the reference library verifies', async () => {
     const created = await create({ url: `${receiver.url}/signed`, events: ['task.assigned', 'task.completed'], description: 'CRM sync' });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ url: `${receiver.url}/signed`, events: ['task.assigned', 'task.completed'], description: 'CRM sync', active: true, disabledReason: null });
+    expect(created.body).toMatchObject({
+      url: `${receiver.url}/signed`,
+      events: ['task.assigned', 'task.completed'],
+      description: 'CRM sync',
+      active: true,
+      disabledReason: null,
+    });
     expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const { id, secret } = created.body as { id: string; secret: string };
 
@@ -61,16 +67,30 @@ describe('webhooks (WEBHOOK_ALLOW_PRIVATE=true)', () => {
     expect(request.method).toBe('POST');
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
-    const payload = verify(secret, request) as { type: string; timestamp: string; data: { id: string; type: string; aggregateId: string; payload: { assigneeId: string } } };
+    const payload = verify(secret, request) as {
+      type: string;
+      timestamp: string;
+      data: { id: string; type: string; aggregateId: string; payload: { assigneeId: string } };
+    };
     const eventId = await eventIdOf(t, admin.accessToken, task.id, 'task.assigned');
-    expect(payload).toMatchObject({ type: 'task.assigned', data: { id: eventId, type: 'task.assigned', aggregateId: task.id, payload: { assigneeId: member.id } } });
+    expect(payload).toMatchObject({
+      type: 'task.assigned',
+      data: { id: eventId, type: 'task.assigned', aggregateId: task.id, payload: { assigneeId: member.id } },
+    });
     expect(() => verify(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, request)).toThrow();
 
     const deliveries = await eventually(async () => {
       const res = await t.http.get(`/api/v1/webhooks/${id}/deliveries`, { token: admin.accessToken });
       return res.body.data.length === 1 && res.body.data[0].status === 'sent' ? res.body.data : undefined;
     });
-    expect(deliveries[0]).toMatchObject({ id: request.headers['webhook-id'], eventId, channel: 'webhook', webhookId: id, recipientId: null, attempts: 1 });
+    expect(deliveries[0]).toMatchObject({
+      id: request.headers['webhook-id'],
+      eventId,
+      channel: 'webhook',
+      webhookId: id,
+      recipientId: null,
+      attempts: 1,
+    });
     expect(hits('/signed')).toHaveLength(1); // task.created was not subscribed
   });
 
@@ -147,8 +167,13 @@ describe('webhooks (WEBHOOK_ALLOW_PRIVATE=true)', () => {
     expect(after.attempts).toBe(2);
 
     const otherHook = (await create({ url: `${receiver.url}/elsewhere`, events: ['task.started'] })).body.id as string;
-    expect((await t.http.post(`/api/v1/webhooks/${otherHook}/deliveries/${delivery.id}/redeliver`, undefined, { token: admin.accessToken })).status).toBe(404);
-    expect((await t.http.post(`/api/v1/webhooks/${id}/deliveries/not-a-uuid/redeliver`, undefined, { token: admin.accessToken })).status).toBe(400);
+    expect(
+      (await t.http.post(`/api/v1/webhooks/${otherHook}/deliveries/${delivery.id}/redeliver`, undefined, { token: admin.accessToken }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await t.http.post(`/api/v1/webhooks/${id}/deliveries/not-a-uuid/redeliver`, undefined, { token: admin.accessToken })).status,
+    ).toBe(400);
     await t.http.delete(`/api/v1/webhooks/${otherHook}`, { token: admin.accessToken });
   });
 
@@ -171,11 +196,19 @@ describe('webhooks (WEBHOOK_ALLOW_PRIVATE=true)', () => {
       const res = await t.http.get('/api/v1/events?type=webhook.disabled', { token: admin.accessToken });
       return res.body.data.length ? res.body.data : undefined;
     });
-    expect(events[0]).toMatchObject({ type: 'webhook.disabled', aggregateType: 'webhook', aggregateId: id, actorId: null, payload: { url: `${receiver.url}/down` } });
+    expect(events[0]).toMatchObject({
+      type: 'webhook.disabled',
+      aggregateType: 'webhook',
+      aggregateId: id,
+      actorId: null,
+      payload: { url: `${receiver.url}/down` },
+    });
 
     // A disabled endpoint gets no new deliveries, and cannot be redelivered to.
     expect((await t.http.post(`/api/v1/tasks/${task.id}/comments`, { body: 'second' }, { token: admin.accessToken })).status).toBe(201);
-    const redeliver = await t.http.post(`/api/v1/webhooks/${id}/deliveries/${delivery.id}/redeliver`, undefined, { token: admin.accessToken });
+    const redeliver = await t.http.post(`/api/v1/webhooks/${id}/deliveries/${delivery.id}/redeliver`, undefined, {
+      token: admin.accessToken,
+    });
     expect(redeliver.status).toBe(409);
     expect(redeliver.body.code).toBe('WEBHOOK_DISABLED');
     await new Promise((r) => setTimeout(r, 500));
@@ -184,13 +217,21 @@ describe('webhooks (WEBHOOK_ALLOW_PRIVATE=true)', () => {
     receiver.answer = () => ({ status: 200 });
     const enabled = await t.http.patch(`/api/v1/webhooks/${id}`, { active: true }, { token: admin.accessToken });
     expect(enabled.body).toMatchObject({ active: true, disabledReason: null, disabledAt: null, failingSince: null });
-    expect((await t.http.post(`/api/v1/webhooks/${id}/deliveries/${delivery.id}/redeliver`, undefined, { token: admin.accessToken })).status).toBe(202);
-    await eventually(async () => (await t.http.get(`/api/v1/webhooks/${id}/deliveries`, { token: admin.accessToken })).body.data[0].status === 'sent');
+    expect(
+      (await t.http.post(`/api/v1/webhooks/${id}/deliveries/${delivery.id}/redeliver`, undefined, { token: admin.accessToken })).status,
+    ).toBe(202);
+    await eventually(
+      async () => (await t.http.get(`/api/v1/webhooks/${id}/deliveries`, { token: admin.accessToken })).body.data[0].status === 'sent',
+    );
   });
 
   it('updates, validates and deletes endpoints', async () => {
     const id = (await create({ url: `${receiver.url}/crud`, events: ['task.assigned'] })).body.id as string;
-    const patched = await t.http.patch(`/api/v1/webhooks/${id}`, { events: ['*'], description: null, url: `${receiver.url}/crud2` }, { token: admin.accessToken });
+    const patched = await t.http.patch(
+      `/api/v1/webhooks/${id}`,
+      { events: ['*'], description: null, url: `${receiver.url}/crud2` },
+      { token: admin.accessToken },
+    );
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ events: ['*'], description: null, url: `${receiver.url}/crud2` });
     const off = await t.http.patch(`/api/v1/webhooks/${id}`, { active: false }, { token: admin.accessToken });
@@ -245,7 +286,11 @@ describe('webhooks: the SSRF guard (WEBHOOK_ALLOW_PRIVATE unset)', () => {
       await refused('http://100.64.0.7/hook', /cgnat/);
       await refused('http://[fd00::1]/hook', /unique-local/);
       await refused('http://0x7f.1/hook', /127\.0\.0\.1/); // the URL parser normalises it first
-      const unresolvable = await t.http.post('/api/v1/webhooks', { url: 'https://no-such-host.invalid/hook', events: ['*'] }, { token: admin.accessToken });
+      const unresolvable = await t.http.post(
+        '/api/v1/webhooks',
+        { url: 'https://no-such-host.invalid/hook', events: ['*'] },
+        { token: admin.accessToken },
+      );
       expect(unresolvable.status).toBe(400);
       expect(unresolvable.body.code).toBe('WEBHOOK_URL_UNRESOLVABLE');
       expect(receiver.requests).toEqual([]);
@@ -261,7 +306,11 @@ describe('webhooks: the SSRF guard (WEBHOOK_ALLOW_PRIVATE unset)', () => {
     let strict: TestApp | undefined;
     try {
       const admin = await adminSession(permissive);
-      const created = await permissive.http.post('/api/v1/webhooks', { url: `http://localhost:${receiver.port}/late`, events: ['task.created'] }, { token: admin.accessToken });
+      const created = await permissive.http.post(
+        '/api/v1/webhooks',
+        { url: `http://localhost:${receiver.port}/late`, events: ['task.created'] },
+        { token: admin.accessToken },
+      );
       expect(created.status).toBe(201);
       await permissive.close({ keepDatabase: true });
 

@@ -28,7 +28,11 @@ describe('notifications survive a worker killed mid-delivery', () => {
     // code from under these processes. Under node_modules/ so Node finds the dependencies.
     mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
     build = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'taskwire-crash-'));
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'migrations', '-d', build, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'], { cwd: ROOT });
+    execFileSync(
+      join(ROOT, 'node_modules', '.bin', 'swc'),
+      ['src', 'migrations', '-d', build, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'],
+      { cwd: ROOT },
+    );
     sink = await startSmtpSink();
     databaseUrl = await createSuiteDatabase();
     dataDir = mkdtempSync(join(tmpdir(), 'taskwire-crash-'));
@@ -56,7 +60,9 @@ describe('notifications survive a worker killed mid-delivery', () => {
     let out = '';
     child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     return { child, port, output: () => out, exited };
   };
 
@@ -100,7 +106,11 @@ describe('notifications survive a worker killed mid-delivery', () => {
     const login = await http.post('/api/v1/auth/login', { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
     expect(login.status).toBe(200);
     const token = login.body.accessToken as string;
-    const user = await http.post('/api/v1/users', { email: 'crash-victim@taskwire.test', name: 'Vic Tim', password: 'user-password-123', role: 'member' }, { token });
+    const user = await http.post(
+      '/api/v1/users',
+      { email: 'crash-victim@taskwire.test', name: 'Vic Tim', password: 'user-password-123', role: 'member' },
+      { token },
+    );
     expect(user.status).toBe(201);
     const task = await http.post('/api/v1/tasks', { title: 'Survive the crash' }, { token });
     expect((await http.post(`/api/v1/tasks/${task.body.id}/assign`, { assigneeId: user.body.id }, { token })).status).toBe(200);
@@ -110,7 +120,8 @@ describe('notifications survive a worker killed mid-delivery', () => {
       const res = await http.get(`/api/v1/tasks/${task.body.id}/events`, { token });
       return (res.body.data as Array<{ id: string; type: string }>).find((e) => e.type === 'task.assigned')?.id;
     });
-    const emailRow = async () => ((await http.get(`/api/v1/deliveries?eventId=${eventId}&channel=email`, { token })).body.data as Array<Record<string, unknown>>)[0];
+    const emailRow = async () =>
+      ((await http.get(`/api/v1/deliveries?eventId=${eventId}&channel=email`, { token })).body.data as Array<Record<string, unknown>>)[0];
     expect(await emailRow()).toMatchObject({ status: 'pending', attempts: 1, sentAt: null }); // claimed (sending) shows as pending
 
     worker.child.kill('SIGKILL');
@@ -118,10 +129,14 @@ describe('notifications survive a worker killed mid-delivery', () => {
     expect(sink.accepted).toHaveLength(0);
 
     worker = await start('worker');
-    const sent = await eventually(async () => {
-      const row = await emailRow();
-      return row?.status === 'sent' ? row : undefined;
-    }, 90_000, 250);
+    const sent = await eventually(
+      async () => {
+        const row = await emailRow();
+        return row?.status === 'sent' ? row : undefined;
+      },
+      90_000,
+      250,
+    );
     expect(sent).toMatchObject({ attempts: 2, recipientId: user.body.id });
     expect(sink.accepted).toHaveLength(1);
     expect(sink.accepted[0].to).toEqual(['crash-victim@taskwire.test']);

@@ -32,7 +32,18 @@ describe('GET /api/v1/admin/status', () => {
     const publisher = t.running.app.get(EventPublisher);
     const id = newId();
     await uow.run(() =>
-      publisher.publish([{ id: newId(), type: 'probe.waiting', aggregateType: 'probe', aggregateId: id, actorId: null, occurredAt: new Date(Date.now() - 5000), payload: {}, idempotencyKey: `status:${id}` }]),
+      publisher.publish([
+        {
+          id: newId(),
+          type: 'probe.waiting',
+          aggregateType: 'probe',
+          aggregateId: id,
+          actorId: null,
+          occurredAt: new Date(Date.now() - 5000),
+          payload: {},
+          idempotencyKey: `status:${id}`,
+        },
+      ]),
     );
     const waiting = await t.http.get('/api/v1/admin/status', { token: admin.accessToken });
     expect(waiting.body.outbox.unpublished).toBe(1);

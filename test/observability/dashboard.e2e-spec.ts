@@ -15,7 +15,21 @@ interface Panel {
   targets?: Array<{ refId: string; expr: string }>;
 }
 
-const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'bool', 'offset', 'inf', 'nan']);
+const PROMQL_WORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'inf',
+  'nan',
+]);
 /** Series Prometheus makes itself (not exposed by /metrics). */
 const SYNTHETIC = new Set(['up']);
 
@@ -90,16 +104,19 @@ describe('Grafana dashboard and Prometheus config', () => {
       for (const b of dashboard.panels) {
         if (a === b) continue;
         const overlap =
-          a.gridPos.x < b.gridPos.x + b.gridPos.w && b.gridPos.x < a.gridPos.x + a.gridPos.w && a.gridPos.y < b.gridPos.y + b.gridPos.h && b.gridPos.y < a.gridPos.y + a.gridPos.h;
+          a.gridPos.x < b.gridPos.x + b.gridPos.w &&
+          b.gridPos.x < a.gridPos.x + a.gridPos.w &&
+          a.gridPos.y < b.gridPos.y + b.gridPos.h &&
+          b.gridPos.y < a.gridPos.y + a.gridPos.h;
         expect(overlap ? `${a.title} overlaps ${b.title}` : '').toBe('');
       }
     }
   });
 
   it('queries only metrics that /metrics exposes', () => {
-    expect(metricNames('histogram_quantile(0.95, sum by (le) (rate(taskwire_http_request_duration_seconds_bucket{route!="x"}[5m])))')).toEqual([
-      'taskwire_http_request_duration_seconds_bucket',
-    ]);
+    expect(
+      metricNames('histogram_quantile(0.95, sum by (le) (rate(taskwire_http_request_duration_seconds_bucket{route!="x"}[5m])))'),
+    ).toEqual(['taskwire_http_request_duration_seconds_bucket']);
     const used = new Set<string>();
     for (const panel of panels) {
       for (const target of panel.targets!) {
@@ -136,13 +153,15 @@ describe('Grafana dashboard and Prometheus config', () => {
     const exprs = [...rules.matchAll(/expr:\s*(\|\n((?:\s{10,}.*\n)+)|(.+))/g)].map((m) => (m[2] ?? m[3]).trim());
     expect(exprs.length).toBeGreaterThanOrEqual(8);
     for (const expr of exprs) {
-      for (const name of metricNames(expr)) expect(SYNTHETIC.has(name) || exposed.has(name) ? '' : `alert reads ${name}, not exposed`).toBe('');
+      for (const name of metricNames(expr))
+        expect(SYNTHETIC.has(name) || exposed.has(name) ? '' : `alert reads ${name}, not exposed`).toBe('');
     }
   });
 
   it('is wired into docker compose: Prometheus scrapes api:3000 and worker:3000, Grafana provisions the dashboard', () => {
     const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
-    for (const mount of [...compose.matchAll(/"\.\/(ops\/[^:"]+):/g)].map((m) => m[1])) expect(existsSync(join(ROOT, mount)) ? '' : `${mount} is missing`).toBe('');
+    for (const mount of [...compose.matchAll(/"\.\/(ops\/[^:"]+):/g)].map((m) => m[1]))
+      expect(existsSync(join(ROOT, mount)) ? '' : `${mount} is missing`).toBe('');
     expect(compose).toContain('./ops/prometheus.yml:/etc/prometheus/prometheus.yml');
     expect(compose).toContain('./ops/grafana/dashboards:/var/lib/grafana/dashboards');
     const prometheus = readFileSync(join(ROOT, 'ops/prometheus.yml'), 'utf8');

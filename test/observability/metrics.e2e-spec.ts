@@ -51,8 +51,13 @@ describe('Prometheus /metrics', () => {
 
     const after = await scrape();
     expect(value(after, 'taskwire_http_requests_total', live) - value(before, 'taskwire_http_requests_total', live)).toBe(7);
-    expect(value(after, 'taskwire_http_request_duration_seconds_count', live) - value(before, 'taskwire_http_request_duration_seconds_count', live)).toBe(7);
-    expect(value(after, 'taskwire_http_request_duration_seconds_bucket', { ...live, le: '+Inf' })).toBe(value(after, 'taskwire_http_request_duration_seconds_count', live));
+    expect(
+      value(after, 'taskwire_http_request_duration_seconds_count', live) -
+        value(before, 'taskwire_http_request_duration_seconds_count', live),
+    ).toBe(7);
+    expect(value(after, 'taskwire_http_request_duration_seconds_bucket', { ...live, le: '+Inf' })).toBe(
+      value(after, 'taskwire_http_request_duration_seconds_count', live),
+    );
     expect(value(after, 'taskwire_http_request_duration_seconds_sum', live)).toBeGreaterThan(0);
     expect(value(after, 'taskwire_http_requests_total', byId) - value(before, 'taskwire_http_requests_total', byId)).toBe(3);
     expect(value(after, 'taskwire_http_requests_total', unmatched) - value(before, 'taskwire_http_requests_total', unmatched)).toBe(3);
@@ -67,19 +72,32 @@ describe('Prometheus /metrics', () => {
   it('counts relayed events and completed event jobs, and the outbox lag is 0 once drained', async () => {
     const before = await scrape();
     const aggregateId = newId();
-    await probe.publish([probeEvent(aggregateId, `m:${aggregateId}:1`), probeEvent(aggregateId, `m:${aggregateId}:2`), probeEvent(aggregateId, `m:${aggregateId}:3`)]);
+    await probe.publish([
+      probeEvent(aggregateId, `m:${aggregateId}:1`),
+      probeEvent(aggregateId, `m:${aggregateId}:2`),
+      probeEvent(aggregateId, `m:${aggregateId}:3`),
+    ]);
     await probe.publish([probeEvent(aggregateId, `m:${aggregateId}:4`), probeEvent(aggregateId, `m:${aggregateId}:5`)]);
     const events = { queue: QueueNames.events };
     const after = await eventually(async () => {
       const s = await scrape();
-      return value(s, 'taskwire_queue_jobs_completed_total', events) - value(before, 'taskwire_queue_jobs_completed_total', events) >= 5 ? s : undefined;
+      return value(s, 'taskwire_queue_jobs_completed_total', events) - value(before, 'taskwire_queue_jobs_completed_total', events) >= 5
+        ? s
+        : undefined;
     }, 20_000);
     expect(probe.seen.filter((e) => e.aggregateId === aggregateId)).toHaveLength(5);
     expect(value(after, 'taskwire_outbox_events_relayed_total') - value(before, 'taskwire_outbox_events_relayed_total')).toBe(5);
-    expect(value(after, 'taskwire_outbox_relay_batches_total') - value(before, 'taskwire_outbox_relay_batches_total')).toBeGreaterThanOrEqual(1);
-    expect(value(after, 'taskwire_queue_jobs_completed_total', events) - value(before, 'taskwire_queue_jobs_completed_total', events)).toBe(5);
+    expect(
+      value(after, 'taskwire_outbox_relay_batches_total') - value(before, 'taskwire_outbox_relay_batches_total'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(value(after, 'taskwire_queue_jobs_completed_total', events) - value(before, 'taskwire_queue_jobs_completed_total', events)).toBe(
+      5,
+    );
     const durations = { queue: QueueNames.events, outcome: 'completed' };
-    expect(value(after, 'taskwire_queue_job_duration_seconds_count', durations) - value(before, 'taskwire_queue_job_duration_seconds_count', durations)).toBe(5);
+    expect(
+      value(after, 'taskwire_queue_job_duration_seconds_count', durations) -
+        value(before, 'taskwire_queue_job_duration_seconds_count', durations),
+    ).toBe(5);
     expect(value(after, 'taskwire_outbox_lag_seconds')).toBe(0);
     expect(value(after, 'taskwire_outbox_unpublished_events')).toBe(0);
     expect(value(after, 'taskwire_outbox_relay_failures_total')).toBe(0);
@@ -109,7 +127,8 @@ describe('Prometheus /metrics', () => {
     const registered = t.running.app.get(QueueMetrics).queueNames;
     expect(registered).toEqual(expect.arrayContaining([QueueNames.events, QueueNames.platformSelfCheck]));
     for (const queue of registered) {
-      for (const state of ['waiting', 'active', 'delayed', 'failed']) expect(find(scrape0, 'taskwire_queue_jobs', { queue, state })).toHaveLength(1);
+      for (const state of ['waiting', 'active', 'delayed', 'failed'])
+        expect(find(scrape0, 'taskwire_queue_jobs', { queue, state })).toHaveLength(1);
     }
 
     // Pause the events queue: relayed jobs wait, and the gauges say so.
@@ -118,7 +137,11 @@ describe('Prometheus /metrics', () => {
     await queue.pause();
     const aggregateId = newId();
     try {
-      await probe.publish([probeEvent(aggregateId, `d:${aggregateId}:1`), probeEvent(aggregateId, `d:${aggregateId}:2`), probeEvent(aggregateId, `d:${aggregateId}:3`)]);
+      await probe.publish([
+        probeEvent(aggregateId, `d:${aggregateId}:1`),
+        probeEvent(aggregateId, `d:${aggregateId}:2`),
+        probeEvent(aggregateId, `d:${aggregateId}:3`),
+      ]);
       const waiting = async () => {
         const counts = await queue.getJobCounts('waiting', 'prioritized', PAUSED);
         return counts.waiting + counts.prioritized + (counts.paused ?? 0);
@@ -142,10 +165,15 @@ describe('Prometheus /metrics', () => {
     await probe.publish([probeEvent(flakyAggregate, `f:${flakyAggregate}`, 'probe.happened', { flaky: true })]);
     await eventually(() => probe.flakySeen.some((e) => e.aggregateId === flakyAggregate), 20_000);
     const afterFail = await scrape();
-    expect(value(afterFail, 'taskwire_queue_jobs_failed_total', retrying) - value(beforeFail, 'taskwire_queue_jobs_failed_total', retrying)).toBe(1);
+    expect(
+      value(afterFail, 'taskwire_queue_jobs_failed_total', retrying) - value(beforeFail, 'taskwire_queue_jobs_failed_total', retrying),
+    ).toBe(1);
     expect(value(afterFail, 'taskwire_queue_jobs_failed_total', { queue: QueueNames.events, final: 'true' })).toBe(0);
     const failedDurations = { queue: QueueNames.events, outcome: 'failed' };
-    expect(value(afterFail, 'taskwire_queue_job_duration_seconds_count', failedDurations) - value(beforeFail, 'taskwire_queue_job_duration_seconds_count', failedDurations)).toBe(1);
+    expect(
+      value(afterFail, 'taskwire_queue_job_duration_seconds_count', failedDurations) -
+        value(beforeFail, 'taskwire_queue_job_duration_seconds_count', failedDurations),
+    ).toBe(1);
   });
 
   it('reports queues and workers created outside BullModule once they are handed to QueueMetrics', async () => {
@@ -219,10 +247,13 @@ describe('Prometheus /metrics', () => {
     deliveryMetrics.refresh();
     const s = await scrape();
     expect(value(s, 'taskwire_deliveries_dead_letters', { channel: 'webhook' })).toBe(before.rows[0].n + 2);
-    const { rows } = await db.query(`SELECT channel::text AS channel, status::text AS status, count(*)::int AS n FROM notifications.deliveries GROUP BY 1, 2`);
+    const { rows } = await db.query(
+      `SELECT channel::text AS channel, status::text AS status, count(*)::int AS n FROM notifications.deliveries GROUP BY 1, 2`,
+    );
     for (const row of rows) expect(value(s, 'taskwire_deliveries', { channel: row.channel, status: row.status })).toBe(row.n);
     expect(find(s, 'taskwire_deliveries')).toHaveLength(rows.length);
-    for (const row of rows.filter((r: { status: string }) => r.status === 'dead')) expect(value(s, 'taskwire_deliveries_dead_letters', { channel: row.channel })).toBe(row.n);
+    for (const row of rows.filter((r: { status: string }) => r.status === 'dead'))
+      expect(value(s, 'taskwire_deliveries_dead_letters', { channel: row.channel })).toBe(row.n);
   });
 });
 
@@ -252,7 +283,9 @@ describe('METRICS_TOKEN', () => {
     expect(ok.status).toBe(200);
     expect(ok.text).toContain('# TYPE taskwire_http_requests_total counter');
     // the two refused scrapes were counted like any request
-    expect(value(parsePrometheusText(ok.text), 'taskwire_http_requests_total', { method: 'GET', route: '/metrics', status: '401' })).toBe(2);
+    expect(value(parsePrometheusText(ok.text), 'taskwire_http_requests_total', { method: 'GET', route: '/metrics', status: '401' })).toBe(
+      2,
+    );
   });
 
   it('keeps the health probes public', async () => {

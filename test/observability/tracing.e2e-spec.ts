@@ -73,7 +73,10 @@ describe('tracing', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      tracing = startTracing({ ...process.env, OTEL_SERVICE_NAME: 'taskwire-test' }, { force: true, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+      tracing = startTracing(
+        { ...process.env, OTEL_SERVICE_NAME: 'taskwire-test' },
+        { force: true, spanProcessors: [new SimpleSpanProcessor(exporter)] },
+      );
       t = await startTestApp({ extraImports: [EventProbeModule], env: { OUTBOX_POLL_INTERVAL: '100ms' } });
     });
     afterAll(async () => {
@@ -90,11 +93,13 @@ describe('tracing', () => {
       const probe = t.running.app.get(EventProbe);
       const aggregateId = newId();
       // A use case inside a traced request: publish through EventPublisher in UnitOfWork.run.
-      const { traceId, spanId } = await trace.getTracer('test').startActiveSpan('POST /api/v1/things', { kind: SpanKind.SERVER }, async (span) => {
-        await probe.publish([probeEvent(aggregateId, `trace:${aggregateId}`, 'probe.happened', { followUp: true })]);
-        span.end();
-        return span.spanContext();
-      });
+      const { traceId, spanId } = await trace
+        .getTracer('test')
+        .startActiveSpan('POST /api/v1/things', { kind: SpanKind.SERVER }, async (span) => {
+          await probe.publish([probeEvent(aggregateId, `trace:${aggregateId}`, 'probe.happened', { followUp: true })]);
+          span.end();
+          return span.spanContext();
+        });
       await eventually(() => probe.seen.some((e) => e.aggregateId === aggregateId && e.type === 'probe.followed'), 15_000);
 
       const jobSpans = await eventually(() => {
@@ -175,7 +180,9 @@ describe('tracing', () => {
       expect(server.service).toBe('taskwire-e2e');
       const sql = spans.filter((s) => s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql');
       expect(sql.length).toBeGreaterThan(0);
-      expect(sql.some((s) => /INSERT INTO events\.events/.test(String(s.attributes['db.statement'] ?? s.attributes['db.query.text'] ?? '')))).toBe(true);
+      expect(
+        sql.some((s) => /INSERT INTO events\.events/.test(String(s.attributes['db.statement'] ?? s.attributes['db.query.text'] ?? ''))),
+      ).toBe(true);
       expect(job.kind).toBe(OTLP_CONSUMER);
       expect(job.parentSpanId).toBe(server.spanId); // the request's span appended the event
       expect(job.attributes['taskwire.event.id']).toBe(job.attributes['messaging.message.id']);
@@ -188,7 +195,11 @@ describe('tracing', () => {
       await fetch(`${app.baseUrl}/health/live`);
       await fetch(`${app.baseUrl}/metrics`);
       await new Promise((r) => setTimeout(r, 500));
-      expect(receiver.spans.filter((s) => /health|metrics/.test(String(s.attributes['http.route'] ?? s.attributes['http.target'] ?? s.attributes['url.path'] ?? s.name)))).toEqual([]);
+      expect(
+        receiver.spans.filter((s) =>
+          /health|metrics/.test(String(s.attributes['http.route'] ?? s.attributes['http.target'] ?? s.attributes['url.path'] ?? s.name)),
+        ),
+      ).toEqual([]);
     });
   });
 });

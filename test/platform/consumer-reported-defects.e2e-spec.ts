@@ -18,7 +18,11 @@ describe('consumer-reported defects (AUTH_RATE_LIMIT=4/1m, WEBHOOK_ALLOW_PRIVATE
   afterAll(() => t?.close());
 
   it('POST /webhooks with a bad url and bad events lists both in errors[]', async () => {
-    const res = await t.http.post('/api/v1/webhooks', { url: 'ftp://hooks.example.com/x', events: ['task.created', 'no.such.type'] }, { token: admin.accessToken });
+    const res = await t.http.post(
+      '/api/v1/webhooks',
+      { url: 'ftp://hooks.example.com/x', events: ['task.created', 'no.such.type'] },
+      { token: admin.accessToken },
+    );
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
     const fields = (res.body.errors as Array<{ field: string }>).map((e) => e.field).sort();
@@ -26,9 +30,17 @@ describe('consumer-reported defects (AUTH_RATE_LIMIT=4/1m, WEBHOOK_ALLOW_PRIVATE
   });
 
   it('PATCH /webhooks/:id with two bad fields lists both too', async () => {
-    const created = await t.http.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/taskwire', events: ['*'] }, { token: admin.accessToken });
+    const created = await t.http.post(
+      '/api/v1/webhooks',
+      { url: 'http://127.0.0.1:9/taskwire', events: ['*'] },
+      { token: admin.accessToken },
+    );
     expect(created.status).toBe(201);
-    const res = await t.http.patch(`/api/v1/webhooks/${created.body.id}`, { url: 'not a url', events: ['nope'] }, { token: admin.accessToken });
+    const res = await t.http.patch(
+      `/api/v1/webhooks/${created.body.id}`,
+      { url: 'not a url', events: ['nope'] },
+      { token: admin.accessToken },
+    );
     expect(res.status).toBe(400);
     expect((res.body.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual(['events[0]', 'url']);
   });

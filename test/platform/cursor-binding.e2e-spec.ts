@@ -21,18 +21,26 @@ describe('cursors bound to their filters', () => {
     await createUser(t, 'manager');
     for (let i = 0; i < 3; i++) {
       await t.http.post('/api/v1/tasks', { title: `draft ${i}`, labels: ['a', 'b'] }, { token: admin.accessToken });
-      await t.http.post('/api/v1/tasks', { title: `assigned ${i}`, assigneeId: member.id, labels: ['a', 'b'] }, { token: admin.accessToken });
+      await t.http.post(
+        '/api/v1/tasks',
+        { title: `assigned ${i}`, assigneeId: member.id, labels: ['a', 'b'] },
+        { token: admin.accessToken },
+      );
     }
     taskA = (await t.http.post('/api/v1/tasks', { title: 'A' }, { token: admin.accessToken })).body.id;
     taskB = (await t.http.post('/api/v1/tasks', { title: 'B' }, { token: admin.accessToken })).body.id;
-    for (const id of [taskA, taskB]) for (let i = 0; i < 3; i++) await t.http.post(`/api/v1/tasks/${id}/comments`, { body: `c${i}` }, { token: admin.accessToken });
+    for (const id of [taskA, taskB])
+      for (let i = 0; i < 3; i++) await t.http.post(`/api/v1/tasks/${id}/comments`, { body: `c${i}` }, { token: admin.accessToken });
   });
   afterAll(() => t?.close());
 
   const get = (path: string, token = admin.accessToken) => t.http.get(path, { token });
   const expectCursorRejected = (res: { status: number; body: any }) => {
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'cursor', message: expect.stringContaining('other filters') }] });
+    expect(res.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'cursor', message: expect.stringContaining('other filters') }],
+    });
   };
   const nextCursorOf = async (path: string): Promise<string> => {
     const res = await get(path);
@@ -78,6 +86,9 @@ describe('cursors bound to their filters', () => {
     expect((await t.http.get(`/api/v1/tasks?state=draft&cursor=${cursor}`)).status).toBe(401);
     const bare = decodeURIComponent(cursor).split('.')[0];
     const unbound = await get(`/api/v1/tasks?limit=1&cursor=${bare}`);
-    expect(unbound).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', errors: [{ field: 'cursor', message: 'is not a valid cursor' }] } });
+    expect(unbound).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED', errors: [{ field: 'cursor', message: 'is not a valid cursor' }] },
+    });
   });
 });

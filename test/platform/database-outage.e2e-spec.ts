@@ -20,7 +20,8 @@ describe('while the database is unreachable', () => {
     await client.connect();
     try {
       await client.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS ${allowed}`);
-      if (!allowed) await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+      if (!allowed)
+        await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
     } finally {
       await client.end();
     }

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { AppProcess, ROOT, freePort, startProcess, waitForReady } from '../support/process-runner';
 
 const ADMIN = { email: 'admin@taskwire.test', password: 'admin-password-123' };
-const ENV = { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'info', RATE_LIMIT: '100000/1m', AUTH_RATE_LIMIT: '100000/1m' };
+const ENV = {
+  ADMIN_EMAIL: ADMIN.email,
+  ADMIN_PASSWORD: ADMIN.password,
+  LOG_LEVEL: 'info',
+  RATE_LIMIT: '100000/1m',
+  AUTH_RATE_LIMIT: '100000/1m',
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -46,7 +52,12 @@ describeEmbedded('the supervised embedded PostgreSQL', () => {
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
-    return { status: res.status, retryAfter: res.headers.get('retry-after'), type: res.headers.get('content-type'), body: text ? (JSON.parse(text) as any) : null };
+    return {
+      status: res.status,
+      retryAfter: res.headers.get('retry-after'),
+      type: res.headers.get('content-type'),
+      body: text ? (JSON.parse(text) as any) : null,
+    };
   };
   const login = async (p: AppProcess) => {
     const res = await call(p, 'POST', '/api/v1/auth/login', undefined, ADMIN);
@@ -68,7 +79,8 @@ describeEmbedded('the supervised embedded PostgreSQL', () => {
         }
       }
       if (me.status === 200 && created.status === 201 && (await call(p, 'GET', '/health/ready')).status === 200) return seen;
-      if (Date.now() > deadline) throw new Error(`:${p.port} did not recover within ${timeoutMs} ms (answers: ${summary(seen)}):\n${p.output().slice(-3000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`:${p.port} did not recover within ${timeoutMs} ms (answers: ${summary(seen)}):\n${p.output().slice(-3000)}`);
       await sleep(100);
     }
   };
@@ -176,7 +188,12 @@ describeEmbedded('the supervised embedded PostgreSQL', () => {
       })();
       setTimeout(() => { console.log(JSON.stringify({ timedOut: true, lines })); process.exit(1); }, 60000);
     `;
-    const out = execFileSync(process.execPath, ['-e', script], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8', timeout: 90_000 });
+    const out = execFileSync(process.execPath, ['-e', script], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dataDir },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
     const { gaveUp, lines } = JSON.parse(out.trim().split('\n').pop()!) as { gaveUp: string; lines: string[] };
     expect(gaveUp).toMatch(/could not be restarted after 3 attempts/);
     expect(lines.filter((l) => /restart attempt|could not be restarted/.test(l))).toEqual([

@@ -4,7 +4,7 @@ import { TestApp, startTestApp } from '../support/test-app';
 describe('HTTP platform (real app over HTTP)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ extraImports: [EchoTestModule], });
+    t = await startTestApp({ extraImports: [EchoTestModule] });
   });
   afterAll(() => t?.close());
 
@@ -27,7 +27,10 @@ describe('HTTP platform (real app over HTTP)', () => {
   });
 
   it('answers a 2 MiB body with a 413 problem', async () => {
-    const res = await t.http.post('/api/v1/test-echo', undefined, { raw: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }), headers: { 'content-type': 'application/json' } });
+    const res = await t.http.post('/api/v1/test-echo', undefined, {
+      raw: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expectProblem(res, 413, 'PAYLOAD_TOO_LARGE');
   });
 

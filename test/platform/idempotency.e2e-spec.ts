@@ -30,7 +30,11 @@ describe('Idempotency-Key on POST routes', () => {
   const rowsNamed = async (name: string): Promise<number> =>
     Number((await db.query(`SELECT count(*)::int AS n FROM ${SCRATCH_TABLE} WHERE name = $1`, [name]))[0].n);
   const keyRow = async (user: string, key: string) =>
-    ((await db.query(`SELECT *, xmin::text AS xid FROM platform.idempotency_keys WHERE user_id = $1 AND key = $2`, [user, key])) as Array<Record<string, any>>)[0];
+    (
+      (await db.query(`SELECT *, xmin::text AS xid FROM platform.idempotency_keys WHERE user_id = $1 AND key = $2`, [user, key])) as Array<
+        Record<string, any>
+      >
+    )[0];
   const expectProblem = (res: TestResponse, status: number, code: string) => {
     expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -169,7 +173,7 @@ describe('Idempotency-Key on POST routes', () => {
     expect(await rowsNamed(name)).toBe(1);
   });
 
-  it('commits the handler\'s writes only together with the stored response: if storing fails, both roll back', async () => {
+  it("commits the handler's writes only together with the stored response: if storing fails, both roll back", async () => {
     const name = unique();
     const key = unique();
     const failed = await post({ name }, as('u-atomic', key, { 'x-test-fail': 'unserializable' }));
@@ -284,7 +288,10 @@ describe('Idempotency-Key on POST routes', () => {
     const name = unique();
     const key = unique();
     expect((await post({ name }, as('u-expiry', key))).status).toBe(201);
-    await db.query(`UPDATE platform.idempotency_keys SET expires_at = now() - interval '1 second' WHERE user_id = $1 AND key = $2`, ['u-expiry', key]);
+    await db.query(`UPDATE platform.idempotency_keys SET expires_at = now() - interval '1 second' WHERE user_id = $1 AND key = $2`, [
+      'u-expiry',
+      key,
+    ]);
     const other = await post({ name: `${name}-2` }, as('u-expiry', key));
     expect(other.status).toBe(201);
     expect(other.headers.get('idempotent-replayed')).toBeNull();

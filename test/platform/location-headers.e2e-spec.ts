@@ -20,7 +20,11 @@ describe('Location on 201 (comments, webhooks)', () => {
   afterAll(() => t?.close());
 
   it('POST /tasks/:id/comments → 201 with Location, which answers with the comment', async () => {
-    const created = await t.http.post(`/api/v1/tasks/${taskId}/comments`, { body: 'First!' }, { token: admin.accessToken, headers: { 'idempotency-key': 'comment-1' } });
+    const created = await t.http.post(
+      `/api/v1/tasks/${taskId}/comments`,
+      { body: 'First!' },
+      { token: admin.accessToken, headers: { 'idempotency-key': 'comment-1' } },
+    );
     expect(created.status).toBe(201);
     const location = created.headers.get('location');
     expect(location).toBe(`/api/v1/tasks/${taskId}/comments/${created.body.id}`);
@@ -29,13 +33,21 @@ describe('Location on 201 (comments, webhooks)', () => {
     expect(fetched.status).toBe(200);
     expect(fetched.body).toEqual(created.body);
 
-    const replayed = await t.http.post(`/api/v1/tasks/${taskId}/comments`, { body: 'First!' }, { token: admin.accessToken, headers: { 'idempotency-key': 'comment-1' } });
+    const replayed = await t.http.post(
+      `/api/v1/tasks/${taskId}/comments`,
+      { body: 'First!' },
+      { token: admin.accessToken, headers: { 'idempotency-key': 'comment-1' } },
+    );
     expect(replayed.headers.get('idempotent-replayed')).toBe('true');
     expect(replayed.headers.get('location')).toBe(location);
   });
 
   it('GET /tasks/:id/comments/:commentId is 404 for someone who cannot see the task, for an unknown id, and 400 for a malformed one', async () => {
-    const created = await t.http.post(`/api/v1/tasks/${taskId}/comments`, { body: 'Only for those who see the task' }, { token: admin.accessToken });
+    const created = await t.http.post(
+      `/api/v1/tasks/${taskId}/comments`,
+      { body: 'Only for those who see the task' },
+      { token: admin.accessToken },
+    );
     const hidden = await t.http.get(created.headers.get('location')!, { token: member.accessToken });
     expect(hidden).toMatchObject({ status: 404, body: { code: 'TASK_NOT_FOUND' } });
     const unknown = await t.http.get(`/api/v1/tasks/${taskId}/comments/0193a3c0-0000-7000-8000-000000000000`, { token: admin.accessToken });
@@ -44,11 +56,18 @@ describe('Location on 201 (comments, webhooks)', () => {
     const wrongTask = await t.http.get(`/api/v1/tasks/${otherTask}/comments/${created.body.id}`, { token: admin.accessToken });
     expect(wrongTask).toMatchObject({ status: 404, body: { code: 'COMMENT_NOT_FOUND' } });
     const malformed = await t.http.get(`/api/v1/tasks/${taskId}/comments/not-a-uuid`, { token: admin.accessToken });
-    expect(malformed).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ field: 'commentId' })] } });
+    expect(malformed).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ field: 'commentId' })] },
+    });
   });
 
   it('POST /webhooks → 201 with Location, which answers with the endpoint (without its secret)', async () => {
-    const created = await t.http.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['task.created'] }, { token: admin.accessToken });
+    const created = await t.http.post(
+      '/api/v1/webhooks',
+      { url: 'http://127.0.0.1:9/hook', events: ['task.created'] },
+      { token: admin.accessToken },
+    );
     expect(created.status).toBe(201);
     const location = created.headers.get('location');
     expect(location).toBe(`/api/v1/webhooks/${created.body.id}`);

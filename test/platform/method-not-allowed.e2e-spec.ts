@@ -23,7 +23,12 @@ describeWithApp('405 Method Not Allowed with Allow', {}, (app) => {
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe(allow);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED', title: 'Method Not Allowed', instance: path.replace(':task', taskId) });
+    expect(res.body).toMatchObject({
+      status: 405,
+      code: 'METHOD_NOT_ALLOWED',
+      title: 'Method Not Allowed',
+      instance: path.replace(':task', taskId),
+    });
     expect(res.body.detail).toContain(allow);
     // Same hardened headers and request id as any other answer.
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -45,7 +50,13 @@ describeWithApp('405 Method Not Allowed with Allow', {}, (app) => {
       ['POST', '/api/v1/tasks/a/b/c'],
     ]) {
       const res = await app.t.http.request(method, path, undefined, { token: app.admin.accessToken });
-      expect({ method, path, status: res.status, allow: res.headers.get('allow'), code: res.body.code }).toEqual({ method, path, status: 404, allow: null, code: 'NOT_FOUND' });
+      expect({ method, path, status: res.status, allow: res.headers.get('allow'), code: res.body.code }).toEqual({
+        method,
+        path,
+        status: 404,
+        allow: null,
+        code: 'NOT_FOUND',
+      });
     }
   });
 

@@ -48,9 +48,17 @@ describe('migration: notification tables move to their own schema', () => {
     databaseUrl = t.databaseUrl;
     const admin = await adminSession(t);
     const member = await createUser(t, 'member');
-    const hook = await t.http.post('/api/v1/webhooks', { url: `${receiver.url}/hook`, events: ['task.assigned'] }, { token: admin.accessToken });
+    const hook = await t.http.post(
+      '/api/v1/webhooks',
+      { url: `${receiver.url}/hook`, events: ['task.assigned'] },
+      { token: admin.accessToken },
+    );
     expect(hook.status).toBe(201);
-    const prefs = await t.http.put('/api/v1/notification-preferences', { email: { 'task.completed': false } }, { token: member.accessToken });
+    const prefs = await t.http.put(
+      '/api/v1/notification-preferences',
+      { email: { 'task.completed': false } },
+      { token: member.accessToken },
+    );
     expect(prefs.status).toBe(200);
     const task = await createTask(t, admin.accessToken, { title: 'Survives the move' });
     await assignTask(t, admin.accessToken, task.id, member.id);
@@ -67,7 +75,8 @@ describe('migration: notification tables move to their own schema', () => {
     try {
       expect(await ds.showMigrations()).toBe(false);
       // Undo the schema move and every migration after it (later ones would not exist on the previous main).
-      const applied = async () => (await ds.query(`SELECT name FROM migrations ORDER BY id`)).map((r: { name: string }) => r.name) as string[];
+      const applied = async () =>
+        (await ds.query(`SELECT name FROM migrations ORDER BY id`)).map((r: { name: string }) => r.name) as string[];
       while ((await applied()).includes('NotificationsSchema1764380700000')) await ds.undoLastMigration({ transaction: 'each' });
     } finally {
       await ds.destroy();

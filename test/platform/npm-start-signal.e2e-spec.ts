@@ -95,7 +95,15 @@ onLinux('SIGTERM to the `npm start` process', () => {
     delete clean.REDIS_URL;
     const child = spawn('npm', ['run', script], {
       cwd: ROOT,
-      env: { ...clean, npm_config_update_notifier: 'false', LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
+      env: {
+        ...clean,
+        npm_config_update_notifier: 'false',
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     started.push(child);

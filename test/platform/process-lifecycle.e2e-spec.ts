@@ -87,7 +87,9 @@ describe('taskwire process on the embedded defaults', () => {
 
     const workerDocs = await fetch(`http://127.0.0.1:${worker.port}/docs/openapi.json`);
     expect(workerDocs.status).toBe(404);
-    const apiReady = (await (await fetch(`http://127.0.0.1:${api.port}/health/ready`)).json()) as { details: { workers: { byRole: Record<string, number> } } };
+    const apiReady = (await (await fetch(`http://127.0.0.1:${api.port}/health/ready`)).json()) as {
+      details: { workers: { byRole: Record<string, number> } };
+    };
     expect(apiReady.details.workers.byRole.worker).toBe(1);
 
     worker.child.kill('SIGTERM');
@@ -105,7 +107,11 @@ describe('taskwire process on the embedded defaults', () => {
     const p = start(env as Record<string, string>, await freePort());
     const { code } = await p.exited;
     expect(code).toBe(1);
-    const lines = p.output().trim().split('\n').filter((l) => !/^\{.*"level":(30|40)/.test(l));
+    const lines = p
+      .output()
+      .trim()
+      .split('\n')
+      .filter((l) => !/^\{.*"level":(30|40)/.test(l));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(pattern);
     expect(p.output()).not.toMatch(/\n\s+at /); // no stack trace dump

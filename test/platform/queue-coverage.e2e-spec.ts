@@ -33,18 +33,23 @@ describe('queue processor coverage at start-up', () => {
   });
 
   it('refuses to start a worker when a registered queue has no processor', async () => {
-    await expect(startTestApp({ extraImports: [OrphanQueueModule] })).rejects.toThrow(/queue "orphan-test-queue" is registered but has no processor/);
+    await expect(startTestApp({ extraImports: [OrphanQueueModule] })).rejects.toThrow(
+      /queue "orphan-test-queue" is registered but has no processor/,
+    );
   });
 
   it('refuses to start a worker when a queue built outside BullModule has no worker', async () => {
-    await expect(startTestApp({ extraImports: [HandMadeOrphanModule] })).rejects.toThrow(/queue "hand-made-orphan" is registered but has no processor/);
+    await expect(startTestApp({ extraImports: [HandMadeOrphanModule] })).rejects.toThrow(
+      /queue "hand-made-orphan" is registered but has no processor/,
+    );
   });
 
   it('counts the hand-made delivery queues and their workers in a worker process', async () => {
     const t = await startTestApp();
     try {
       const processors = t.running.app.get(ProcessorCoverageCheck, { strict: false }).processors;
-      for (const queue of [QueueNames.email, QueueNames.inApp, QueueNames.webhooks, QueueNames.notifications]) expect(processors.get(queue)).toEqual(['DeliveryWorkers']);
+      for (const queue of [QueueNames.email, QueueNames.inApp, QueueNames.webhooks, QueueNames.notifications])
+        expect(processors.get(queue)).toEqual(['DeliveryWorkers']);
       expect(processors.get(QueueNames.events)).toEqual(['EventProcessor']);
     } finally {
       await t.close();

@@ -28,7 +28,9 @@ describe('Errors before routing and body encodings (real app over HTTP)', () => 
         const text = Buffer.concat(chunks).toString('utf8');
         const [head, ...rest] = text.split('\r\n\r\n');
         const [statusLine, ...lines] = head.split('\r\n');
-        const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+        const headers = Object.fromEntries(
+          lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+        );
         resolve({ statusLine, headers, body: rest.join('\r\n\r\n') });
       });
       socket.write(request);
@@ -63,12 +65,20 @@ describe('Errors before routing and body encodings (real app over HTTP)', () => 
     });
 
     it('answers a chunk extension over the limit with a 413 problem', async () => {
-      const res = await rawExchange(`POST /api/v1/tasks HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2;ext=${'e'.repeat(20 * 1024)}\r\n{}\r\n0\r\n\r\n`);
+      const res = await rawExchange(
+        `POST /api/v1/tasks HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2;ext=${'e'.repeat(20 * 1024)}\r\n{}\r\n0\r\n\r\n`,
+      );
       expectWireProblem(res, 413, 'PAYLOAD_TOO_LARGE');
     });
 
     it('answers a header value with a byte HTTP does not allow with a 400 problem', async () => {
-      const res = await rawExchange(Buffer.concat([Buffer.from('GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Bad: a'), Buffer.from([0x01]), Buffer.from('b\r\n\r\n')]));
+      const res = await rawExchange(
+        Buffer.concat([
+          Buffer.from('GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Bad: a'),
+          Buffer.from([0x01]),
+          Buffer.from('b\r\n\r\n'),
+        ]),
+      );
       const problem = expectWireProblem(res, 400, 'BAD_REQUEST');
       expect(problem.instance).toBe('/health/live');
     });
@@ -108,8 +118,17 @@ describe('Errors before routing and body encodings (real app over HTTP)', () => 
 
     it('refuses a body declared in another charset with a 415 problem and stores nothing', async () => {
       const latin1 = Buffer.from(JSON.stringify({ title: 'latin1 café' }), 'latin1');
-      for (const contentType of ['application/json; charset=latin1', 'application/json; charset=ISO-8859-1', 'application/json;charset="windows-1252"', 'application/json; charset=utf-16']) {
-        const res = await t.http.post(`${API}/tasks`, undefined, { token: member.accessToken, raw: latin1, headers: { 'content-type': contentType } });
+      for (const contentType of [
+        'application/json; charset=latin1',
+        'application/json; charset=ISO-8859-1',
+        'application/json;charset="windows-1252"',
+        'application/json; charset=utf-16',
+      ]) {
+        const res = await t.http.post(`${API}/tasks`, undefined, {
+          token: member.accessToken,
+          raw: latin1,
+          headers: { 'content-type': contentType },
+        });
         expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
         expect(res.body.detail).toMatch(/UTF-8/);
       }
@@ -119,7 +138,11 @@ describe('Errors before routing and body encodings (real app over HTTP)', () => 
     it('refuses bytes that are not UTF-8 with a 400 problem and never stores a replacement character', async () => {
       const invalid = Buffer.concat([Buffer.from('{"title":"raw caf'), Buffer.from([0xe9]), Buffer.from(' bytes"}')]);
       for (const contentType of ['application/json', 'application/json; charset=utf-8']) {
-        const res = await t.http.post(`${API}/tasks`, undefined, { token: member.accessToken, raw: invalid, headers: { 'content-type': contentType } });
+        const res = await t.http.post(`${API}/tasks`, undefined, {
+          token: member.accessToken,
+          raw: invalid,
+          headers: { 'content-type': contentType },
+        });
         expectProblem(res, 400, 'MALFORMED_JSON');
         expect(res.body.detail).toBe('The body is not valid UTF-8');
       }
@@ -134,7 +157,11 @@ describe('Errors before routing and body encodings (real app over HTTP)', () => 
         ['application/json; charset=UTF-8', 'utf8 café ✓ 2'],
         ['application/json; charset="utf-8"', 'utf8 café ✓ 3'],
       ]) {
-        const res = await t.http.post(`${API}/tasks`, undefined, { token: member.accessToken, raw: Buffer.from(JSON.stringify({ title }), 'utf8'), headers: { 'content-type': contentType } });
+        const res = await t.http.post(`${API}/tasks`, undefined, {
+          token: member.accessToken,
+          raw: Buffer.from(JSON.stringify({ title }), 'utf8'),
+          headers: { 'content-type': contentType },
+        });
         expect(res.status).toBe(201);
         expect(res.body.title).toBe(title);
       }
@@ -142,8 +169,20 @@ describe('Errors before routing and body encodings (real app over HTTP)', () => 
     });
 
     it('keeps malformed and empty JSON answers as they were', async () => {
-      expectProblem(await t.http.post(`${API}/tasks`, undefined, { token: member.accessToken, raw: '{"title":', headers: { 'content-type': 'application/json' } }), 400, 'MALFORMED_JSON');
-      const proto = await t.http.post(`${API}/tasks`, undefined, { token: member.accessToken, raw: '{"title":"p","__proto__":{"x":1}}', headers: { 'content-type': 'application/json' } });
+      expectProblem(
+        await t.http.post(`${API}/tasks`, undefined, {
+          token: member.accessToken,
+          raw: '{"title":',
+          headers: { 'content-type': 'application/json' },
+        }),
+        400,
+        'MALFORMED_JSON',
+      );
+      const proto = await t.http.post(`${API}/tasks`, undefined, {
+        token: member.accessToken,
+        raw: '{"title":"p","__proto__":{"x":1}}',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(proto.status).toBe(400);
       expect(proto.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     });

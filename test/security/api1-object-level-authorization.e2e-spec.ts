@@ -75,7 +75,11 @@ describe('API1 object-level authorization: every /:id route, as a member who may
 
   /** A task made by the admin and assigned to another member: the member neither made, is assigned to, nor watches it. */
   async function hiddenTask(): Promise<HiddenObject> {
-    const res = await t.http.post('/api/v1/tasks', { title: 'not yours', labels: ['secret'], assigneeId: other.id }, { token: admin.accessToken });
+    const res = await t.http.post(
+      '/api/v1/tasks',
+      { title: 'not yours', labels: ['secret'], assigneeId: other.id },
+      { token: admin.accessToken },
+    );
     expect(res.status).toBe(201);
     const comment = await t.http.post(`/api/v1/tasks/${res.body.id}/comments`, { body: 'a comment' }, { token: admin.accessToken });
     expect(comment.status).toBe(201);
@@ -145,17 +149,21 @@ describe('API1 object-level authorization: every /:id route, as a member who may
         const object = kind.create ? await kind.create() : { id: newId(), owner: admin };
         const [existing, unknown] = [await send(member, [object.id, newId()]), await send(member, [newId(), newId()])];
         results.push(`${key}: existing ${existing.status}, unknown ${unknown.status} (members have no business here)`);
-        if (existing.status !== 403 || unknown.status !== 403) failures.push(`${key}: expected 403 for an existing and an unknown id alike, got ${existing.status} / ${unknown.status}`);
+        if (existing.status !== 403 || unknown.status !== 403)
+          failures.push(`${key}: expected 403 for an existing and an unknown id alike, got ${existing.status} / ${unknown.status}`);
         continue;
       }
       if (kind.memberSees === 'none') {
-        failures.push(`${key}: the matrix lets members through (${row?.member}) but members must not see ${collection} — fix the route or this table`);
+        failures.push(
+          `${key}: the matrix lets members through (${row?.member}) but members must not see ${collection} — fix the route or this table`,
+        );
         continue;
       }
       if (kind.memberSees === 'all') {
         const res = await send(member, [admin.id]);
         results.push(`${key}: ${res.status} (visible to every member by design)`);
-        if (res.status === 404 || res.status === 403) failures.push(`${key}: ${collection} are visible to members by design, got ${res.status}`);
+        if (res.status === 404 || res.status === 403)
+          failures.push(`${key}: ${collection} are visible to members by design, got ${res.status}`);
         continue;
       }
       const object = await kind.create!();
@@ -163,12 +171,17 @@ describe('API1 object-level authorization: every /:id route, as a member who may
       const unknown = await send(member, [newId()]);
       const control = await send(object.owner, [object.id], object.parts);
       results.push(`${key}: member ${denied.status} (${denied.body?.code}), unknown id ${unknown.status}, owner ${control.status}`);
-      if (denied.status !== 404) failures.push(`${key}: a member who may not see the ${collection} object got ${denied.status} ${denied.text.slice(0, 160)} (expected 404)`);
-      if (unknown.status !== denied.status) failures.push(`${key}: unknown id answered ${unknown.status}, hidden object ${denied.status}: existence leaks`);
+      if (denied.status !== 404)
+        failures.push(
+          `${key}: a member who may not see the ${collection} object got ${denied.status} ${denied.text.slice(0, 160)} (expected 404)`,
+        );
+      if (unknown.status !== denied.status)
+        failures.push(`${key}: unknown id answered ${unknown.status}, hidden object ${denied.status}: existence leaks`);
       if (denied.status === 404 && JSON.stringify(denied.body) !== JSON.stringify({ ...unknown.body, instance: denied.body.instance })) {
         failures.push(`${key}: the 404 for a hidden object differs from the 404 for an unknown id: ${denied.text} vs ${unknown.text}`);
       }
-      if (control.status === 404) failures.push(`${key}: the owner's control request is a 404 too (the test request is broken): ${control.text.slice(0, 160)}`);
+      if (control.status === 404)
+        failures.push(`${key}: the owner's control request is a 404 too (the test request is broken): ${control.text.slice(0, 160)}`);
     }
     console.log(`API1 object-level authorization, ${routes.length} routes:\n  ${results.join('\n  ')}`);
     expect(failures).toEqual([]);

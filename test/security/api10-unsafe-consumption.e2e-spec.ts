@@ -31,7 +31,12 @@ describe('API10 unsafe consumption: webhook receivers and the email provider', (
     // A fake SendGrid that redirects every call to `target` (with the message and the API key, were it followed).
     sendgrid = await new Receiver((_req, res) => res.writeHead(307, { location: `${target.url}/v3/mail/send` }).end()).start();
     t = await startTestApp({
-      env: { WEBHOOK_ALLOW_PRIVATE: 'true', EMAIL_TRANSPORT: 'sendgrid', SENDGRID_API_KEY: 'SG.test-key-never-leaves', SENDGRID_BASE_URL: sendgrid.url },
+      env: {
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        EMAIL_TRANSPORT: 'sendgrid',
+        SENDGRID_API_KEY: 'SG.test-key-never-leaves',
+        SENDGRID_BASE_URL: sendgrid.url,
+      },
     });
     admin = await adminSession(t);
   });
@@ -40,13 +45,24 @@ describe('API10 unsafe consumption: webhook receivers and the email provider', (
     for (const r of [target, redirecting, noisy, sendgrid]) await r?.stop();
   });
 
-  const deliveries = async (query: string) => (await t.http.get(`/api/v1/deliveries?${query}`, { token: admin.accessToken })).body.data as any[];
+  const deliveries = async (query: string) =>
+    (await t.http.get(`/api/v1/deliveries?${query}`, { token: admin.accessToken })).body.data as any[];
 
   it('does not follow a webhook receiver’s redirect (the delivery is dead, the redirect target never hears of it)', async () => {
-    const hook = await t.http.post('/api/v1/webhooks', { url: `${redirecting.url}/hook`, events: ['task.created'] }, { token: admin.accessToken });
+    const hook = await t.http.post(
+      '/api/v1/webhooks',
+      { url: `${redirecting.url}/hook`, events: ['task.created'] },
+      { token: admin.accessToken },
+    );
     expect(hook.status).toBe(201);
     await t.http.post('/api/v1/tasks', { title: 'redirect me' }, { token: admin.accessToken });
-    const dead = await eventually(async () => (await t.http.get(`/api/v1/webhooks/${hook.body.id}/deliveries`, { token: admin.accessToken })).body.data.find((d: any) => d.status === 'dead'), 20_000);
+    const dead = await eventually(
+      async () =>
+        (await t.http.get(`/api/v1/webhooks/${hook.body.id}/deliveries`, { token: admin.accessToken })).body.data.find(
+          (d: any) => d.status === 'dead',
+        ),
+      20_000,
+    );
     expect(dead.lastError).toMatch(/307/);
     expect(redirecting.requests).toHaveLength(1);
     expect(target.requests).toEqual([]);
@@ -54,10 +70,20 @@ describe('API10 unsafe consumption: webhook receivers and the email provider', (
   });
 
   it('keeps only a short single-line excerpt of a huge, hostile error body, and stays healthy', async () => {
-    const hook = await t.http.post('/api/v1/webhooks', { url: `${noisy.url}/hook`, events: ['task.created'] }, { token: admin.accessToken });
+    const hook = await t.http.post(
+      '/api/v1/webhooks',
+      { url: `${noisy.url}/hook`, events: ['task.created'] },
+      { token: admin.accessToken },
+    );
     expect(hook.status).toBe(201);
     await t.http.post('/api/v1/tasks', { title: 'answer me with 5 MiB' }, { token: admin.accessToken });
-    const dead = await eventually(async () => (await t.http.get(`/api/v1/webhooks/${hook.body.id}/deliveries`, { token: admin.accessToken })).body.data.find((d: any) => d.status === 'dead'), 20_000);
+    const dead = await eventually(
+      async () =>
+        (await t.http.get(`/api/v1/webhooks/${hook.body.id}/deliveries`, { token: admin.accessToken })).body.data.find(
+          (d: any) => d.status === 'dead',
+        ),
+      20_000,
+    );
     expect(dead.lastError.length).toBeLessThanOrEqual(500);
     expect(dead.lastError).not.toMatch(/[\r\n]/); // one line (other control characters are kept, JSON-escaped on the way out)
     expect((await t.http.get('/health/ready')).status).toBe(200);
@@ -69,7 +95,10 @@ describe('API10 unsafe consumption: webhook receivers and the email provider', (
     // task.assigned tells the new assignee by email
     const task = await t.http.post('/api/v1/tasks', { title: 'mail me', assigneeId: member.id }, { token: admin.accessToken });
     expect(task.status).toBe(201);
-    const dead = await eventually(async () => (await deliveries(`channel=email&recipientId=${member.id}`)).find((d) => d.status === 'dead'), 20_000);
+    const dead = await eventually(
+      async () => (await deliveries(`channel=email&recipientId=${member.id}`)).find((d) => d.status === 'dead'),
+      20_000,
+    );
     expect(dead.lastError).toMatch(/307/);
     expect(sendgrid.requests.length).toBeGreaterThanOrEqual(1);
     expect(sendgrid.requests[0].headers.authorization).toBe('Bearer SG.test-key-never-leaves');

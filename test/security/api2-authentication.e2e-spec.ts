@@ -42,7 +42,10 @@ describe('API2 authentication', () => {
     afterAll(() => t?.close());
 
     it('alg none, wrong secret, expired, tampered role, a refresh token and garbage are all 401 on every secured route', async () => {
-      const [header, payload] = admin.accessToken.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+      const [header, payload] = admin.accessToken
+        .split('.')
+        .slice(0, 2)
+        .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
       const member = await createUser(t, 'member');
       const memberClaims = JSON.parse(Buffer.from(member.accessToken.split('.')[1], 'base64url').toString());
       const forged: Record<string, string> = {
@@ -79,7 +82,10 @@ describe('API2 authentication', () => {
           const text = res.status === 200 ? '' : await res.text();
           abort.abort();
           requests++;
-          expectUnauthenticated({ status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined }, `${routeKey(op)} with ${label}`);
+          expectUnauthenticated(
+            { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined },
+            `${routeKey(op)} with ${label}`,
+          );
         }
       }
       console.log(`API2: ${requests} forged-token requests over ${secured.length} secured operations, all 401`);
@@ -101,7 +107,8 @@ describe('API2 authentication', () => {
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(60);
       // The draft IETF RateLimit fields are sent on every API response (the global limiter).
-      for (const h of ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset']) expect({ h, value: res.headers.get(h) }).toEqual({ h, value: expect.stringMatching(/^\d+$/) });
+      for (const h of ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'])
+        expect({ h, value: res.headers.get(h) }).toEqual({ h, value: expect.stringMatching(/^\d+$/) });
     };
 
     it('password guessing against one account is stopped at the 4th attempt, with Retry-After and RateLimit-* headers', async () => {
@@ -118,8 +125,14 @@ describe('API2 authentication', () => {
     it('refresh-token guessing and mass registration are limited per IP', async () => {
       for (let i = 0; i < 3; i++) expect((await t.http.post('/api/v1/auth/refresh', { refreshToken: 'A'.repeat(43) })).status).toBe(401);
       expectLimited(await t.http.post('/api/v1/auth/refresh', { refreshToken: 'A'.repeat(43) }));
-      for (let i = 0; i < 3; i++) expect((await t.http.post('/api/v1/auth/register', { email: `bot-${i}-${newId()}@example.com`, password: 'password-123', name: 'Bot' })).status).toBe(201);
-      expectLimited(await t.http.post('/api/v1/auth/register', { email: `bot-x-${newId()}@example.com`, password: 'password-123', name: 'Bot' }));
+      for (let i = 0; i < 3; i++)
+        expect(
+          (await t.http.post('/api/v1/auth/register', { email: `bot-${i}-${newId()}@example.com`, password: 'password-123', name: 'Bot' }))
+            .status,
+        ).toBe(201);
+      expectLimited(
+        await t.http.post('/api/v1/auth/register', { email: `bot-x-${newId()}@example.com`, password: 'password-123', name: 'Bot' }),
+      );
     });
   });
 });

@@ -15,9 +15,26 @@ import { Receiver } from './support/receiver';
  *     server-owned property (`role`, `id`, `version`, `state`, `creatorId`, `active`, …) that the
  *     operation does not document, is a 400 naming that property.
  */
-const FORBIDDEN_KEYS = /^(password|passwordHash|password_hash|currentPassword|tokenHash|token_hash|refreshToken|refresh_token|secret|secretHash|previousSecret|previous_secret|apiKey|jwtSecret)$/i;
+const FORBIDDEN_KEYS =
+  /^(password|passwordHash|password_hash|currentPassword|tokenHash|token_hash|refreshToken|refresh_token|secret|secretHash|previousSecret|previous_secret|apiKey|jwtSecret)$/i;
 const FORBIDDEN_VALUES = [/\$argon2(id|i|d)\$/, /whsec_/];
-const MASS_ASSIGNMENT_KEYS = ['role', 'id', 'version', 'state', 'creatorId', 'active', 'createdAt', 'updatedAt', 'completedAt', 'passwordHash', 'isAdmin', 'secret', 'userId', 'authorId', 'permissions'];
+const MASS_ASSIGNMENT_KEYS = [
+  'role',
+  'id',
+  'version',
+  'state',
+  'creatorId',
+  'active',
+  'createdAt',
+  'updatedAt',
+  'completedAt',
+  'passwordHash',
+  'isAdmin',
+  'secret',
+  'userId',
+  'authorId',
+  'permissions',
+];
 
 function findLeaks(value: unknown, secrets: string[], path = '$'): string[] {
   const found: string[] = [];
@@ -67,7 +84,12 @@ describe('API3 property-level authorization', () => {
     expect(rotated.status).toBe(200);
     expect(rotated.body.secret).toMatch(/^whsec_/);
     expect(rotated.body.secret).not.toBe(created.body.secret);
-    secrets.push(created.body.secret, rotated.body.secret, created.body.secret.slice('whsec_'.length), rotated.body.secret.slice('whsec_'.length));
+    secrets.push(
+      created.body.secret,
+      rotated.body.secret,
+      created.body.secret.slice('whsec_'.length),
+      rotated.body.secret.slice('whsec_'.length),
+    );
     for (const path of [`/api/v1/webhooks/${created.body.id}`, '/api/v1/webhooks']) {
       const res = await t.http.get(path, { token: admin.accessToken });
       expect(res.status).toBe(200);
@@ -77,32 +99,56 @@ describe('API3 property-level authorization', () => {
 
   it('no GET response, for any role, contains a password, hash, token or secret', async () => {
     // Activity, so every list has something in it: tasks, comments, watchers, events, notifications, deliveries.
-    for (const [creator, assignee] of [[admin, member], [member, member], [manager, admin]] as Array<[Session, Session]>) {
-      const task = await t.http.post('/api/v1/tasks', { title: 'crawl me', labels: ['a'], assigneeId: assignee.id }, { token: creator.accessToken });
+    for (const [creator, assignee] of [
+      [admin, member],
+      [member, member],
+      [manager, admin],
+    ] as Array<[Session, Session]>) {
+      const task = await t.http.post(
+        '/api/v1/tasks',
+        { title: 'crawl me', labels: ['a'], assigneeId: assignee.id },
+        { token: creator.accessToken },
+      );
       expect(task.status).toBe(201);
       await t.http.post(`/api/v1/tasks/${task.body.id}/comments`, { body: 'hello' }, { token: creator.accessToken });
       await t.http.put(`/api/v1/tasks/${task.body.id}/watchers/me`, undefined, { token: manager.accessToken });
     }
-    await t.http.patch('/api/v1/users/me', { password: 'changed-password-456', currentPassword: 'user-password-123' }, { token: member.accessToken });
+    await t.http.patch(
+      '/api/v1/users/me',
+      { password: 'changed-password-456', currentPassword: 'user-password-123' },
+      { token: member.accessToken },
+    );
     secrets.push('changed-password-456');
-    await eventually(async () => ((await t.http.get('/api/v1/notifications', { token: member.accessToken })).body.data?.length ? true : undefined), 20_000);
+    await eventually(
+      async () => ((await t.http.get('/api/v1/notifications', { token: member.accessToken })).body.data?.length ? true : undefined),
+      20_000,
+    );
     await eventually(() => (receiver.requests.length > 0 ? true : undefined), 20_000);
 
     const leaks: string[] = [];
     let crawled = 0;
-    const gets = operationsOf(doc).filter((o) => o.method === 'GET' && !Object.values(o.op.responses).some((r) => r.content?.['text/event-stream']));
+    const gets = operationsOf(doc).filter(
+      (o) => o.method === 'GET' && !Object.values(o.op.responses).some((r) => r.content?.['text/event-stream']),
+    );
     // Ids per collection, from the lists (as admin, who sees everything).
     const ids = new Map<string, string[]>();
     for (const op of gets.filter((o) => !o.path.includes('{'))) {
       const res = await t.http.get(op.path, { token: admin.accessToken });
       const collection = op.path.replace(/^\/api\/v1\//, '').split('/')[0];
-      if (res.status === 200 && Array.isArray(res.body?.data)) ids.set(collection, res.body.data.map((x: { id: string }) => x.id).filter(Boolean).slice(0, 3));
+      if (res.status === 200 && Array.isArray(res.body?.data))
+        ids.set(
+          collection,
+          res.body.data
+            .map((x: { id: string }) => x.id)
+            .filter(Boolean)
+            .slice(0, 3),
+        );
     }
     for (const session of [admin, manager, member]) {
       for (const op of gets) {
         const params = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
         const collection = op.path.replace(/^\/api\/v1\//, '').split('/')[0];
-        const candidates = params.length ? ids.get(collection) ?? [newId()] : [''];
+        const candidates = params.length ? (ids.get(collection) ?? [newId()]) : [''];
         for (const id of candidates) {
           const path = op.path.replace(/\{[^}]+\}/g, id);
           const res = await t.http.get(path, { token: session.accessToken });
@@ -122,7 +168,10 @@ describe('API3 property-level authorization', () => {
     }
     const first = (await t.http.get('/api/v1/events?limit=1', { token: admin.accessToken })).body.data[0].id;
     const abort = new AbortController();
-    const stream = await fetch(`${t.running.url}/api/v1/events/stream`, { headers: { authorization: `Bearer ${admin.accessToken}`, 'last-event-id': first }, signal: abort.signal });
+    const stream = await fetch(`${t.running.url}/api/v1/events/stream`, {
+      headers: { authorization: `Bearer ${admin.accessToken}`, 'last-event-id': first },
+      signal: abort.signal,
+    });
     let replay = '';
     const reader = stream.body!.getReader();
     const stop = setTimeout(() => abort.abort(), 1500);
@@ -138,7 +187,8 @@ describe('API3 property-level authorization', () => {
       clearTimeout(stop);
     }
     expect(replay).toContain('event: ');
-    for (const re of [...FORBIDDEN_VALUES, /"(passwordHash|tokenHash|secret)"/]) if (re.test(replay)) leaks.push(`event stream replay matches ${re}`);
+    for (const re of [...FORBIDDEN_VALUES, /"(passwordHash|tokenHash|secret)"/])
+      if (re.test(replay)) leaks.push(`event stream replay matches ${re}`);
     console.log(`API3: crawled ${crawled} GET responses (admin, manager, member) and a stream replay of ${replay.length} bytes`);
     expect(leaks).toEqual([]);
   });
@@ -154,7 +204,18 @@ describe('API3 property-level authorization', () => {
       const base = sampleOf(doc, schema, () => member.id) as Record<string, unknown>;
       const path = op.path.replace(/\{[^}]+\}/g, () => newId());
       for (const key of MASS_ASSIGNMENT_KEYS.filter((k) => !documented.has(k))) {
-        const value = key === 'role' ? 'admin' : key === 'active' ? true : key === 'version' ? 999 : key === 'state' ? 'completed' : key === 'isAdmin' ? true : newId();
+        const value =
+          key === 'role'
+            ? 'admin'
+            : key === 'active'
+              ? true
+              : key === 'version'
+                ? 999
+                : key === 'state'
+                  ? 'completed'
+                  : key === 'isAdmin'
+                    ? true
+                    : newId();
         const res = await t.http.request(op.method, path, { ...base, [key]: value }, { token: admin.accessToken });
         tried++;
         const named = Array.isArray(res.body?.errors) && res.body.errors.some((e: { field: string }) => e.field === key);

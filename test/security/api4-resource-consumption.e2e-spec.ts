@@ -41,7 +41,11 @@ describe('API4 resource consumption', () => {
       for (const op of operationsOf(doc).filter((o) => o.op.requestBody)) {
         const path = op.path.replace(/\{[^}]+\}/g, taskId);
         const res = await t.http.request(op.method, path, undefined, { raw, headers: { 'content-type': 'application/json' } });
-        expect({ op: routeKey(op), status: res.status, code: res.body?.code }).toEqual({ op: routeKey(op), status: 413, code: 'PAYLOAD_TOO_LARGE' });
+        expect({ op: routeKey(op), status: res.status, code: res.body?.code }).toEqual({
+          op: routeKey(op),
+          status: 413,
+          code: 'PAYLOAD_TOO_LARGE',
+        });
       }
     });
 
@@ -57,7 +61,9 @@ describe('API4 resource consumption', () => {
       const longLabel = await post('/api/v1/tasks', { title: 'labels', labels: ['l'.repeat(51)] });
       expectProblem(longLabel, 400);
       expect(fieldsOf(longLabel).join(' ')).toMatch(/labels/);
-      expect((await post('/api/v1/tasks', { title: 'labels', labels: Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(50, 'l')) })).status).toBe(201);
+      expect(
+        (await post('/api/v1/tasks', { title: 'labels', labels: Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(50, 'l')) })).status,
+      ).toBe(201);
 
       const description = await post('/api/v1/tasks', { title: 'd', description: 'd'.repeat(10_001) });
       expectProblem(description, 400);
@@ -68,13 +74,19 @@ describe('API4 resource consumption', () => {
       const reason = await post(`/api/v1/tasks/${taskId}/transition`, { state: 'cancelled', reason: 'r'.repeat(501) });
       expectProblem(reason, 400);
       expect(fieldsOf(reason)).toContain('reason');
-      const name = await t.http.post('/api/v1/auth/register', { email: 'long@example.com', password: 'p'.repeat(129), name: 'n'.repeat(101) });
+      const name = await t.http.post('/api/v1/auth/register', {
+        email: 'long@example.com',
+        password: 'p'.repeat(129),
+        name: 'n'.repeat(101),
+      });
       expectProblem(name, 400);
       expect(fieldsOf(name)).toEqual(expect.arrayContaining(['password', 'name']));
     });
 
     it('every paged operation refuses limit=101, 0 and junk (400) and serves at most 100', async () => {
-      const paged = operationsOf(doc).filter((o) => o.method === 'GET' && (o.op.parameters ?? []).some((p) => p.in === 'query' && p.name === 'limit'));
+      const paged = operationsOf(doc).filter(
+        (o) => o.method === 'GET' && (o.op.parameters ?? []).some((p) => p.in === 'query' && p.name === 'limit'),
+      );
       expect(paged.length).toBeGreaterThan(5);
       for (const op of paged) {
         const path = op.path.replace(/\{[^}]+\}/g, taskId);
@@ -98,14 +110,25 @@ describe('API4 resource consumption', () => {
     });
 
     it('deeply nested JSON is refused before anything walks it; so are strings PostgreSQL cannot store', async () => {
-      const deep = await t.http.post('/api/v1/tasks', undefined, { raw: `{"title":"x","labels":${'['.repeat(5000)}${']'.repeat(5000)}}`, headers: { 'content-type': 'application/json' }, token: member.accessToken });
+      const deep = await t.http.post('/api/v1/tasks', undefined, {
+        raw: `{"title":"x","labels":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+        headers: { 'content-type': 'application/json' },
+        token: member.accessToken,
+      });
       expectProblem(deep, 400, 'BODY_TOO_DEEP');
-      const objects = await t.http.post('/api/v1/auth/login', undefined, { raw: `${'{"a":'.repeat(8000)}1${'}'.repeat(8000)}`, headers: { 'content-type': 'application/json' } });
+      const objects = await t.http.post('/api/v1/auth/login', undefined, {
+        raw: `${'{"a":'.repeat(8000)}1${'}'.repeat(8000)}`,
+        headers: { 'content-type': 'application/json' },
+      });
       expectProblem(objects, 400, 'BODY_TOO_DEEP');
       const nul = await post('/api/v1/tasks', { title: 'nul\u0000byte' });
       expectProblem(nul, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(nul)).toContain('title');
-      const surrogate = await t.http.post('/api/v1/tasks', undefined, { raw: '{"title":"half \\ud800 a pair"}', headers: { 'content-type': 'application/json' }, token: member.accessToken });
+      const surrogate = await t.http.post('/api/v1/tasks', undefined, {
+        raw: '{"title":"half \\ud800 a pair"}',
+        headers: { 'content-type': 'application/json' },
+        token: member.accessToken,
+      });
       expectProblem(surrogate, 400, 'VALIDATION_FAILED');
       expectProblem(await t.http.get('/api/v1/tasks?q=%00', { token: member.accessToken }), 400, 'VALIDATION_FAILED');
       // A path parameter longer than the router accepts is a 400 problem too.
@@ -148,7 +171,8 @@ describe('API4 resource consumption', () => {
 
     it('anonymous callers share the budget of their IP', async () => {
       const statuses: number[] = [];
-      for (let i = 0; i < 6; i++) statuses.push((await t.http.post('/api/v1/auth/login', { email: 'nobody@example.com', password: 'not-the-password' })).status);
+      for (let i = 0; i < 6; i++)
+        statuses.push((await t.http.post('/api/v1/auth/login', { email: 'nobody@example.com', password: 'not-the-password' })).status);
       expect(statuses.slice(0, 5).every((s) => s === 401)).toBe(true);
       expect(statuses[5]).toBe(429);
     });

@@ -35,7 +35,8 @@ describe('API5 function-level authorization: the matrix covers the OpenAPI docum
     for (const op of operationsOf(doc)) {
       const row = matrix.find((r) => r.method === op.method && r.path === toRoutePath(op.path));
       if (!row) continue;
-      if (op.secured !== (row.anonymous === 401)) mismatches.push(`${routeKey(op)}: document secured=${op.secured}, matrix anonymous=${row.anonymous}`);
+      if (op.secured !== (row.anonymous === 401))
+        mismatches.push(`${routeKey(op)}: document secured=${op.secured}, matrix anonymous=${row.anonymous}`);
     }
     expect(mismatches).toEqual([]);
   });

@@ -18,10 +18,19 @@ describe('API6 sensitive business flows', () => {
 
   it('self-registration always makes a member, whatever the body says', async () => {
     for (const extra of [{ role: 'admin' }, { role: 'manager' }, { active: true, role: 'admin' }, { permissions: ['users:manage'] }]) {
-      const res = await t.http.post('/api/v1/auth/register', { email: `self-${Date.now()}-${Math.random()}@example.com`, password: 'password-123', name: 'Self', ...extra });
+      const res = await t.http.post('/api/v1/auth/register', {
+        email: `self-${Date.now()}-${Math.random()}@example.com`,
+        password: 'password-123',
+        name: 'Self',
+        ...extra,
+      });
       expect(res.status).toBe(400);
     }
-    const plain = await t.http.post('/api/v1/auth/register', { email: `plain-${Date.now()}@example.com`, password: 'password-123', name: 'Plain' });
+    const plain = await t.http.post('/api/v1/auth/register', {
+      email: `plain-${Date.now()}@example.com`,
+      password: 'password-123',
+      name: 'Plain',
+    });
     expect(plain.status).toBe(201);
     expect(plain.body.user.role).toBe('member');
     const claims = JSON.parse(Buffer.from(plain.body.accessToken.split('.')[1], 'base64url').toString());
@@ -35,7 +44,11 @@ describe('API6 sensitive business flows', () => {
       expect(viaMe.status).toBe(400);
       const viaId = await t.http.patch(`/api/v1/users/${user.id}`, { role: 'admin' }, { token: user.accessToken });
       expect(viaId.status).toBe(403);
-      const create = await t.http.post('/api/v1/users', { email: `minted-${Date.now()}@example.com`, name: 'Minted', password: 'password-123', role: 'admin' }, { token: user.accessToken });
+      const create = await t.http.post(
+        '/api/v1/users',
+        { email: `minted-${Date.now()}@example.com`, name: 'Minted', password: 'password-123', role: 'admin' },
+        { token: user.accessToken },
+      );
       expect(create.status).toBe(403);
       const me = await t.http.get('/api/v1/users/me', { token: user.accessToken });
       expect(me.body.role).toBe(role);
@@ -47,8 +60,12 @@ describe('API6 sensitive business flows', () => {
     const toOther = await t.http.post('/api/v1/tasks', { title: 'delegate', assigneeId: other.id }, { token: member.accessToken });
     expect(toOther.status).toBe(403);
     const draft = await t.http.post('/api/v1/tasks', { title: 'mine' }, { token: member.accessToken });
-    expect((await t.http.post(`/api/v1/tasks/${draft.body.id}/assign`, { assigneeId: other.id }, { token: member.accessToken })).status).toBe(403);
-    expect((await t.http.post(`/api/v1/tasks/${draft.body.id}/assign`, { assigneeId: member.id }, { token: member.accessToken })).status).toBe(200);
+    expect(
+      (await t.http.post(`/api/v1/tasks/${draft.body.id}/assign`, { assigneeId: other.id }, { token: member.accessToken })).status,
+    ).toBe(403);
+    expect(
+      (await t.http.post(`/api/v1/tasks/${draft.body.id}/assign`, { assigneeId: member.id }, { token: member.accessToken })).status,
+    ).toBe(200);
   });
 
   it('the last active admin can be neither demoted nor deactivated (409 LAST_ADMIN), also when two admins demote each other at once', async () => {
@@ -66,7 +83,9 @@ describe('API6 sensitive business flows', () => {
     const statuses = results.map((r) => r.status).sort();
     expect(statuses[0]).toBe(200);
     expect([403, 409]).toContain(statuses[1]);
-    const admins = await t.http.get('/api/v1/users?role=admin&active=true', { token: (await login(t, results[0].status === 200 ? admin.email : second.email, 'user-password-123').catch(() => admin)).accessToken });
+    const admins = await t.http.get('/api/v1/users?role=admin&active=true', {
+      token: (await login(t, results[0].status === 200 ? admin.email : second.email, 'user-password-123').catch(() => admin)).accessToken,
+    });
     expect(admins.body.data).toHaveLength(1);
   });
 });

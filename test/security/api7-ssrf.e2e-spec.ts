@@ -65,7 +65,14 @@ describe('API7 SSRF: webhook targets', () => {
         expect(res.body.errors).toEqual([expect.objectContaining({ field: 'url' })]);
       }
       // Not URLs of ours at all: other schemes, credentials.
-      for (const url of ['file:///etc/passwd', 'gopher://127.0.0.1:6379/_INFO', 'ftp://10.0.0.1/x', 'http://user:pass@127.0.0.1/', 'javascript:alert(1)', '//127.0.0.1/hook']) {
+      for (const url of [
+        'file:///etc/passwd',
+        'gopher://127.0.0.1:6379/_INFO',
+        'ftp://10.0.0.1/x',
+        'http://user:pass@127.0.0.1/',
+        'javascript:alert(1)',
+        '//127.0.0.1/hook',
+      ]) {
         const res = await t.http.post('/api/v1/webhooks', { url, events: ['task.created'] }, { token: admin.accessToken });
         expect({ url, status: res.status }).toEqual({ url, status: 400 });
       }
@@ -74,9 +81,17 @@ describe('API7 SSRF: webhook targets', () => {
       const original = resolver.resolve.bind(resolver);
       resolver.resolve = async (host: string) => (host === 'hooks.public.test' ? ['93.184.216.34'] : original(host));
       try {
-        const created = await t.http.post('/api/v1/webhooks', { url: 'https://hooks.public.test/hook', events: ['user.reactivated'] }, { token: admin.accessToken });
+        const created = await t.http.post(
+          '/api/v1/webhooks',
+          { url: 'https://hooks.public.test/hook', events: ['user.reactivated'] },
+          { token: admin.accessToken },
+        );
         expect(created.status).toBe(201);
-        const moved = await t.http.patch(`/api/v1/webhooks/${created.body.id}`, { url: 'http://169.254.169.254/latest/' }, { token: admin.accessToken });
+        const moved = await t.http.patch(
+          `/api/v1/webhooks/${created.body.id}`,
+          { url: 'http://169.254.169.254/latest/' },
+          { token: admin.accessToken },
+        );
         expect({ status: moved.status, code: moved.body.code }).toEqual({ status: 400, code: 'WEBHOOK_URL_NOT_PUBLIC' });
         expect((await t.http.delete(`/api/v1/webhooks/${created.body.id}`, { token: admin.accessToken })).status).toBe(204);
       } finally {
@@ -91,9 +106,14 @@ describe('API7 SSRF: webhook targets', () => {
       const resolver = t.running.app.get(AddressResolver, { strict: false });
       const original = resolver.resolve.bind(resolver);
       let rebound = false;
-      resolver.resolve = async (host: string) => (host === 'rebind.public.test' ? (rebound ? ['127.0.0.1'] : ['93.184.216.34']) : original(host));
+      resolver.resolve = async (host: string) =>
+        host === 'rebind.public.test' ? (rebound ? ['127.0.0.1'] : ['93.184.216.34']) : original(host);
       try {
-        const created = await t.http.post('/api/v1/webhooks', { url: `http://rebind.public.test:${port}/hook`, events: ['task.created'] }, { token: admin.accessToken });
+        const created = await t.http.post(
+          '/api/v1/webhooks',
+          { url: `http://rebind.public.test:${port}/hook`, events: ['task.created'] },
+          { token: admin.accessToken },
+        );
         expect(created.status).toBe(201);
         expect(created.body.secret).toMatch(/^whsec_/);
         rebound = true;
@@ -120,7 +140,11 @@ describe('API7 SSRF: webhook targets', () => {
       let webhookId: string;
       try {
         const admin = await adminSession(first);
-        const created = await first.http.post('/api/v1/webhooks', { url: `${receiver.url}/hook`, events: ['task.created'] }, { token: admin.accessToken });
+        const created = await first.http.post(
+          '/api/v1/webhooks',
+          { url: `${receiver.url}/hook`, events: ['task.created'] },
+          { token: admin.accessToken },
+        );
         expect(created.status).toBe(201);
         webhookId = created.body.id;
       } finally {
@@ -130,7 +154,10 @@ describe('API7 SSRF: webhook targets', () => {
       try {
         const admin = await adminSession(second);
         expect((await second.http.post('/api/v1/tasks', { title: 'after the restart' }, { token: admin.accessToken })).status).toBe(201);
-        const delivery = await eventually(async () => (await deliveriesOf(second, admin, webhookId)).find((d) => d.status === 'dead'), 20_000);
+        const delivery = await eventually(
+          async () => (await deliveriesOf(second, admin, webhookId)).find((d) => d.status === 'dead'),
+          20_000,
+        );
         expect(delivery.lastError).toMatch(/SSRF.*127\.0\.0\.1 \(loopback\)/);
         expect(receiver.requests).toEqual([]);
       } finally {

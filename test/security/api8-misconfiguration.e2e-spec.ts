@@ -28,7 +28,8 @@ const SECURITY_HEADERS: Record<string, RegExp> = {
 
 function headerProblems(label: string, headers: Headers): string[] {
   const out: string[] = [];
-  for (const [name, re] of Object.entries(SECURITY_HEADERS)) if (!re.test(headers.get(name) ?? '')) out.push(`${label}: ${name} is ${JSON.stringify(headers.get(name))}`);
+  for (const [name, re] of Object.entries(SECURITY_HEADERS))
+    if (!re.test(headers.get(name) ?? '')) out.push(`${label}: ${name} is ${JSON.stringify(headers.get(name))}`);
   if (headers.get('x-powered-by')) out.push(`${label}: x-powered-by ${headers.get('x-powered-by')}`);
   if (/\d/.test(headers.get('server') ?? '')) out.push(`${label}: server header reveals a version: ${headers.get('server')}`);
   return out;
@@ -63,13 +64,22 @@ describe('API8 security misconfiguration', () => {
       const problems: string[] = [];
       for (const op of operationsOf(doc)) {
         const path = op.path.replace(/\{[^}]+\}/g, () => newId());
-        for (const [label, token] of [['admin', admin.accessToken], ['anonymous', undefined]] as Array<[string, string | undefined]>) {
+        for (const [label, token] of [
+          ['admin', admin.accessToken],
+          ['anonymous', undefined],
+        ] as Array<[string, string | undefined]>) {
           const res = await send(op.method, path, { token, ...(op.op.requestBody ? { body: '{}', contentType: 'application/json' } : {}) });
           problems.push(...headerProblems(`${routeKey(op)} as ${label} (${res.status})`, res.headers));
         }
       }
-      for (const path of ['/docs', '/docs/openapi.json', '/api/v1/no-such-route', '/favicon.ico']) problems.push(...headerProblems(path, (await send('GET', path)).headers));
-      problems.push(...headerProblems('malformed JSON', (await send('POST', '/api/v1/tasks', { token: member.accessToken, body: '{', contentType: 'application/json' })).headers));
+      for (const path of ['/docs', '/docs/openapi.json', '/api/v1/no-such-route', '/favicon.ico'])
+        problems.push(...headerProblems(path, (await send('GET', path)).headers));
+      problems.push(
+        ...headerProblems(
+          'malformed JSON',
+          (await send('POST', '/api/v1/tasks', { token: member.accessToken, body: '{', contentType: 'application/json' })).headers,
+        ),
+      );
       expect(problems).toEqual([]);
     });
 
@@ -79,9 +89,24 @@ describe('API8 security misconfiguration', () => {
         { label: 'NUL and quote in the id', path: (p) => p.replace(/\{[^}]+\}/g, "%00'%22") },
         { label: 'junk query', path: (p) => `${p.replace(/\{[^}]+\}/g, newId())}?limit=abc&cursor=%FF%FE&sort=;DROP&__proto__[x]=1` },
         { label: 'malformed JSON', path: (p) => p.replace(/\{[^}]+\}/g, newId()), body: '{"title": "x",', contentType: 'application/json' },
-        { label: 'wrong types', path: (p) => p.replace(/\{[^}]+\}/g, newId()), body: JSON.stringify({ title: { $gt: '' }, labels: 'x', email: [], password: 1, state: null, url: 7 }), contentType: 'application/json' },
-        { label: 'XML', path: (p) => p.replace(/\{[^}]+\}/g, newId()), body: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>', contentType: 'application/xml' },
-        { label: 'a form', path: (p) => p.replace(/\{[^}]+\}/g, newId()), body: 'title=x&role=admin', contentType: 'application/x-www-form-urlencoded' },
+        {
+          label: 'wrong types',
+          path: (p) => p.replace(/\{[^}]+\}/g, newId()),
+          body: JSON.stringify({ title: { $gt: '' }, labels: 'x', email: [], password: 1, state: null, url: 7 }),
+          contentType: 'application/json',
+        },
+        {
+          label: 'XML',
+          path: (p) => p.replace(/\{[^}]+\}/g, newId()),
+          body: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+          contentType: 'application/xml',
+        },
+        {
+          label: 'a form',
+          path: (p) => p.replace(/\{[^}]+\}/g, newId()),
+          body: 'title=x&role=admin',
+          contentType: 'application/x-www-form-urlencoded',
+        },
       ];
       const problems: string[] = [];
       let sent = 0;
@@ -92,7 +117,11 @@ describe('API8 security misconfiguration', () => {
             const res = await send(op.method, input.path(op.path), { token, body: input.body, contentType: input.contentType });
             sent++;
             const label = `${routeKey(op)} with ${input.label} (${res.status})`;
-            if (INTERNALS.test(res.text) || /\bat\s+\S+\s+\(|node_modules|\.ts:\d+|QueryFailed|syntax error at or near|duplicate key|violates/.test(res.text)) problems.push(`${label}: internals in ${res.text.slice(0, 200)}`);
+            if (
+              INTERNALS.test(res.text) ||
+              /\bat\s+\S+\s+\(|node_modules|\.ts:\d+|QueryFailed|syntax error at or near|duplicate key|violates/.test(res.text)
+            )
+              problems.push(`${label}: internals in ${res.text.slice(0, 200)}`);
             if (res.status >= 500) problems.push(`${label}: ${res.text.slice(0, 200)}`);
             if (res.status >= 400 && res.status < 500) {
               let body: unknown;
@@ -113,11 +142,15 @@ describe('API8 security misconfiguration', () => {
     it('answers methods the route does not have with a problem, and does not echo TRACE', async () => {
       // fetch refuses TRACE; node:http does not.
       const trace = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const req = httpRequest(`${t.running.url}/api/v1/tasks`, { method: 'TRACE', headers: { authorization: `Bearer ${admin.accessToken}` } }, (res) => {
-          let text = '';
-          res.on('data', (c: Buffer) => (text += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        });
+        const req = httpRequest(
+          `${t.running.url}/api/v1/tasks`,
+          { method: 'TRACE', headers: { authorization: `Bearer ${admin.accessToken}` } },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+          },
+        );
         req.on('error', reject);
         req.end();
       });
@@ -132,7 +165,10 @@ describe('API8 security misconfiguration', () => {
 
   describe('CORS', () => {
     const preflight = (t: TestApp, origin: string) =>
-      fetch(`${t.running.url}/api/v1/tasks`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+      fetch(`${t.running.url}/api/v1/tasks`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
 
     it('is off by default: no Access-Control-Allow-* for any origin', async () => {
       const t = await startTestApp();

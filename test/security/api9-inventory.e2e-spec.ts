@@ -1,6 +1,15 @@
 import { newId } from '../../src/kernel';
 import { TestApp, startTestApp } from '../support/test-app';
-import { OpenApiDocument, RouteRecorderModule, fetchOpenApi, normaliseRoute, operationsOf, recordedRoutes, routeKey, toTemplate } from './support/openapi';
+import {
+  OpenApiDocument,
+  RouteRecorderModule,
+  fetchOpenApi,
+  normaliseRoute,
+  operationsOf,
+  recordedRoutes,
+  routeKey,
+  toTemplate,
+} from './support/openapi';
 
 /**
  * OWASP API9:2023 Improper inventory management. The OpenAPI document is the inventory: every
@@ -47,7 +56,15 @@ describe('API9 inventory: the OpenAPI document lists exactly what is served', ()
     expect(outside.map(routeKey)).toEqual(expect.arrayContaining(['GET /docs', 'GET /docs/openapi.json']));
     expect((await t.http.get('/docs')).status).toBe(200);
     // An undocumented path is a 404 problem, not a hidden route.
-    for (const probe of ['/api/v2/tasks', '/api/v1/internal', '/api/v1/admin', '/debug', '/.env', '/api/v1/.git/config', '/server-status']) {
+    for (const probe of [
+      '/api/v2/tasks',
+      '/api/v1/internal',
+      '/api/v1/admin',
+      '/debug',
+      '/.env',
+      '/api/v1/.git/config',
+      '/server-status',
+    ]) {
       const res = await t.http.get(probe);
       expect({ probe, status: res.status }).toEqual({ probe, status: 404 });
     }
@@ -59,7 +76,8 @@ describe('API9 inventory: the OpenAPI document lists exactly what is served', ()
     const seen = new Map<string, string>();
     for (const o of ops) {
       const key = routeKey(o);
-      if (!/^[a-z][A-Za-z]*\.[a-z][A-Za-z]*$/.test(o.operationId)) problems.push(`${key}: operationId "${o.operationId}" is not <context>.<verb>`);
+      if (!/^[a-z][A-Za-z]*\.[a-z][A-Za-z]*$/.test(o.operationId))
+        problems.push(`${key}: operationId "${o.operationId}" is not <context>.<verb>`);
       const previous = seen.get(o.operationId);
       if (previous) problems.push(`${key}: operationId "${o.operationId}" also used by ${previous}`);
       seen.set(o.operationId, key);
@@ -93,7 +111,8 @@ describe('API9 inventory: the OpenAPI document lists exactly what is served', ()
         if (!/^[45]\d\d$/.test(status)) continue;
         if (o.operationId === 'health.ready' && status === '503') continue; // terminus' own report, documented as such
         const schema = response.content?.['application/problem+json']?.schema;
-        if (!schema?.$ref?.endsWith('/ProblemDto')) problems.push(`${key}: ${status} is not documented as application/problem+json (ProblemDto)`);
+        if (!schema?.$ref?.endsWith('/ProblemDto'))
+          problems.push(`${key}: ${status} is not documented as application/problem+json (ProblemDto)`);
       }
       // What every operation of its kind can answer must be documented.
       const needs: string[] = [];
@@ -110,7 +129,8 @@ describe('API9 inventory: the OpenAPI document lists exactly what is served', ()
     const problems: string[] = [];
     for (const o of operationsOf(doc)) {
       const key = routeKey(o);
-      if (o.op.requestBody && !o.op.requestBody.content?.['application/json']?.schema) problems.push(`${key}: request body without a JSON schema`);
+      if (o.op.requestBody && !o.op.requestBody.content?.['application/json']?.schema)
+        problems.push(`${key}: request body without a JSON schema`);
       for (const [status, response] of Object.entries(o.op.responses)) {
         if (!/^2\d\d$/.test(status) || status === '204' || status === '202' || !response.content) continue;
         const [type, media] = Object.entries(response.content)[0];
@@ -122,9 +142,13 @@ describe('API9 inventory: the OpenAPI document lists exactly what is served', ()
 
   it('declares the bearer scheme, and only the documented public operations are unsecured', () => {
     expect(doc.components.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
-    const publicOps = operationsOf(doc).filter((o) => !o.secured).map((o) => o.operationId).sort();
+    const publicOps = operationsOf(doc)
+      .filter((o) => !o.secured)
+      .map((o) => o.operationId)
+      .sort();
     // docs/api.md: auth (register/login/refresh), health, metrics (public unless METRICS_TOKEN; it checks its own token).
-    for (const id of publicOps) expect(['auth.register', 'auth.login', 'auth.refresh', 'health.live', 'health.ready', 'metrics.scrape']).toContain(id);
+    for (const id of publicOps)
+      expect(['auth.register', 'auth.login', 'auth.refresh', 'health.live', 'health.ready', 'metrics.scrape']).toContain(id);
   });
 
   it('the documented security of each operation is what the server enforces (anonymous: 401 exactly where a token is required)', async () => {

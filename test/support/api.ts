@@ -15,7 +15,8 @@ export function apiAs(t: TestApp, who: Session | string | null = null): Taskwire
 
 /** Throws with the status and problem unless the call answered `expected`. */
 function expectStatus<T>(what: string, expected: number, result: { data?: T; error?: unknown; response: Response }): T {
-  if (result.response.status !== expected) throw new Error(`${what}: ${result.response.status} ${JSON.stringify(result.error ?? result.data)}`);
+  if (result.response.status !== expected)
+    throw new Error(`${what}: ${result.response.status} ${JSON.stringify(result.error ?? result.data)}`);
   return result.data as T;
 }
 
@@ -26,13 +27,27 @@ export async function createTask(t: TestApp, who: Session | string, body: Schema
 
 /** POST /tasks/:id/assign; throws unless 200. */
 export async function assignTask(t: TestApp, who: Session | string, taskId: string, assigneeId: string): Promise<Task> {
-  return expectStatus('assign', 200, await apiAs(t, who).POST('/api/v1/tasks/{id}/assign', { params: { path: { id: taskId } }, body: { assigneeId } }));
+  return expectStatus(
+    'assign',
+    200,
+    await apiAs(t, who).POST('/api/v1/tasks/{id}/assign', { params: { path: { id: taskId } }, body: { assigneeId } }),
+  );
 }
 
 /** POST /tasks/:id/transition; throws unless 200. */
-export async function transition(t: TestApp, who: Session | string, taskId: string, state: Schemas['TransitionTaskRequestDto']['state'], reason?: string): Promise<Task> {
+export async function transition(
+  t: TestApp,
+  who: Session | string,
+  taskId: string,
+  state: Schemas['TransitionTaskRequestDto']['state'],
+  reason?: string,
+): Promise<Task> {
   const body = { state, ...(reason ? { reason } : {}) };
-  return expectStatus(`transition to ${state}`, 200, await apiAs(t, who).POST('/api/v1/tasks/{id}/transition', { params: { path: { id: taskId } }, body }));
+  return expectStatus(
+    `transition to ${state}`,
+    200,
+    await apiAs(t, who).POST('/api/v1/tasks/{id}/transition', { params: { path: { id: taskId } }, body }),
+  );
 }
 
 /** PUT /tasks/:id/watchers/me; throws unless 204. */

@@ -43,7 +43,11 @@ export async function createUser(
   const email = overrides.email ?? `${role}-${randomBytes(5).toString('hex')}@taskwire.test`;
   const password = overrides.password ?? 'user-password-123';
   const admin = await adminSession(t);
-  const created = await t.http.post('/api/v1/users', { email, name: overrides.name ?? `Test ${role}`, password, role }, { token: admin.accessToken });
+  const created = await t.http.post(
+    '/api/v1/users',
+    { email, name: overrides.name ?? `Test ${role}`, password, role },
+    { token: admin.accessToken },
+  );
   if (created.status !== 201) throw new Error(`createUser(${role}): POST /users answered ${created.status} ${created.text}`);
   return login(t, email, password);
 }
@@ -53,5 +57,12 @@ export async function login(t: TestApp, email: string, password: string): Promis
   const res = await t.http.post('/api/v1/auth/login', { email, password });
   if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${res.text}`);
   const body = res.body as { user: { id: string; email: string; role: string }; accessToken: string; refreshToken: string };
-  return { id: body.user.id, email: body.user.email, password, role: body.user.role, accessToken: body.accessToken, refreshToken: body.refreshToken };
+  return {
+    id: body.user.id,
+    email: body.user.email,
+    password,
+    role: body.user.role,
+    accessToken: body.accessToken,
+    refreshToken: body.refreshToken,
+  };
 }

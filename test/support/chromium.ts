@@ -10,7 +10,16 @@ import { ROOT } from './process-runner';
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumAvailable = existsSync(CHROMIUM);
 
-const BASE_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const BASE_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export function describeWithChromium(suite: string, name: string, fn: () => void): void {
   if (!chromiumAvailable) console.warn(`${suite}: SKIPPED — ${CHROMIUM} is not installed (apt-get install -y chromium)`);

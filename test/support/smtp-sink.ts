@@ -77,7 +77,16 @@ export function parseMail(raw: string, from: string, to: string[]): ReceivedMail
     if (/content-type:\s*text\/html/i.test(partHead)) html = content;
     else if (/content-type:\s*text\/plain/i.test(partHead)) text = content;
   }
-  return { from, to, raw, headers, subject: headers.subject ?? '', messageId: headers['message-id'] ?? '', text: text.replace(/\r\n/g, '\n'), html };
+  return {
+    from,
+    to,
+    raw,
+    headers,
+    subject: headers.subject ?? '',
+    messageId: headers['message-id'] ?? '',
+    text: text.replace(/\r\n/g, '\n'),
+    html,
+  };
 }
 
 /** A real SMTP server (the `smtp-server` package) on 127.0.0.1 for tests: no TLS, no auth. */

@@ -89,7 +89,8 @@ export class SseClient {
       const found = this.messages.find(predicate);
       if (found) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching SSE message within ${timeoutMs} ms (got ${this.messages.map((m) => m.event).join(', ')})`);
+      if (left <= 0)
+        throw new Error(`no matching SSE message within ${timeoutMs} ms (got ${this.messages.map((m) => m.event).join(', ')})`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {

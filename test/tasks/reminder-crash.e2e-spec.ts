@@ -31,7 +31,11 @@ describe('reminders survive a killed worker and never fire twice with two worker
     // A build of its own (see worker-crash.e2e-spec.ts): another suite's build cannot empty it.
     mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
     build = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'taskwire-reminders-'));
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'migrations', '-d', build, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'], { cwd: ROOT });
+    execFileSync(
+      join(ROOT, 'node_modules', '.bin', 'swc'),
+      ['src', 'migrations', '-d', build, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'],
+      { cwd: ROOT },
+    );
     databaseUrl = await createSuiteDatabase();
     dataDir = mkdtempSync(join(tmpdir(), 'taskwire-reminders-'));
   }, 120_000);
@@ -61,13 +65,25 @@ describe('reminders survive a killed worker and never fire twice with two worker
     const port = await freePort();
     const child = spawn(process.execPath, [join(build, 'src', 'main.js')], {
       cwd: ROOT,
-      env: { ...clean, LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, APP_ROLE: role },
+      env: {
+        ...clean,
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ...env,
+        DATABASE_URL: databaseUrl,
+        DATA_DIR: dataDir,
+        APP_ROLE: role,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     const p: AppProcess = { child, port, output: () => out, exited };
     processes.push(p);
     await waitForReady(p, 60_000);
@@ -87,7 +103,11 @@ describe('reminders survive a killed worker and never fire twice with two worker
     return all;
   };
   const createDue = async (title: string, dueInMs: number): Promise<string> => {
-    const res = await http.post('/api/v1/tasks', { title, dueAt: new Date(Date.now() + dueInMs).toISOString(), assigneeId: memberId }, { token });
+    const res = await http.post(
+      '/api/v1/tasks',
+      { title, dueAt: new Date(Date.now() + dueInMs).toISOString(), assigneeId: memberId },
+      { token },
+    );
     expect(res.status).toBe(201);
     return res.body.id as string;
   };
@@ -99,9 +119,14 @@ describe('reminders survive a killed worker and never fire twice with two worker
     http = new HttpClient(`http://127.0.0.1:${api.port}`);
     let worker = await start('worker');
     token = (await http.post('/api/v1/auth/login', { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD })).body.accessToken;
-    const member = await http.post('/api/v1/users', { email: 'reminded@taskwire.test', name: 'Remi', password: 'user-password-123', role: 'member' }, { token });
+    const member = await http.post(
+      '/api/v1/users',
+      { email: 'reminded@taskwire.test', name: 'Remi', password: 'user-password-123', role: 'member' },
+      { token },
+    );
     memberId = member.body.id;
-    memberToken = (await http.post('/api/v1/auth/login', { email: 'reminded@taskwire.test', password: 'user-password-123' })).body.accessToken;
+    memberToken = (await http.post('/api/v1/auth/login', { email: 'reminded@taskwire.test', password: 'user-password-123' })).body
+      .accessToken;
 
     const taskId = await createDue('Across the crash', 25_000); // due_soon 5 s from now (lead 20 s)
     worker.child.kill('SIGKILL');
@@ -110,10 +135,14 @@ describe('reminders survive a killed worker and never fire twice with two worker
     expect(await reminders([taskId])).toEqual([]);
 
     worker = await start('worker');
-    const fired = await eventually(async () => {
-      const got = await reminders([taskId]);
-      return got.length ? got : undefined;
-    }, 30_000, 250);
+    const fired = await eventually(
+      async () => {
+        const got = await reminders([taskId]);
+        return got.length ? got : undefined;
+      },
+      30_000,
+      250,
+    );
     expect(fired).toMatchObject([{ type: 'task.due_soon', actorId: null }]);
     await eventually(async () => (await inboxTitles()).includes('Due soon: Across the crash'), 20_000, 250);
     await new Promise((r) => setTimeout(r, 2500)); // more scans, more restarts' worth of time: still once
@@ -125,19 +154,32 @@ describe('reminders survive a killed worker and never fire twice with two worker
     await start('worker'); // the second one, beside the restarted worker
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push(await createDue(`Twice? ${i}`, i % 2 ? -1000 : 21_000)); // overdue at once / due_soon in ~1 s
-    const fired = await eventually(async () => {
-      const got = await reminders(ids);
-      return got.length >= 20 ? got : undefined;
-    }, 30_000, 250);
+    const fired = await eventually(
+      async () => {
+        const got = await reminders(ids);
+        return got.length >= 20 ? got : undefined;
+      },
+      30_000,
+      250,
+    );
     await new Promise((r) => setTimeout(r, 2500));
     const again = await reminders(ids);
     expect(again).toHaveLength(20);
     expect(new Set(again.map((e) => `${e.type}:${e.aggregateId}`)).size).toBe(20);
-    expect(fired.filter((e) => e.type === 'task.overdue').map((e) => e.aggregateId).sort()).toEqual(ids.filter((_, i) => i % 2).sort());
-    const titles = await eventually(async () => {
-      const got = (await inboxTitles()).filter((t) => /^(Due soon|Overdue): Twice\?/.test(t));
-      return got.length >= 20 ? got : undefined;
-    }, 20_000, 250);
+    expect(
+      fired
+        .filter((e) => e.type === 'task.overdue')
+        .map((e) => e.aggregateId)
+        .sort(),
+    ).toEqual(ids.filter((_, i) => i % 2).sort());
+    const titles = await eventually(
+      async () => {
+        const got = (await inboxTitles()).filter((t) => /^(Due soon|Overdue): Twice\?/.test(t));
+        return got.length >= 20 ? got : undefined;
+      },
+      20_000,
+      250,
+    );
     await new Promise((r) => setTimeout(r, 1000));
     expect((await inboxTitles()).filter((t) => /^(Due soon|Overdue): Twice\?/.test(t))).toHaveLength(20);
     expect(new Set(titles).size).toBe(20);

@@ -33,7 +33,9 @@ describe('due-date reminders', () => {
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    t = await startTestApp({ env: { DUE_SOON_LEAD: '2s', EMAIL_TRANSPORT: 'smtp', SMTP_URL: sink.url, APP_PUBLIC_URL, NOTIFY_RETRY_SCHEDULE: '200ms,200ms,200ms' } });
+    t = await startTestApp({
+      env: { DUE_SOON_LEAD: '2s', EMAIL_TRANSPORT: 'smtp', SMTP_URL: sink.url, APP_PUBLIC_URL, NOTIFY_RETRY_SCHEDULE: '200ms,200ms,200ms' },
+    });
     admin = await adminSession(t);
     [manager, assignee, watcher] = await Promise.all([
       createUser(t, 'manager', { name: 'Mona Manager' }),
@@ -55,9 +57,12 @@ describe('due-date reminders', () => {
     return (res.body.data as EventEnvelope[]).filter((e) => e.type === 'task.due_soon' || e.type === 'task.overdue');
   };
   const keysOf = async (taskId: string): Promise<string[]> =>
-    (await db.query(`SELECT idempotency_key FROM events.events WHERE aggregate_id = $1 AND type IN ('task.due_soon', 'task.overdue') ORDER BY seq`, [taskId])).rows.map(
-      (r: { idempotency_key: string }) => r.idempotency_key,
-    );
+    (
+      await db.query(
+        `SELECT idempotency_key FROM events.events WHERE aggregate_id = $1 AND type IN ('task.due_soon', 'task.overdue') ORDER BY seq`,
+        [taskId],
+      )
+    ).rows.map((r: { idempotency_key: string }) => r.idempotency_key);
 
   it('records task.due_soon at dueAt − DUE_SOON_LEAD and task.overdue at dueAt, once each, as system events', async () => {
     const dueAt = inSeconds(4);
@@ -134,7 +139,11 @@ describe('due-date reminders', () => {
     const prefs = await t.http.get('/api/v1/notification-preferences', { token: assignee.accessToken });
     expect(prefs.body.email).toMatchObject({ 'task.due_soon': true, 'task.overdue': true });
     expect(prefs.body.inApp).toMatchObject({ 'task.due_soon': true, 'task.overdue': true });
-    const off = await t.http.put('/api/v1/notification-preferences', { email: { 'task.due_soon': false } }, { token: assignee.accessToken });
+    const off = await t.http.put(
+      '/api/v1/notification-preferences',
+      { email: { 'task.due_soon': false } },
+      { token: assignee.accessToken },
+    );
     expect(off.status).toBe(200);
     const task = await createTask(t, manager.accessToken, { title: 'Quiet reminder', dueAt: inSeconds(1), assigneeId: assignee.id });
     const soon = await eventually(async () => (await remindersOf(task.id)).find((e) => e.type === 'task.due_soon'), 10_000);
@@ -148,13 +157,16 @@ describe('due-date reminders', () => {
 
   it('the claim reads the fires_at index, not the table, with many future reminders scheduled', async () => {
     // 20 000 open tasks due in the next months (their reminders written as the repository writes them).
-    await db.query(`
+    await db.query(
+      `
       WITH t AS (
         INSERT INTO tasks.tasks (id, title, priority, state, creator_id, due_at, labels, version, created_at, updated_at)
         SELECT gen_random_uuid(), 'bulk ' || i, 'normal', 'draft', $1, now() + (i || ' minutes')::interval, '{}', 1, now(), now()
           FROM generate_series(1, 20000) AS i
         RETURNING id, due_at)
-      INSERT INTO tasks.task_reminders (task_id, kind, due_at) SELECT id, k, due_at FROM t CROSS JOIN unnest(ARRAY['due_soon', 'overdue']) AS k`, [manager.id]);
+      INSERT INTO tasks.task_reminders (task_id, kind, due_at) SELECT id, k, due_at FROM t CROSS JOIN unnest(ARRAY['due_soon', 'overdue']) AS k`,
+      [manager.id],
+    );
     await db.query('ANALYZE tasks.task_reminders');
     const now = new Date();
     const plan = (await db.query(`EXPLAIN ${CLAIM_DUE_REMINDERS_SQL}`, [now, new Date(now.getTime() + LEAD_MS), LEAD_MS, 100])).rows

@@ -114,7 +114,9 @@ describe(`GET /tasks query plans on ${ROWS.toLocaleString('en')} tasks`, () => {
   /** The cursor of the task `fraction` of the way into the ordering (deep pages must stay cheap too). */
   async function cursorAt(sort: TaskSort, fraction: number): Promise<TaskCursor> {
     const offset = Math.floor(ROWS * fraction);
-    const [row] = (await db.query(`SELECT id, created_at, due_at, priority FROM tasks.tasks ORDER BY ${ORDER[sort]} OFFSET $1 LIMIT 1`, [offset])).rows;
+    const [row] = (
+      await db.query(`SELECT id, created_at, due_at, priority FROM tasks.tasks ORDER BY ${ORDER[sort]} OFFSET $1 LIMIT 1`, [offset])
+    ).rows;
     switch (sort) {
       case 'createdAt':
       case '-createdAt':
@@ -176,7 +178,9 @@ describe(`GET /tasks query plans on ${ROWS.toLocaleString('en')} tasks`, () => {
 
   /** Ten dated tasks before the first undated one in `dueAt` order: the next page spans both ranges. */
   async function lastDatedButTen(): Promise<TaskCursor> {
-    const [row] = (await db.query(`SELECT id, due_at FROM tasks.tasks WHERE due_at IS NOT NULL ORDER BY due_at DESC, id DESC OFFSET 10 LIMIT 1`)).rows;
+    const [row] = (
+      await db.query(`SELECT id, due_at FROM tasks.tasks WHERE due_at IS NOT NULL ORDER BY due_at DESC, id DESC OFFSET 10 LIMIT 1`)
+    ).rows;
     return { sort: 'dueAt', dueAt: row.due_at, id: row.id };
   }
 
@@ -213,27 +217,42 @@ describe(`GET /tasks query plans on ${ROWS.toLocaleString('en')} tasks`, () => {
     ['admin: q=#12345 (one task)', async () => ({ filter: { q: '12345' }, sort: '-createdAt' })],
     // due dates correlate with creation: no match among the newest, so the probe falls back to the
     // tasks_due range (~7,000 matches) and sorts them — bounded by the matches, not the table
-    ['admin: dueBefore=now-600d', async () => ({ filter: { dueBefore: new Date(Date.now() - 600 * 86_400_000) }, sort: '-createdAt', budget: 10_000 })],
+    [
+      'admin: dueBefore=now-600d',
+      async () => ({ filter: { dueBefore: new Date(Date.now() - 600 * 86_400_000) }, sort: '-createdAt', budget: 10_000 }),
+    ],
     ['admin: sort=dueAt', async () => ({ filter: {}, sort: 'dueAt' })],
     ['admin: sort=dueAt, page at 40% (dated)', async () => ({ filter: {}, sort: 'dueAt', after: await cursorAt('dueAt', 0.4) })],
-    ['admin: sort=dueAt, page crossing into the undated tasks', async () => ({ filter: {}, sort: 'dueAt', after: await lastDatedButTen() })],
+    [
+      'admin: sort=dueAt, page crossing into the undated tasks',
+      async () => ({ filter: {}, sort: 'dueAt', after: await lastDatedButTen() }),
+    ],
     ['admin: sort=dueAt, page at 80% (undated)', async () => ({ filter: {}, sort: 'dueAt', after: await cursorAt('dueAt', 0.8) })],
     ['admin: sort=-dueAt', async () => ({ filter: {}, sort: '-dueAt' })],
     ['admin: sort=-dueAt, page at 30% (undated)', async () => ({ filter: {}, sort: '-dueAt', after: await cursorAt('-dueAt', 0.3) })],
     ['admin: sort=-dueAt, page at 70% (dated)', async () => ({ filter: {}, sort: '-dueAt', after: await cursorAt('-dueAt', 0.7) })],
-    ['admin: sort=dueAt&dueBefore=now-300d', async () => ({ filter: { dueBefore: new Date(Date.now() - 300 * 86_400_000) }, sort: 'dueAt' })],
+    [
+      'admin: sort=dueAt&dueBefore=now-300d',
+      async () => ({ filter: { dueBefore: new Date(Date.now() - 300 * 86_400_000) }, sort: 'dueAt' }),
+    ],
     ['admin: sort=-priority', async () => ({ filter: {}, sort: '-priority' })],
     ['admin: sort=priority, page at 60%', async () => ({ filter: {}, sort: 'priority', after: await cursorAt('priority', 0.6) })],
     ['admin: state=assigned&sort=dueAt', async () => ({ filter: { state: 'assigned' }, sort: 'dueAt' })],
     ['member: default', async () => ({ filter: { visibleTo: member() }, sort: '-createdAt' })],
-    ['member: page at 50%', async () => ({ filter: { visibleTo: member() }, sort: '-createdAt', after: await cursorAt('-createdAt', 0.5) })],
+    [
+      'member: page at 50%',
+      async () => ({ filter: { visibleTo: member() }, sort: '-createdAt', after: await cursorAt('-createdAt', 0.5) }),
+    ],
     ['member: state=in_progress', async () => ({ filter: { visibleTo: member(), state: 'in_progress' }, sort: '-createdAt' })],
     ['member: assigneeId=me', async () => ({ filter: { visibleTo: member(), assigneeId: member() }, sort: '-createdAt' })],
     ['member: q=invoice', async () => ({ filter: { visibleTo: member(), q: 'invoice' }, sort: '-createdAt' })],
     ['member: sort=dueAt', async () => ({ filter: { visibleTo: member() }, sort: 'dueAt' })],
     ['member: sort=-priority', async () => ({ filter: { visibleTo: member() }, sort: '-priority' })],
     ['heavy member (10% creator, 5,000 watched): default', async () => ({ filter: { visibleTo: heavy }, sort: '-createdAt' })],
-    ['heavy member: page at 50%', async () => ({ filter: { visibleTo: heavy }, sort: '-createdAt', after: await cursorAt('-createdAt', 0.5) })],
+    [
+      'heavy member: page at 50%',
+      async () => ({ filter: { visibleTo: heavy }, sort: '-createdAt', after: await cursorAt('-createdAt', 0.5) }),
+    ],
     // outside createdAt order the watch list is read whole: bounded by the 5,000 watched tasks
     ['heavy member: sort=dueAt', async () => ({ filter: { visibleTo: heavy }, sort: 'dueAt', budget: 25_000 })],
     ['heavy member: sort=-priority', async () => ({ filter: { visibleTo: heavy }, sort: '-priority', budget: 25_000 })],

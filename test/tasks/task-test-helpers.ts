@@ -9,7 +9,13 @@ export const API = '/api/v1';
 export function expectProblem(res: TestResponse, status: number, code: string): void {
   expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ type: expect.stringMatching(/^https:\/\//), title: expect.any(String), status, detail: expect.any(String), instance: expect.any(String) });
+  expect(res.body).toMatchObject({
+    type: expect.stringMatching(/^https:\/\//),
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+    instance: expect.any(String),
+  });
 }
 
 /** The fields named in a 400's `errors[]` (an array element such as `labels[0]` / `labels.0` counts as `labels`). */
@@ -25,17 +31,22 @@ export function tasksApi(t: TestApp) {
     create: (who: Session | null, body: unknown, headers?: Record<string, string>) => t.http.post(`${API}/tasks`, body, opts(who, headers)),
     list: (who: Session | null, query = '') => t.http.get(`${API}/tasks${query ? `?${query}` : ''}`, opts(who)),
     get: (who: Session | null, id: string, headers?: Record<string, string>) => t.http.get(`${API}/tasks/${id}`, opts(who, headers)),
-    update: (who: Session | null, id: string, body: unknown, headers?: Record<string, string>) => t.http.patch(`${API}/tasks/${id}`, body, opts(who, headers)),
+    update: (who: Session | null, id: string, body: unknown, headers?: Record<string, string>) =>
+      t.http.patch(`${API}/tasks/${id}`, body, opts(who, headers)),
     assign: (who: Session | null, id: string, assigneeId: unknown, headers?: Record<string, string>) =>
       t.http.post(`${API}/tasks/${id}/assign`, { assigneeId }, opts(who, headers)),
     transition: (who: Session | null, id: string, state: unknown, extra: Record<string, unknown> = {}, headers?: Record<string, string>) =>
       t.http.post(`${API}/tasks/${id}/transition`, { state, ...extra }, opts(who, headers)),
     remove: (who: Session | null, id: string, headers?: Record<string, string>) => t.http.delete(`${API}/tasks/${id}`, opts(who, headers)),
     events: (who: Session | null, id: string, query = '') => t.http.get(`${API}/tasks/${id}/events${query ? `?${query}` : ''}`, opts(who)),
-    comment: (who: Session | null, id: string, body: unknown, headers?: Record<string, string>) => t.http.post(`${API}/tasks/${id}/comments`, body, opts(who, headers)),
-    comments: (who: Session | null, id: string, query = '') => t.http.get(`${API}/tasks/${id}/comments${query ? `?${query}` : ''}`, opts(who)),
-    watch: (who: Session | null, id: string, headers?: Record<string, string>) => t.http.put(`${API}/tasks/${id}/watchers/me`, undefined, opts(who, headers)),
-    unwatch: (who: Session | null, id: string, headers?: Record<string, string>) => t.http.delete(`${API}/tasks/${id}/watchers/me`, opts(who, headers)),
+    comment: (who: Session | null, id: string, body: unknown, headers?: Record<string, string>) =>
+      t.http.post(`${API}/tasks/${id}/comments`, body, opts(who, headers)),
+    comments: (who: Session | null, id: string, query = '') =>
+      t.http.get(`${API}/tasks/${id}/comments${query ? `?${query}` : ''}`, opts(who)),
+    watch: (who: Session | null, id: string, headers?: Record<string, string>) =>
+      t.http.put(`${API}/tasks/${id}/watchers/me`, undefined, opts(who, headers)),
+    unwatch: (who: Session | null, id: string, headers?: Record<string, string>) =>
+      t.http.delete(`${API}/tasks/${id}/watchers/me`, opts(who, headers)),
     watchers: (who: Session | null, id: string) => t.http.get(`${API}/tasks/${id}/watchers`, opts(who)),
   };
 }

@@ -81,7 +81,11 @@ describe('tasks: concurrent writes and the user.deactivated reaction', () => {
     await api.transition(leaver, done.id, 'completed');
     const someoneElses = await newTask(api, manager, { title: 'not the leaver’s', assigneeId: worker.id });
 
-    const res = await t.http.patch(`/api/v1/users/${leaver.id}`, { active: false }, { token: admin.accessToken, headers: { 'x-request-id': 'deactivate-leaver' } });
+    const res = await t.http.patch(
+      `/api/v1/users/${leaver.id}`,
+      { active: false },
+      { token: admin.accessToken, headers: { 'x-request-id': 'deactivate-leaver' } },
+    );
     expect(res.status).toBe(200);
 
     for (const task of [assigned, started]) {

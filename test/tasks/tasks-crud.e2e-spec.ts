@@ -56,9 +56,21 @@ describe('tasks: create, read, update, delete', () => {
     });
 
     it('creates an assigned task when assigneeId is given (task.created then task.assigned)', async () => {
-      const res = await api.create(manager, { title: 'Ship it', priority: 'urgent', dueAt: '2030-01-02T03:04:05+02:00', description: 'Soon', assigneeId: alice.id });
+      const res = await api.create(manager, {
+        title: 'Ship it',
+        priority: 'urgent',
+        dueAt: '2030-01-02T03:04:05+02:00',
+        description: 'Soon',
+        assigneeId: alice.id,
+      });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ state: 'assigned', assigneeId: alice.id, priority: 'urgent', dueAt: '2030-01-02T01:04:05.000Z', description: 'Soon' });
+      expect(res.body).toMatchObject({
+        state: 'assigned',
+        assigneeId: alice.id,
+        priority: 'urgent',
+        dueAt: '2030-01-02T01:04:05.000Z',
+        description: 'Soon',
+      });
       expect(res.body.allowedTransitions).toEqual(['in_progress', 'draft', 'cancelled']);
       expect(await storedEventTypes(db, res.body.id)).toEqual(['task.created', 'task.assigned']);
     });
@@ -106,8 +118,24 @@ describe('tasks: create, read, update, delete', () => {
     });
 
     it('answers malformed JSON with 400, a non-JSON body with 415, no token with 401', async () => {
-      expectProblem(await t.http.post(`${API}/tasks`, undefined, { token: alice.accessToken, raw: '{"title":', headers: { 'content-type': 'application/json' } }), 400, 'MALFORMED_JSON');
-      expectProblem(await t.http.post(`${API}/tasks`, undefined, { token: alice.accessToken, raw: 'title=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expectProblem(
+        await t.http.post(`${API}/tasks`, undefined, {
+          token: alice.accessToken,
+          raw: '{"title":',
+          headers: { 'content-type': 'application/json' },
+        }),
+        400,
+        'MALFORMED_JSON',
+      );
+      expectProblem(
+        await t.http.post(`${API}/tasks`, undefined, {
+          token: alice.accessToken,
+          raw: 'title=x',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
       const anonymous = await api.create(null, { title: 'x' });
       expect(anonymous.status).toBe(401);
     });
@@ -164,10 +192,24 @@ describe('tasks: create, read, update, delete', () => {
   describe('PATCH /tasks/:id', () => {
     it('lets the creator edit; version and ETag move; null clears description and dueAt; task.updated lists the changes', async () => {
       const task = await newTask(api, alice, { description: 'old', dueAt: '2030-01-01T00:00:00Z', priority: 'low' });
-      const res = await api.update(alice, task.id, { title: ' New title ', description: null, dueAt: null, priority: 'high', labels: ['a'] });
+      const res = await api.update(alice, task.id, {
+        title: ' New title ',
+        description: null,
+        dueAt: null,
+        priority: 'high',
+        labels: ['a'],
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('etag')).toBe('W/"2"');
-      expect(res.body).toMatchObject({ title: 'New title', description: null, dueAt: null, priority: 'high', labels: ['a'], version: 2, state: 'draft' });
+      expect(res.body).toMatchObject({
+        title: 'New title',
+        description: null,
+        dueAt: null,
+        priority: 'high',
+        labels: ['a'],
+        version: 2,
+        state: 'draft',
+      });
       const event = await db.query(`SELECT payload FROM events.events WHERE aggregate_id = $1 AND type = 'task.updated'`, [task.id]);
       expect(event.rows[0].payload.changes).toEqual({
         title: { from: 'A task', to: 'New title' },
@@ -307,7 +349,24 @@ describe('tasks: create, read, update, delete', () => {
       expect(doc.paths['/api/v1/tasks/{id}'].patch.responses).toHaveProperty('412');
       const task = doc.components.schemas.TaskResponseDto;
       expect(Object.keys(task.properties)).toEqual(
-        expect.arrayContaining(['id', 'title', 'description', 'priority', 'state', 'creatorId', 'assigneeId', 'dueAt', 'labels', 'version', 'createdAt', 'updatedAt', 'completedAt', 'cancelledAt', 'cancellationReason', 'allowedTransitions']),
+        expect.arrayContaining([
+          'id',
+          'title',
+          'description',
+          'priority',
+          'state',
+          'creatorId',
+          'assigneeId',
+          'dueAt',
+          'labels',
+          'version',
+          'createdAt',
+          'updatedAt',
+          'completedAt',
+          'cancelledAt',
+          'cancellationReason',
+          'allowedTransitions',
+        ]),
       );
       expect(task.properties.title.example).toBeDefined();
       expect(doc.components.schemas.CreateTaskRequestDto.properties.priority.enum).toEqual(['low', 'normal', 'high', 'urgent']);

@@ -44,7 +44,11 @@ describe('tasks: lifecycle, comments, watchers, audit trail, visibility', () => 
     const steps: Array<[Session, string]> =
       state === 'cancelled'
         ? [[manager, 'cancelled']]
-        : [[manager, 'assign'], ...(state === 'assigned' ? [] : ([[manager, 'in_progress']] as Array<[Session, string]>)), ...(state === 'completed' ? ([[manager, 'completed']] as Array<[Session, string]>) : [])];
+        : [
+            [manager, 'assign'],
+            ...(state === 'assigned' ? [] : ([[manager, 'in_progress']] as Array<[Session, string]>)),
+            ...(state === 'completed' ? ([[manager, 'completed']] as Array<[Session, string]>) : []),
+          ];
     let last = task;
     for (const [who, step] of steps) {
       const res = step === 'assign' ? await api.assign(who, task.id, assignee.id) : await api.transition(who, task.id, step);
@@ -80,7 +84,12 @@ describe('tasks: lifecycle, comments, watchers, audit trail, visibility', () => 
           expect(res.headers.get('etag')).toBe(`W/"${task.version + 1}"`);
           if (to === 'draft') expect(res.body.assigneeId).toBeNull();
           if (to === 'completed') expect(res.body.completedAt).toEqual(expect.any(String));
-          if (to === 'cancelled') expect(res.body).toMatchObject({ cancelledAt: expect.any(String), cancellationReason: 'no longer needed', allowedTransitions: [] });
+          if (to === 'cancelled')
+            expect(res.body).toMatchObject({
+              cancelledAt: expect.any(String),
+              cancellationReason: 'no longer needed',
+              allowedTransitions: [],
+            });
           expect((await storedEventTypes(db, task.id)).at(-1)).toBe(event);
         });
       }
@@ -119,7 +128,14 @@ describe('tasks: lifecycle, comments, watchers, audit trail, visibility', () => 
 
     it('answers 400 for an unknown or missing state, a long reason, extra fields; 412 for a stale If-Match', async () => {
       const task = await taskIn('assigned');
-      for (const body of [{ state: 'done' }, {}, { state: 'cancelled', reason: 'r'.repeat(501) }, { state: 'cancelled', reason: 5 }, { state: 'cancelled', reason: '\u0000' }, { state: 'in_progress', force: true }]) {
+      for (const body of [
+        { state: 'done' },
+        {},
+        { state: 'cancelled', reason: 'r'.repeat(501) },
+        { state: 'cancelled', reason: 5 },
+        { state: 'cancelled', reason: '\u0000' },
+        { state: 'in_progress', force: true },
+      ]) {
         const res = await t.http.post(`/api/v1/tasks/${task.id}/transition`, body, { token: manager.accessToken });
         expectProblem(res, 400, 'VALIDATION_FAILED');
       }
@@ -216,10 +232,27 @@ describe('tasks: lifecycle, comments, watchers, audit trail, visibility', () => 
     it('works on closed tasks; rejects blank or long bodies, bad paging and stale If-Match', async () => {
       const task = await taskIn('completed');
       expect((await api.comment(assignee, task.id, { body: 'well done' })).status).toBe(201);
-      for (const body of [{ body: '   ' }, { body: '' }, { body: 'x'.repeat(10_001) }, { body: 'nul\u0000' }, {}, { body: 3 }, { body: 'ok', extra: true }]) {
+      for (const body of [
+        { body: '   ' },
+        { body: '' },
+        { body: 'x'.repeat(10_001) },
+        { body: 'nul\u0000' },
+        {},
+        { body: 3 },
+        { body: 'ok', extra: true },
+      ]) {
         expectProblem(await api.comment(creator, task.id, body), 400, 'VALIDATION_FAILED');
       }
-      for (const query of ['limit=0', 'limit=101', 'limit=abc', 'limit=1.5', 'cursor=garbage!!', 'cursor=WzFd', `cursor=${Buffer.from('["x","y"]').toString('base64url')}`, 'sort=id']) {
+      for (const query of [
+        'limit=0',
+        'limit=101',
+        'limit=abc',
+        'limit=1.5',
+        'cursor=garbage!!',
+        'cursor=WzFd',
+        `cursor=${Buffer.from('["x","y"]').toString('base64url')}`,
+        'sort=id',
+      ]) {
         expectProblem(await api.comments(creator, task.id, query), 400, 'VALIDATION_FAILED');
       }
       expectProblem(await api.comment(creator, task.id, { body: 'stale' }, { 'if-match': 'W/"1"' }), 412, 'PRECONDITION_FAILED');
@@ -311,7 +344,11 @@ describe('tasks: lifecycle, comments, watchers, audit trail, visibility', () => 
   describe('event visibility registered with the Events context (live stream)', () => {
     it('shows a member the events of tasks they may see; a deleted task’s only to those who read every task', async () => {
       const registry = t.running.app.get(EventVisibilityRegistry, { strict: false });
-      const caller = (session: Session, role: 'member' | 'manager' | 'admin') => ({ id: session.id, role, permissions: permissionsOf(role) });
+      const caller = (session: Session, role: 'member' | 'manager' | 'admin') => ({
+        id: session.id,
+        role,
+        permissions: permissionsOf(role),
+      });
       const task = await taskIn('assigned');
       await api.watch(admin, task.id);
       expect(await registry.audienceOf('task', task.id).includes(caller(creator, 'member'))).toBe(true);
@@ -319,7 +356,11 @@ describe('tasks: lifecycle, comments, watchers, audit trail, visibility', () => 
       expect(await registry.audienceOf('task', task.id).includes(caller(stranger, 'member'))).toBe(false);
       expect(await registry.audienceOf('task', task.id).includes(caller(manager, 'manager'))).toBe(true);
       // the task check itself (a member holding tasks:read:any, as a custom role could)
-      const reader = { id: stranger.id, role: 'member' as const, permissions: new Set([...permissionsOf('member'), 'tasks:read:any' as const]) };
+      const reader = {
+        id: stranger.id,
+        role: 'member' as const,
+        permissions: new Set([...permissionsOf('member'), 'tasks:read:any' as const]),
+      };
       expect(await registry.audienceOf('task', task.id).includes(reader)).toBe(true);
       expect((await api.remove(admin, task.id)).status).toBe(204);
       expect(await registry.audienceOf('task', task.id).includes(caller(creator, 'member'))).toBe(false);

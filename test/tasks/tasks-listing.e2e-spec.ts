@@ -39,7 +39,12 @@ describe('GET /tasks', () => {
     t = await startTestApp();
     api = tasksApi(t);
     admin = await adminSession(t);
-    [manager, alice, bob, carol] = await Promise.all([createUser(t, 'manager'), createUser(t, 'member'), createUser(t, 'member'), createUser(t, 'member')]);
+    [manager, alice, bob, carol] = await Promise.all([
+      createUser(t, 'manager'),
+      createUser(t, 'member'),
+      createUser(t, 'member'),
+      createUser(t, 'member'),
+    ]);
     const priorities = ['low', 'normal', 'high', 'urgent'];
     // 36 tasks: varied priorities, due dates (some missing, some equal), labels, creators, assignees.
     for (let i = 0; i < 36; i++) {
@@ -113,8 +118,12 @@ describe('GET /tasks', () => {
   });
 
   it('filters by assigneeId and creatorId', async () => {
-    expect(ids(await listAll(admin, `assigneeId=${carol.id}`))).toEqual(ids(tasks.filter((x) => x.assigneeId === carol.id).sort(compare('-createdAt'))));
-    expect(ids(await listAll(admin, `creatorId=${bob.id}&sort=priority`))).toEqual(ids(tasks.filter((x) => x.creatorId === bob.id).sort(compare('priority'))));
+    expect(ids(await listAll(admin, `assigneeId=${carol.id}`))).toEqual(
+      ids(tasks.filter((x) => x.assigneeId === carol.id).sort(compare('-createdAt'))),
+    );
+    expect(ids(await listAll(admin, `creatorId=${bob.id}&sort=priority`))).toEqual(
+      ids(tasks.filter((x) => x.creatorId === bob.id).sort(compare('priority'))),
+    );
     expect(await listAll(admin, `creatorId=${admin.id}`)).toEqual([]);
   });
 
@@ -160,7 +169,9 @@ describe('GET /tasks', () => {
     ['label=a%00', 'label'],
     ['colour=red', 'colour'],
   ];
-  it.each(BAD_QUERIES.map(([query, field]) => [query.length > 60 ? `${query.slice(0, 30)}… (${query.length} chars)` : query, query, field]))('answers 400 VALIDATION_FAILED for %s', async (_name, query, field) => {
+  it.each(
+    BAD_QUERIES.map(([query, field]) => [query.length > 60 ? `${query.slice(0, 30)}… (${query.length} chars)` : query, query, field]),
+  )('answers 400 VALIDATION_FAILED for %s', async (_name, query, field) => {
     const res = await api.list(alice, query);
     expect(res.status).not.toBe(500);
     expectProblem(res, 400, 'VALIDATION_FAILED');

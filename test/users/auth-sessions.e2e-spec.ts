@@ -42,7 +42,11 @@ describe('auth sessions (POST /auth/*, GET/PATCH /users/me)', () => {
   });
 
   it('register → login → me → refresh → old refresh rejected → reuse revoked the family → logout', async () => {
-    const registered = await post('/auth/register', { email: 'Ada@Example.com', password: 'correct horse battery', name: '  Ada Lovelace ' });
+    const registered = await post('/auth/register', {
+      email: 'Ada@Example.com',
+      password: 'correct horse battery',
+      name: '  Ada Lovelace ',
+    });
     expect(registered.status).toBe(201);
     expect(registered.body).toEqual({
       user: {
@@ -62,7 +66,10 @@ describe('auth sessions (POST /auth/*, GET/PATCH /users/me)', () => {
     const userId = registered.body.user.id;
 
     // The access token is an HS256 JWT with sub, role, jti and the user version.
-    const [header, payload] = registered.body.accessToken.split('.').slice(0, 2).map((p: string) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    const [header, payload] = registered.body.accessToken
+      .split('.')
+      .slice(0, 2)
+      .map((p: string) => JSON.parse(Buffer.from(p, 'base64url').toString()));
     expect(header).toMatchObject({ alg: 'HS256' });
     expect(payload).toMatchObject({ sub: userId, role: 'member', ver: 1, jti: expect.any(String) });
     expect(payload.exp - payload.iat).toBe(900);
@@ -140,7 +147,11 @@ describe('auth sessions (POST /auth/*, GET/PATCH /users/me)', () => {
 
   it('email is unique case-insensitively (409 EMAIL_TAKEN), for registration and admin creation', async () => {
     expect((await post('/auth/register', { email: 'grace@example.com', password: 'password-123', name: 'Grace' })).status).toBe(201);
-    expectProblem(await post('/auth/register', { email: 'GRACE@Example.COM', password: 'password-123', name: 'Grace 2' }), 409, 'EMAIL_TAKEN');
+    expectProblem(
+      await post('/auth/register', { email: 'GRACE@Example.COM', password: 'password-123', name: 'Grace 2' }),
+      409,
+      'EMAIL_TAKEN',
+    );
     const admin = await adminSession(t);
     expectProblem(
       await post('/users', { email: ' Grace@EXAMPLE.com ', password: 'password-123', name: 'Grace 3', role: 'member' }, admin.accessToken),
@@ -148,12 +159,18 @@ describe('auth sessions (POST /auth/*, GET/PATCH /users/me)', () => {
       400,
       'VALIDATION_FAILED',
     );
-    expectProblem(await post('/users', { email: 'Grace@EXAMPLE.com', password: 'password-123', name: 'Grace 3', role: 'member' }, admin.accessToken), 409, 'EMAIL_TAKEN');
+    expectProblem(
+      await post('/users', { email: 'Grace@EXAMPLE.com', password: 'password-123', name: 'Grace 3', role: 'member' }, admin.accessToken),
+      409,
+      'EMAIL_TAKEN',
+    );
   });
 
   it('concurrent registrations of one email: one 201, the others 409 (the unique index decides)', async () => {
     const results = await Promise.all(
-      ['race@example.com', 'RACE@example.com', 'Race@Example.com'].map((email) => post('/auth/register', { email, password: 'password-123', name: 'Racer' })),
+      ['race@example.com', 'RACE@example.com', 'Race@Example.com'].map((email) =>
+        post('/auth/register', { email, password: 'password-123', name: 'Racer' }),
+      ),
     );
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
     for (const r of results.filter((x) => x.status === 409)) expect(r.body.code).toBe('EMAIL_TAKEN');
@@ -168,7 +185,11 @@ describe('auth sessions (POST /auth/*, GET/PATCH /users/me)', () => {
     expect(again.status).toBe(201);
     expect(again.body.user.role).toBe('member');
     for (const field of ['active', 'id', 'version', 'passwordHash']) {
-      expectProblem(await post('/auth/register', { email: `m-${field}@example.com`, password: 'password-123', name: 'M', [field]: 'x' }), 400, 'VALIDATION_FAILED');
+      expectProblem(
+        await post('/auth/register', { email: `m-${field}@example.com`, password: 'password-123', name: 'M', [field]: 'x' }),
+        400,
+        'VALIDATION_FAILED',
+      );
     }
   });
 
@@ -179,7 +200,9 @@ describe('auth sessions (POST /auth/*, GET/PATCH /users/me)', () => {
     const long = await post('/auth/register', { email: 'long@example.com', password: 'p'.repeat(129), name: 'n'.repeat(101) });
     expect(long.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['name', 'password']);
     // 128 characters counted as characters: 128 emoji are fine
-    expect((await post('/auth/register', { email: 'emoji@example.com', password: '🔑'.repeat(128), name: '😀'.repeat(100) })).status).toBe(201);
+    expect((await post('/auth/register', { email: 'emoji@example.com', password: '🔑'.repeat(128), name: '😀'.repeat(100) })).status).toBe(
+      201,
+    );
     expect((await post('/auth/login', { email: 'emoji@example.com', password: '🔑'.repeat(128) })).status).toBe(200);
     const missing = await post('/auth/login', {});
     expect(missing.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(expect.arrayContaining(['email', 'password']));
@@ -192,7 +215,11 @@ describe('auth sessions (POST /auth/*, GET/PATCH /users/me)', () => {
     expect(renamed.body.name).toBe('New Name');
 
     expectProblem(await patch('/users/me', { password: 'new-password-1' }, user.accessToken), 400, 'CURRENT_PASSWORD_REQUIRED');
-    expectProblem(await patch('/users/me', { password: 'new-password-1', currentPassword: 'wrong-password' }, user.accessToken), 403, 'CURRENT_PASSWORD_INVALID');
+    expectProblem(
+      await patch('/users/me', { password: 'new-password-1', currentPassword: 'wrong-password' }, user.accessToken),
+      403,
+      'CURRENT_PASSWORD_INVALID',
+    );
     expectProblem(await patch('/users/me', { role: 'admin' }, user.accessToken), 400, 'VALIDATION_FAILED');
     expectProblem(await patch('/users/me', { email: 'x@example.com' }, user.accessToken), 400, 'VALIDATION_FAILED');
 

@@ -59,10 +59,15 @@ describe('auth settings', () => {
       } finally {
         await first.close({ keepDatabase: true });
       }
-      const second = await startTestApp({ databaseUrl: first.databaseUrl, env: { ADMIN_EMAIL: 'other-admin@example.com', ADMIN_PASSWORD: 'other-password-1' } });
+      const second = await startTestApp({
+        databaseUrl: first.databaseUrl,
+        env: { ADMIN_EMAIL: 'other-admin@example.com', ADMIN_PASSWORD: 'other-password-1' },
+      });
       try {
         // An active admin exists, so the new variables create nobody.
-        expect((await second.http.post('/api/v1/auth/login', { email: 'other-admin@example.com', password: 'other-password-1' })).status).toBe(401);
+        expect(
+          (await second.http.post('/api/v1/auth/login', { email: 'other-admin@example.com', password: 'other-password-1' })).status,
+        ).toBe(401);
         const db = new Client({ connectionString: second.databaseUrl });
         await db.connect();
         try {
@@ -83,15 +88,24 @@ describe('auth settings', () => {
       const first = await startTestApp();
       let databaseUrl: string;
       try {
-        const squatter = await first.http.post('/api/v1/auth/register', { email: 'boss@example.com', password: 'squatter-password', name: 'Squatter' });
+        const squatter = await first.http.post('/api/v1/auth/register', {
+          email: 'boss@example.com',
+          password: 'squatter-password',
+          name: 'Squatter',
+        });
         expect(squatter.status).toBe(201);
         databaseUrl = first.databaseUrl;
       } finally {
         await first.close({ keepDatabase: true });
       }
-      const second = await startTestApp({ databaseUrl, env: { ADMIN_EMAIL: 'Boss@Example.com', ADMIN_PASSWORD: 'the-real-admin-password' } });
+      const second = await startTestApp({
+        databaseUrl,
+        env: { ADMIN_EMAIL: 'Boss@Example.com', ADMIN_PASSWORD: 'the-real-admin-password' },
+      });
       try {
-        expect((await second.http.post('/api/v1/auth/login', { email: 'boss@example.com', password: 'squatter-password' })).status).toBe(401);
+        expect((await second.http.post('/api/v1/auth/login', { email: 'boss@example.com', password: 'squatter-password' })).status).toBe(
+          401,
+        );
         const admin = await login(second, 'boss@example.com', 'the-real-admin-password');
         expect(admin.role).toBe('admin');
       } finally {

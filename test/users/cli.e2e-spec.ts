@@ -33,7 +33,15 @@ describe('CLI: create-admin', () => {
         [join(buildDir, 'src', 'cli.js'), ...args],
         {
           cwd: ROOT,
-          env: { ...clean, NODE_ENV: 'test', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}), ...env },
+          env: {
+            ...clean,
+            NODE_ENV: 'test',
+            DATABASE_URL: databaseUrl,
+            DATA_DIR: dataDir,
+            LOG_LEVEL: 'warn',
+            ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+            ...env,
+          },
           timeout: 60_000,
         },
         (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
@@ -73,7 +81,9 @@ describe('CLI: create-admin', () => {
     expect(run.stdout).toMatch(/^created admin ops@example\.com \(id [0-9a-f-]{36}\)\n$/);
 
     const rows = await db((c) => c.query(`SELECT email, role, active, password_hash FROM users.users`).then((r) => r.rows));
-    expect(rows).toEqual([{ email: 'ops@example.com', role: 'admin', active: true, password_hash: expect.stringMatching(/^\$argon2id\$/) }]);
+    expect(rows).toEqual([
+      { email: 'ops@example.com', role: 'admin', active: true, password_hash: expect.stringMatching(/^\$argon2id\$/) },
+    ]);
     // Its event went to the outbox in the same transaction, with the system as actor.
     const events = await db((c) => c.query(`SELECT type, actor_id FROM events.events`).then((r) => r.rows));
     expect(events).toEqual([{ type: 'user.registered', actor_id: null }]);
@@ -92,7 +102,11 @@ describe('CLI: create-admin', () => {
     try {
       const ops = await login(t, 'ops@example.com', 'ops-password-123');
       expect(ops.role).toBe('admin');
-      const member = await t.http.post('/api/v1/users', { email: 'lead@example.com', name: 'Lead', password: 'lead-password-1', role: 'member' }, { token: ops.accessToken });
+      const member = await t.http.post(
+        '/api/v1/users',
+        { email: 'lead@example.com', name: 'Lead', password: 'lead-password-1', role: 'member' },
+        { token: ops.accessToken },
+      );
       expect(member.status).toBe(201);
     } finally {
       await t.close();

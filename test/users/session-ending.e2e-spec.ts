@@ -37,7 +37,11 @@ describe('ending sessions: password change, deactivation, logout', () => {
     expect((await me(t, laptop.accessToken)).status).toBe(200);
     expect((await me(other, laptop.accessToken)).status).toBe(200);
 
-    const changed = await t.http.patch(`${API}/users/me`, { password: 'a brand new secret', currentPassword: user.password }, { token: phone.accessToken });
+    const changed = await t.http.patch(
+      `${API}/users/me`,
+      { password: 'a brand new secret', currentPassword: user.password },
+      { token: phone.accessToken },
+    );
     expect(changed.status).toBe(200);
 
     // The laptop: its very next request is refused, in this process and (after the NOTIFY) in the other.
@@ -97,7 +101,15 @@ describe('ending sessions: password change, deactivation, logout', () => {
     const again = await login(t, ops.email, ops.password);
     const laptop = await login(t, ops.email, ops.password);
     expect(await dashboard(laptop.accessToken)).toBe(200);
-    expect((await t.http.patch(`${API}/users/me`, { password: 'another new secret', currentPassword: ops.password }, { token: again.accessToken })).status).toBe(200);
+    expect(
+      (
+        await t.http.patch(
+          `${API}/users/me`,
+          { password: 'another new secret', currentPassword: ops.password },
+          { token: again.accessToken },
+        )
+      ).status,
+    ).toBe(200);
     expect(await dashboard(laptop.accessToken)).toBe(401);
     expect(await dashboard(again.accessToken)).toBe(200); // the session that changed it goes on
   });

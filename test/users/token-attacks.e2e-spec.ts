@@ -86,7 +86,13 @@ describe('access token attacks', () => {
     const [header, , signature] = member.accessToken.split('.');
     const tampered = `${header}.${b64({ ...claims, role: 'admin' })}.${signature}`;
     expectUnauthenticated(await me(tampered));
-    expectUnauthenticated(await t.http.post('/api/v1/users', { email: 'evil@example.com', name: 'Evil', password: 'password-123', role: 'admin' }, { token: tampered }));
+    expectUnauthenticated(
+      await t.http.post(
+        '/api/v1/users',
+        { email: 'evil@example.com', name: 'Evil', password: 'password-123', role: 'admin' },
+        { token: tampered },
+      ),
+    );
   });
 
   it('a refresh token presented as an access token', async () => {

@@ -19,7 +19,11 @@ describe('user administration and the directory (/users)', () => {
   afterAll(() => t?.close());
 
   it('POST /users creates a user with the given role (201 + Location); only admins may', async () => {
-    const res = await t.http.post(api('/users'), { email: 'Lin@Example.com', name: 'Lin', password: 'password-123', role: 'manager' }, { token: admin.accessToken });
+    const res = await t.http.post(
+      api('/users'),
+      { email: 'Lin@Example.com', name: 'Lin', password: 'password-123', role: 'manager' },
+      { token: admin.accessToken },
+    );
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.any(String),
@@ -35,10 +39,22 @@ describe('user administration and the directory (/users)', () => {
     const manager = await createUser(t, 'manager');
     const member = await createUser(t, 'member');
     for (const who of [manager, member]) {
-      expectProblem(await t.http.post(api('/users'), { email: `x-${who.id}@example.com`, name: 'X', password: 'password-123', role: 'admin' }, { token: who.accessToken }), 403, 'FORBIDDEN');
+      expectProblem(
+        await t.http.post(
+          api('/users'),
+          { email: `x-${who.id}@example.com`, name: 'X', password: 'password-123', role: 'admin' },
+          { token: who.accessToken },
+        ),
+        403,
+        'FORBIDDEN',
+      );
       expectProblem(await t.http.patch(api(`/users/${who.id}`), { role: 'admin' }, { token: who.accessToken }), 403, 'FORBIDDEN');
     }
-    const invalid = await t.http.post(api('/users'), { email: 'nope', name: '', password: 'short', role: 'boss' }, { token: admin.accessToken });
+    const invalid = await t.http.post(
+      api('/users'),
+      { email: 'nope', name: '', password: 'short', role: 'boss' },
+      { token: admin.accessToken },
+    );
     expectProblem(invalid, 400, 'VALIDATION_FAILED');
     expect(invalid.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'name', 'password', 'role']);
   });
@@ -46,7 +62,11 @@ describe('user administration and the directory (/users)', () => {
   it('a role change takes effect on the very next request with the same access token', async () => {
     const user = await createUser(t, 'member');
     const tryCreate = () =>
-      t.http.post(api('/users'), { email: `made-by-${newId()}@example.com`, name: 'Made', password: 'password-123', role: 'member' }, { token: user.accessToken });
+      t.http.post(
+        api('/users'),
+        { email: `made-by-${newId()}@example.com`, name: 'Made', password: 'password-123', role: 'member' },
+        { token: user.accessToken },
+      );
     expectProblem(await tryCreate(), 403, 'FORBIDDEN');
 
     const promoted = await t.http.patch(api(`/users/${user.id}`), { role: 'admin' }, { token: admin.accessToken });
@@ -97,7 +117,11 @@ describe('user administration and the directory (/users)', () => {
 
       // Two admins demoting each other at the same moment: exactly one succeeds.
       // (created by `second`: the bootstrap admin the fixtures use is no admin any more)
-      const created = await solo.http.post(api('/users'), { email: 'third@example.com', name: 'Third', password: 'password-123', role: 'admin' }, { token: second.accessToken });
+      const created = await solo.http.post(
+        api('/users'),
+        { email: 'third@example.com', name: 'Third', password: 'password-123', role: 'admin' },
+        { token: second.accessToken },
+      );
       expect(created.status).toBe(201);
       const third = await login(solo, 'third@example.com', 'password-123');
       const results = await Promise.all([
@@ -129,7 +153,10 @@ describe('user administration and the directory (/users)', () => {
   it('GET /users filters by role, active and q, and pages with an opaque cursor', async () => {
     const tag = newId().slice(-8);
     const created: Session[] = [];
-    for (let i = 0; i < 5; i++) created.push(await createUser(t, i % 2 ? 'manager' : 'member', { email: `dir-${tag}-${i}@example.com`, name: `Directory ${tag} ${i}` }));
+    for (let i = 0; i < 5; i++)
+      created.push(
+        await createUser(t, i % 2 ? 'manager' : 'member', { email: `dir-${tag}-${i}@example.com`, name: `Directory ${tag} ${i}` }),
+      );
     await t.http.patch(api(`/users/${created[4].id}`), { active: false }, { token: admin.accessToken });
     const member = created[0];
     const list = (query: string) => t.http.get(api(`/users?${query}`), { token: member.accessToken });
@@ -141,7 +168,10 @@ describe('user administration and the directory (/users)', () => {
 
     expect((await list(`q=${tag}&role=manager`)).body.data.map((u: { id: string }) => u.id)).toEqual([created[1].id, created[3].id]);
     expect((await list(`q=${tag}&active=false`)).body.data.map((u: { id: string }) => u.id)).toEqual([created[4].id]);
-    expect((await list(`q=${tag.toUpperCase()}&active=true&role=member`)).body.data.map((u: { id: string }) => u.id)).toEqual([created[0].id, created[2].id]);
+    expect((await list(`q=${tag.toUpperCase()}&active=true&role=member`)).body.data.map((u: { id: string }) => u.id)).toEqual([
+      created[0].id,
+      created[2].id,
+    ]);
     // LIKE wildcards are literal
     expect((await list(`q=${encodeURIComponent('%')}`)).body.data).toEqual([]);
 
@@ -156,7 +186,17 @@ describe('user administration and the directory (/users)', () => {
     } while (cursor);
     expect(pages).toEqual(created.map((u) => u.id));
 
-    for (const query of ['limit=0', 'limit=101', 'limit=abc', 'cursor=%%%', 'cursor=bm9wZQ', 'role=boss', 'active=maybe', `q=${'x'.repeat(201)}`, 'unknown=1']) {
+    for (const query of [
+      'limit=0',
+      'limit=101',
+      'limit=abc',
+      'cursor=%%%',
+      'cursor=bm9wZQ',
+      'role=boss',
+      'active=maybe',
+      `q=${'x'.repeat(201)}`,
+      'unknown=1',
+    ]) {
       expectProblem(await list(query), 400, 'VALIDATION_FAILED');
     }
   });

@@ -35,7 +35,15 @@ describe('Users persistence adapters (TypeORM on PostgreSQL)', () => {
     await expect(
       uow.run(async () => {
         await users.save(user);
-        await tokens.create({ id: newId(), userId: user.id, familyId: newId(), tokenHash: 'a'.repeat(64), expiresAt: new Date(Date.now() + 60_000), rotatedAt: null, revokedAt: null });
+        await tokens.create({
+          id: newId(),
+          userId: user.id,
+          familyId: newId(),
+          tokenHash: 'a'.repeat(64),
+          expiresAt: new Date(Date.now() + 60_000),
+          rotatedAt: null,
+          revokedAt: null,
+        });
         expect(await users.findById(user.id)).not.toBeNull(); // visible inside the transaction
         throw new Error('boom');
       }),
@@ -77,7 +85,15 @@ describe('Users persistence adapters (TypeORM on PostgreSQL)', () => {
     const user = newUser('tokens@example.com');
     await uow.run(() => users.save(user));
     const familyId = newId();
-    const record = { id: newId(), userId: user.id, familyId, tokenHash: 'b'.repeat(64), expiresAt: new Date(Date.now() + 60_000), rotatedAt: null, revokedAt: null };
+    const record = {
+      id: newId(),
+      userId: user.id,
+      familyId,
+      tokenHash: 'b'.repeat(64),
+      expiresAt: new Date(Date.now() + 60_000),
+      rotatedAt: null,
+      revokedAt: null,
+    };
     await uow.run(() => tokens.create(record));
     const results = await Promise.all([1, 2, 3].map(() => uow.run(() => tokens.markRotated(record.id))));
     expect(results.filter(Boolean)).toHaveLength(1);
@@ -122,7 +138,14 @@ describe('Users persistence adapters (TypeORM on PostgreSQL)', () => {
     const base = Date.now() + 60_000;
     const made: User[] = [];
     for (let i = 0; i < 4; i++) {
-      const u = User.register({ email: `list_${i}%@example.com`, name: `Lister ${i}`, passwordHash: 'h', role: i === 3 ? 'admin' : 'member', registeredBy: null, now: new Date(base + (i < 2 ? 0 : i) * 1000) });
+      const u = User.register({
+        email: `list_${i}%@example.com`,
+        name: `Lister ${i}`,
+        passwordHash: 'h',
+        role: i === 3 ? 'admin' : 'member',
+        registeredBy: null,
+        now: new Date(base + (i < 2 ? 0 : i) * 1000),
+      });
       made.push(u);
       await uow.run(() => users.save(u));
     }

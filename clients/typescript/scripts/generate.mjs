@@ -43,7 +43,14 @@ async function loadDocument() {
   if (file) return JSON.parse(readFileSync(file, 'utf8'));
   const built = join(root, 'dist', 'src', 'openapi-document.js');
   if (!existsSync(built)) throw new Error('dist/ is missing: run `node scripts/build.js` first (npm run client:generate does)');
-  return JSON.parse(execFileSync(process.execPath, [built], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] }));
+  return JSON.parse(
+    execFileSync(process.execPath, [built], {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
 }
 
 export async function schemaSource(document) {

@@ -11,7 +11,10 @@ export function closedSchema<S>(schema: S): S {
   if (!schema || typeof schema !== 'object') return schema;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(schema)) {
-    out[key] = key === 'properties' ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, closedSchema(v)])) : closedSchema(value);
+    out[key] =
+      key === 'properties'
+        ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, closedSchema(v)]))
+        : closedSchema(value);
   }
   if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
   return out as S;
@@ -27,5 +30,6 @@ export function schemaValidatorFactory(): Ajv {
 /** Validates values against the closed variant of `schema`; returns one line per problem (empty when valid). */
 export function closedValidator(schema: object): (value: unknown) => string[] {
   const validate: ValidateFunction = schemaValidatorFactory().compile(closedSchema(schema));
-  return (value) => (validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`));
+  return (value) =>
+    validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
 }

@@ -53,7 +53,10 @@ export class EventsModule {
     const streamSettings: Provider = {
       provide: StreamSettings,
       inject: [AppConfig],
-      useFactory: (config: AppConfig): StreamSettings => ({ maxPerUser: config.streamMaxPerUser, maxPerProcess: config.streamMaxPerProcess }),
+      useFactory: (config: AppConfig): StreamSettings => ({
+        maxPerUser: config.streamMaxPerUser,
+        maxPerProcess: config.streamMaxPerProcess,
+      }),
     };
     return {
       module: EventsModule,

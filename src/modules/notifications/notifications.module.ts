@@ -82,7 +82,9 @@ export class NotificationsModule {
     return {
       module: NotificationsModule,
       imports: [DiscoveryModule],
-      controllers: options.http ? [NotificationsController, NotificationPreferencesController, DeliveriesController, WebhooksController] : [],
+      controllers: options.http
+        ? [NotificationsController, NotificationPreferencesController, DeliveriesController, WebhooksController]
+        : [],
       providers: [
         settings,
         { provide: DeliveryLedger, useClass: PostgresDeliveryLedger },

@@ -31,7 +31,10 @@ describe('AppConfig: delivery pipeline settings', () => {
 describe('AppConfig: event stream caps', () => {
   it('defaults STREAM_MAX_PER_USER to 10 and STREAM_MAX_PER_PROCESS to 1000, and reads them', () => {
     expect(AppConfig.fromEnv(BASE)).toMatchObject({ streamMaxPerUser: 10, streamMaxPerProcess: 1000 });
-    expect(AppConfig.fromEnv({ ...BASE, STREAM_MAX_PER_USER: '3', STREAM_MAX_PER_PROCESS: '50' })).toMatchObject({ streamMaxPerUser: 3, streamMaxPerProcess: 50 });
+    expect(AppConfig.fromEnv({ ...BASE, STREAM_MAX_PER_USER: '3', STREAM_MAX_PER_PROCESS: '50' })).toMatchObject({
+      streamMaxPerUser: 3,
+      streamMaxPerProcess: 50,
+    });
   });
 
   it.each([
@@ -53,6 +56,8 @@ describe('AppConfig: DUE_SOON_LEAD', () => {
   });
 
   it.each(['soon', '-1h', '1.5h', '500ms'])('refuses DUE_SOON_LEAD=%p with one line naming it', (value) => {
-    expect(() => AppConfig.fromEnv({ ...BASE, DUE_SOON_LEAD: value })).toThrow('DUE_SOON_LEAD: expected a duration such as 90s, 15m, 12h or 30d');
+    expect(() => AppConfig.fromEnv({ ...BASE, DUE_SOON_LEAD: value })).toThrow(
+      'DUE_SOON_LEAD: expected a duration such as 90s, 15m, 12h or 30d',
+    );
   });
 });

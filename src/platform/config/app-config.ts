@@ -2,20 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config.errors';
-import {
-  Env,
-  RateLimitSetting,
-  bool,
-  duration,
-  durationList,
-  int,
-  oneOf,
-  optionalStr,
-  raw,
-  rateLimit,
-  str,
-  url,
-} from './env-parsers';
+import { Env, RateLimitSetting, bool, duration, durationList, int, oneOf, optionalStr, raw, rateLimit, str, url } from './env-parsers';
 
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
@@ -188,7 +175,8 @@ function resolveJwtSecret(env: Env, production: boolean, dataDir: string): strin
     }
     return given;
   }
-  if (production) throw new ConfigError('JWT_SECRET', `a secret of at least ${MIN_SECRET_LENGTH} characters (required when NODE_ENV=production)`);
+  if (production)
+    throw new ConfigError('JWT_SECRET', `a secret of at least ${MIN_SECRET_LENGTH} characters (required when NODE_ENV=production)`);
   const file = join(dataDir, 'jwt-secret');
   try {
     if (existsSync(file)) return readFileSync(file, 'utf8').trim();

@@ -23,7 +23,12 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ operationId: 'health.live', summary: 'Liveness: 200 while the process runs', description: 'Checks nothing but the process itself (public; not rate limited).', security: [] })
+  @ApiOperation({
+    operationId: 'health.live',
+    summary: 'Liveness: 200 while the process runs',
+    description: 'Checks nothing but the process itself (public; not rate limited).',
+    security: [],
+  })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }

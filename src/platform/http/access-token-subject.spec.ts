@@ -5,7 +5,10 @@ const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const NOW = 1_800_000_000;
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-function sign(claims: Record<string, unknown>, { secret = SECRET, header = { alg: 'HS256', typ: 'JWT' } as Record<string, unknown> } = {}): string {
+function sign(
+  claims: Record<string, unknown>,
+  { secret = SECRET, header = { alg: 'HS256', typ: 'JWT' } as Record<string, unknown> } = {},
+): string {
   const unsigned = `${b64(header)}.${b64(claims)}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
@@ -20,7 +23,8 @@ describe('checkAccessToken', () => {
   });
 
   it('reports a missing token when there is no bearer credential at all', () => {
-    for (const header of [undefined, '', 'Basic dXNlcjpwYXNz', 'Token abc']) expect(check(header)).toEqual({ ok: false, reason: 'missing' });
+    for (const header of [undefined, '', 'Basic dXNlcjpwYXNz', 'Token abc'])
+      expect(check(header)).toEqual({ ok: false, reason: 'missing' });
   });
 
   it('refuses malformed, forged and foreign tokens as invalid', () => {
@@ -44,7 +48,10 @@ describe('checkAccessToken', () => {
     ];
     for (const header of cases) expect({ header, result: check(header) }).toEqual({ header, result: { ok: false, reason: 'invalid' } });
     const arrayClaims = `${b64({ alg: 'HS256' })}.${Buffer.from('[1,2]').toString('base64url')}`;
-    expect(check(`Bearer ${arrayClaims}.${createHmac('sha256', SECRET).update(arrayClaims).digest('base64url')}`)).toEqual({ ok: false, reason: 'invalid' });
+    expect(check(`Bearer ${arrayClaims}.${createHmac('sha256', SECRET).update(arrayClaims).digest('base64url')}`)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
   });
 
   it('reports an expired token from the second its exp is reached', () => {

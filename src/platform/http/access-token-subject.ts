@@ -25,7 +25,11 @@ function keyFor(secret: string): KeyObject {
  * signature must match exactly (compared in constant time), `exp` must be in the future and `nbf`,
  * when present, not. The claims are not interpreted further here (the Users context does).
  */
-export function checkAccessToken(authorization: string | undefined, secret: string, nowSeconds = Math.floor(Date.now() / 1000)): AccessTokenCheck {
+export function checkAccessToken(
+  authorization: string | undefined,
+  secret: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): AccessTokenCheck {
   if (!authorization) return { ok: false, reason: 'missing' };
   const token = BEARER.exec(authorization)?.[1];
   if (!token) return { ok: false, reason: SCHEME.exec(authorization)?.[1]?.toLowerCase() === 'bearer' ? 'invalid' : 'missing' };

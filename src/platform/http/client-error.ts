@@ -5,8 +5,16 @@ import { PROBLEM_CONTENT_TYPE, buildProblem } from './problem';
 
 /** Node's parser errors (`clientError`) → status and code. Anything else the parser refuses is a 400. */
 const CLIENT_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
-  HPE_HEADER_OVERFLOW: { status: 431, code: 'HEADERS_TOO_LARGE', detail: 'The request line and headers are larger than the server accepts' },
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: { status: 413, code: 'PAYLOAD_TOO_LARGE', detail: 'A chunk extension of the body is larger than the server accepts' },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'HEADERS_TOO_LARGE',
+    detail: 'The request line and headers are larger than the server accepts',
+  },
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: {
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+    detail: 'A chunk extension of the body is larger than the server accepts',
+  },
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'REQUEST_TIMEOUT', detail: 'The request was not received in time' },
   HPE_INVALID_HEADER_TOKEN: { status: 400, code: 'BAD_REQUEST', detail: 'A header name or value contains a character HTTP does not allow' },
 };
@@ -39,7 +47,9 @@ export function clientErrorToProblem(responseHeaders: Record<string, string>) {
     // As Node does: never write into a response already under way on this socket (the peer would read a corrupt message).
     const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (socket.writable && !inFlight?.headersSent) {
-      const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+      const head = Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('');
       socket.write(`HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}\r\n${head}\r\n${body}`);
     }
     socket.destroy(err);

@@ -4,7 +4,8 @@ import { CursorBindingInterceptor, listingScope } from './cursor-binding.interce
 import { RequestValidationError } from './error-to-problem';
 
 describe('listingScope', () => {
-  const scope = (query: Record<string, unknown>, params: Record<string, unknown> = {}, route = '/api/v1/tasks') => listingScope(route, params, query);
+  const scope = (query: Record<string, unknown>, params: Record<string, unknown> = {}, route = '/api/v1/tasks') =>
+    listingScope(route, params, query);
 
   it('ignores paging parameters, key order and the order of repeated values', () => {
     expect(scope({ state: 'draft', q: 'x', limit: '5', cursor: 'abc' })).toBe(scope({ q: 'x', state: 'draft' }));
@@ -25,7 +26,10 @@ describe('CursorBindingInterceptor', () => {
   const interceptor = new CursorBindingInterceptor();
   const contextFor = (query: Record<string, unknown>) => {
     const request = { method: 'GET', query, params: {}, routeOptions: { url: '/api/v1/things' } };
-    return { request, context: { getType: () => 'http', switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext };
+    return {
+      request,
+      context: { getType: () => 'http', switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext,
+    };
   };
   const run = (query: Record<string, unknown>, body: unknown) => {
     const { request, context } = contextFor(query);

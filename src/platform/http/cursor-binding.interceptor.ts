@@ -47,7 +47,9 @@ export class CursorBindingInterceptor implements NestInterceptor {
       const bound = at > 0 ? query.cursor.slice(at + 1) : null;
       if (bound === null) throw new RequestValidationError([{ field: 'cursor', message: 'is not a valid cursor' }]);
       if (bound !== scope) {
-        throw new RequestValidationError([{ field: 'cursor', message: 'was issued for other filters; repeat the query that returned it, or start again without a cursor' }]);
+        throw new RequestValidationError([
+          { field: 'cursor', message: 'was issued for other filters; repeat the query that returned it, or start again without a cursor' },
+        ]);
       }
       query.cursor = query.cursor.slice(0, at);
     }

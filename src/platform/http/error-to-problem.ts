@@ -72,20 +72,36 @@ export function errorToProblem(err: unknown, instance: string): ProblemWithHeade
     };
   }
   if (err instanceof HttpProblemError) {
-    return { problem: buildProblem({ status: err.status, code: err.code, detail: err.message, instance, extensions: err.extensions }), headers: err.headers, unexpected: false };
+    return {
+      problem: buildProblem({ status: err.status, code: err.code, detail: err.message, instance, extensions: err.extensions }),
+      headers: err.headers,
+      unexpected: false,
+    };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const body = err.getResponse();
     const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? err.message);
-    const code = typeof body === 'object' && body && typeof (body as { code?: unknown }).code === 'string' ? (body as { code: string }).code : undefined;
-    const detail = status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(String(message)) ? 'No such route' : Array.isArray(message) ? message.join('; ') : String(message);
+    const code =
+      typeof body === 'object' && body && typeof (body as { code?: unknown }).code === 'string'
+        ? (body as { code: string }).code
+        : undefined;
+    const detail =
+      status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(String(message))
+        ? 'No such route'
+        : Array.isArray(message)
+          ? message.join('; ')
+          : String(message);
     return { problem: buildProblem({ status, code, detail, instance }), headers: {}, unexpected: status >= 500 };
   }
   const fastifyCode = (err as { code?: string })?.code;
   if (fastifyCode && FASTIFY_CODES[fastifyCode]) {
     const known = FASTIFY_CODES[fastifyCode];
-    return { problem: buildProblem({ status: known.status, code: known.code, detail: known.detail, instance }), headers: {}, unexpected: false };
+    return {
+      problem: buildProblem({ status: known.status, code: known.code, detail: known.detail, instance }),
+      headers: {},
+      unexpected: false,
+    };
   }
   const statusCode = (err as { statusCode?: number })?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {

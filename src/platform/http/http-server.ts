@@ -34,8 +34,25 @@ const NOT_RATE_LIMITED = /^\/(health\/|metrics|docs)/;
  * with enableDraftSpec).
  */
 const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-const CORS_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id', 'Last-Event-ID'];
-const CORS_EXPOSED_HEADERS = ['ETag', 'Location', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed'];
+const CORS_REQUEST_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'If-Match',
+  'If-None-Match',
+  'Idempotency-Key',
+  'X-Request-Id',
+  'Last-Event-ID',
+];
+const CORS_EXPOSED_HEADERS = [
+  'ETag',
+  'Location',
+  'X-Request-Id',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+  'Retry-After',
+  'Idempotent-Replayed',
+];
 
 export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
@@ -50,7 +67,8 @@ export function createFastifyAdapter(): FastifyAdapter {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // The router's own failures (a malformed URL, a path parameter over maxParamLength) happen
     // before any route or error handler: without this they leave as Fastify's default JSON.
-    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, request, error, frameworkLogger),
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(reply, request, error, frameworkLogger),
   });
 }
 
@@ -69,7 +87,8 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);
     reply.header('x-request-id', request.id);
-    if (request.headers.host === undefined && request.raw.httpVersion === '1.1') done(new HttpProblemError(400, 'BAD_REQUEST', 'An HTTP/1.1 request needs a Host header'));
+    if (request.headers.host === undefined && request.raw.httpVersion === '1.1')
+      done(new HttpProblemError(400, 'BAD_REQUEST', 'An HTTP/1.1 request needs a Host header'));
     else done();
   });
   // A known path with a method it does not have: 405 with Allow (the router alone says 404).
@@ -88,7 +107,9 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
     }
     const unstorable = [...unstorableStrings(body, 'body'), ...unstorableStrings(request.query, 'query')];
     if (unstorable.length) {
-      throw new RequestValidationError(unstorable.map((field) => ({ field, message: 'must not contain NUL characters or unpaired surrogates (\\u0000, \\ud800…)' })));
+      throw new RequestValidationError(
+        unstorable.map((field) => ({ field, message: 'must not contain NUL characters or unpaired surrogates (\\u0000, \\ud800…)' })),
+      );
     }
   });
 
@@ -109,7 +130,13 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
   });
 
   if (config.corsOrigins.length) {
-    app.enableCors({ origin: config.corsOrigins, credentials: false, methods: CORS_METHODS, allowedHeaders: CORS_REQUEST_HEADERS, exposedHeaders: CORS_EXPOSED_HEADERS });
+    app.enableCors({
+      origin: config.corsOrigins,
+      credentials: false,
+      methods: CORS_METHODS,
+      allowedHeaders: CORS_REQUEST_HEADERS,
+      exposedHeaders: CORS_EXPOSED_HEADERS,
+    });
   }
 
   applyApiPrefix(app);

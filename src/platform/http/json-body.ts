@@ -22,7 +22,14 @@ export function registerUtf8JsonParser(fastify: FastifyInstance): void {
     const match = CHARSET.exec(request.headers['content-type'] ?? '');
     const charset = match ? (match[1] ?? match[2]).toLowerCase() : 'utf-8';
     if (!UTF8_LABELS.has(charset)) {
-      done(new HttpProblemError(415, 'UNSUPPORTED_MEDIA_TYPE', `Send the body as application/json in UTF-8 (charset "${charset.slice(0, 40)}" is not accepted)`), undefined);
+      done(
+        new HttpProblemError(
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          `Send the body as application/json in UTF-8 (charset "${charset.slice(0, 40)}" is not accepted)`,
+        ),
+        undefined,
+      );
       return;
     }
     let text: string;

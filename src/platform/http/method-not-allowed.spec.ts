@@ -14,7 +14,11 @@ describe('method-not-allowed route table', () => {
   });
 
   it('lists the methods of every matching route in a fixed order, HEAD with GET', () => {
-    const routes = [route('/api/v1/tasks/:id', 'DELETE', 'GET'), route('/api/v1/tasks/:id', 'PATCH'), route('/api/v1/tasks', 'POST', 'GET')];
+    const routes = [
+      route('/api/v1/tasks/:id', 'DELETE', 'GET'),
+      route('/api/v1/tasks/:id', 'PATCH'),
+      route('/api/v1/tasks', 'POST', 'GET'),
+    ];
     expect(allowedMethods(routes, '/api/v1/tasks/1')).toEqual(['GET', 'HEAD', 'PATCH', 'DELETE']);
     expect(allowedMethods(routes, '/api/v1/tasks')).toEqual(['GET', 'HEAD', 'POST']);
     expect(allowedMethods(routes, '/api/v1/nope')).toEqual([]);

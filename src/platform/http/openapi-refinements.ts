@@ -104,7 +104,8 @@ function mergeDuplicateParameters(document: OpenAPIObject): void {
       const alias = parameters.find((p) => p.in === 'query' && normalized(p.name) === normalized(header.name));
       if (!alias) continue;
       op.parameters = (op.parameters as Json[]).filter((p) => p !== alias);
-      header.description = `${header.description ?? ''} (also accepted as the query parameter \`?${alias.name}=\`, for clients that cannot set headers)`.trim();
+      header.description =
+        `${header.description ?? ''} (also accepted as the query parameter \`?${alias.name}=\`, for clients that cannot set headers)`.trim();
     }
   }
 }
@@ -130,10 +131,14 @@ function keepExamplesOutOfOptionalQueries(document: OpenAPIObject): void {
 
 export const RESPONSE_HEADERS: Record<string, Json> = {
   'X-Request-Id': {
-    description: 'The request id (the client’s `X-Request-Id` when it sent one, generated otherwise); the correlation id of the events it causes',
+    description:
+      'The request id (the client’s `X-Request-Id` when it sent one, generated otherwise); the correlation id of the events it causes',
     schema: { type: 'string' },
   },
-  'RateLimit-Limit': { description: 'Requests allowed per window by the limit that applies (per user, or per IP when anonymous)', schema: { type: 'integer' } },
+  'RateLimit-Limit': {
+    description: 'Requests allowed per window by the limit that applies (per user, or per IP when anonymous)',
+    schema: { type: 'integer' },
+  },
   'RateLimit-Remaining': { description: 'Requests left in the current window', schema: { type: 'integer' } },
   'RateLimit-Reset': { description: 'Seconds until the window resets', schema: { type: 'integer' } },
   'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
@@ -171,7 +176,11 @@ function documentResponseHeaders(document: OpenAPIObject): void {
 
 /** A problem example per status, so Swagger UI does not show the 400 validation example under 401, 404 or 429. */
 const PROBLEM_EXAMPLES: Record<string, { code: string; detail: string; extensions?: Json }> = {
-  '400': { code: 'VALIDATION_FAILED', detail: 'title: title must be shorter than or equal to 200 characters', extensions: { errors: [{ field: 'title', message: 'title must be shorter than or equal to 200 characters' }] } },
+  '400': {
+    code: 'VALIDATION_FAILED',
+    detail: 'title: title must be shorter than or equal to 200 characters',
+    extensions: { errors: [{ field: 'title', message: 'title must be shorter than or equal to 200 characters' }] },
+  },
   '401': { code: 'UNAUTHENTICATED', detail: 'The access token has expired' },
   '403': { code: 'FORBIDDEN', detail: 'You are not allowed to do this' },
   '404': { code: 'NOT_FOUND', detail: 'Not found (or not visible to you)' },
@@ -199,22 +208,42 @@ const OPERATION_PROBLEM_EXAMPLES: Record<string, Record<string, { code: string; 
       extensions: { currentState: 'draft', allowedTransitions: ['cancelled'] },
     },
   },
-  'tasks.update': { '409': { code: 'TASK_CLOSED', detail: 'The task is completed and can no longer be changed', extensions: { currentState: 'completed' } } },
-  'tasks.assign': { '422': { code: 'ASSIGNEE_NOT_FOUND', detail: 'The assignee does not exist', extensions: { assigneeId: '019ad0c4-1111-7c3a-8f2d-4b6e9a1c7d30' } } },
-  'tasks.create': { '422': { code: 'ASSIGNEE_NOT_FOUND', detail: 'The assignee does not exist', extensions: { assigneeId: '019ad0c4-1111-7c3a-8f2d-4b6e9a1c7d30' } } },
+  'tasks.update': {
+    '409': { code: 'TASK_CLOSED', detail: 'The task is completed and can no longer be changed', extensions: { currentState: 'completed' } },
+  },
+  'tasks.assign': {
+    '422': {
+      code: 'ASSIGNEE_NOT_FOUND',
+      detail: 'The assignee does not exist',
+      extensions: { assigneeId: '019ad0c4-1111-7c3a-8f2d-4b6e9a1c7d30' },
+    },
+  },
+  'tasks.create': {
+    '422': {
+      code: 'ASSIGNEE_NOT_FOUND',
+      detail: 'The assignee does not exist',
+      extensions: { assigneeId: '019ad0c4-1111-7c3a-8f2d-4b6e9a1c7d30' },
+    },
+  },
   'auth.register': { '409': { code: 'EMAIL_TAKEN', detail: 'A user with this email already exists' } },
   'users.create': { '409': { code: 'EMAIL_TAKEN', detail: 'A user with this email already exists' } },
   'users.update': { '409': { code: 'LAST_ADMIN', detail: 'This is the last active admin: promote someone else first' } },
   'auth.login': { '401': { code: 'INVALID_CREDENTIALS', detail: 'Invalid email or password' } },
 };
-const TOO_MANY_ATTEMPTS = { code: 'TOO_MANY_ATTEMPTS', detail: 'Too many attempts, try again later', extensions: { retryAfterSeconds: 42 } };
+const TOO_MANY_ATTEMPTS = {
+  code: 'TOO_MANY_ATTEMPTS',
+  detail: 'Too many attempts, try again later',
+  extensions: { retryAfterSeconds: 42 },
+};
 
 function exemplifyProblems(document: OpenAPIObject, problemRef: string): void {
   for (const { path, op } of operationsOf(document)) {
     for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
       const media = response.content?.[PROBLEM_CONTENT_TYPE];
       if (!media || media.example !== undefined || media.examples !== undefined || media.schema?.$ref !== problemRef) continue;
-      const specific = OPERATION_PROBLEM_EXAMPLES[op.operationId]?.[status] ?? (status === '429' && path.includes('/auth/') ? TOO_MANY_ATTEMPTS : undefined);
+      const specific =
+        OPERATION_PROBLEM_EXAMPLES[op.operationId]?.[status] ??
+        (status === '429' && path.includes('/auth/') ? TOO_MANY_ATTEMPTS : undefined);
       const example = specific ?? PROBLEM_EXAMPLES[status];
       if (!example) continue;
       // A copy: one media object may be shared by several responses (documentIdempotencyKey's).

@@ -1,5 +1,14 @@
 import { applyDecorators, INestApplication, Type } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  DocumentBuilder,
+  OpenAPIObject,
+  SwaggerModule,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { documentIdempotencyKey } from '../idempotency/idempotency-openapi';
 import { refineOpenApiDocument } from './openapi-refinements';
 import { PROBLEM_CONTENT_TYPE } from './problem';
@@ -17,7 +26,8 @@ export class ProblemDto {
   @ApiProperty({ example: 'title: title must be shorter than or equal to 200 characters' }) detail!: string;
   @ApiProperty({ example: '/api/v1/tasks' }) instance!: string;
   @ApiProperty({ example: 'VALIDATION_FAILED', description: 'Stable UPPER_SNAKE identifier' }) code!: string;
-  @ApiPropertyOptional({ type: [FieldErrorDto], description: '400 VALIDATION_FAILED: one entry per invalid field' }) errors?: FieldErrorDto[];
+  @ApiPropertyOptional({ type: [FieldErrorDto], description: '400 VALIDATION_FAILED: one entry per invalid field' })
+  errors?: FieldErrorDto[];
   // Extension members some problems carry (the server adds them; clients may rely on them):
   @ApiPropertyOptional({
     type: [String],
@@ -25,10 +35,20 @@ export class ProblemDto {
     example: ['in_progress', 'draft', 'cancelled'],
   })
   allowedTransitions?: string[];
-  @ApiPropertyOptional({ description: '409 INVALID_TRANSITION and TASK_CLOSED: the task’s state now', example: 'assigned' }) currentState?: string;
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: '429 TOO_MANY_ATTEMPTS: seconds until the next attempt (also `Retry-After`)', example: 42 })
+  @ApiPropertyOptional({ description: '409 INVALID_TRANSITION and TASK_CLOSED: the task’s state now', example: 'assigned' })
+  currentState?: string;
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: '429 TOO_MANY_ATTEMPTS: seconds until the next attempt (also `Retry-After`)',
+    example: 42,
+  })
   retryAfterSeconds?: number;
-  @ApiPropertyOptional({ format: 'uuid', description: '422 ASSIGNEE_NOT_FOUND and ASSIGNEE_INACTIVE: the assignee named', example: '019ad0c4-1111-7c3a-8f2d-4b6e9a1c7d30' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: '422 ASSIGNEE_NOT_FOUND and ASSIGNEE_INACTIVE: the assignee named',
+    example: '019ad0c4-1111-7c3a-8f2d-4b6e9a1c7d30',
+  })
   assigneeId?: string;
 }
 
@@ -36,8 +56,14 @@ export class ProblemDto {
 export const OPENAPI_TAGS: ReadonlyArray<[name: string, description: string]> = [
   ['auth', 'Sign up, sign in, token refresh and sign out (public, except sign out). Rate limited per IP and email (`AUTH_RATE_LIMIT`).'],
   ['users', 'The signed-in user’s profile and the team directory; admins create users and change roles.'],
-  ['tasks', 'Tasks and their lifecycle (draft → assigned → in_progress → completed, or cancelled), comments, watchers and the audit trail of each task.'],
-  ['events', 'The audit trail of every change (admins and managers) and the live Server-Sent Events stream (everyone, filtered by visibility).'],
+  [
+    'tasks',
+    'Tasks and their lifecycle (draft → assigned → in_progress → completed, or cancelled), comments, watchers and the audit trail of each task.',
+  ],
+  [
+    'events',
+    'The audit trail of every change (admins and managers) and the live Server-Sent Events stream (everyone, filtered by visibility).',
+  ],
   ['notifications', 'The caller’s in-app notifications and preferences; the delivery ledger of every channel (admins and managers).'],
   ['webhooks', 'Webhook endpoints (admins): Standard Webhooks signatures, secret rotation, delivery history and redelivery.'],
   ['operations', 'Health, readiness, metrics and the admin status overview — for operators and orchestrators, outside `/api/v1`.'],

@@ -16,7 +16,10 @@ export class PageQueryDto {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page\'s `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400' })
+  @ApiPropertyOptional({
+    description:
+      "Opaque cursor from a previous page's `nextCursor`; valid only with the same filters (other query parameters than `limit`), else 400",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1024)

@@ -34,9 +34,13 @@ export function securityHeaders(): Record<string, string> {
     getHeader: (name: string) => headers[name.toLowerCase()],
   };
   let failure: unknown;
-  helmet({ contentSecurityPolicy: { directives: CSP_DIRECTIVES } })({} as IncomingMessage, recorder as unknown as ServerResponse, (err?: unknown) => {
-    failure = err;
-  });
+  helmet({ contentSecurityPolicy: { directives: CSP_DIRECTIVES } })(
+    {} as IncomingMessage,
+    recorder as unknown as ServerResponse,
+    (err?: unknown) => {
+      failure = err;
+    },
+  );
   if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
   return headers;
 }

@@ -7,8 +7,14 @@ const pgError = (code: string, message: string) => Object.assign(new Error(messa
 describe('errors of an unreachable database or queue backend', () => {
   it.each([
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
-    ['a dual-stack connect that failed on every address', new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })], '')],
-    ['a server that died under a query', new QueryFailedError('SELECT 1', [], pgError('57P01', 'terminating connection due to unexpected postmaster exit'))],
+    [
+      'a dual-stack connect that failed on every address',
+      new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })], ''),
+    ],
+    [
+      'a server that died under a query',
+      new QueryFailedError('SELECT 1', [], pgError('57P01', 'terminating connection due to unexpected postmaster exit')),
+    ],
     ['a server starting up', pgError('57P03', 'the database system is starting up')],
     ['a connection exception', pgError('08006', 'connection failure')],
     ['too many connections', pgError('53300', 'sorry, too many clients already')],
@@ -17,7 +23,10 @@ describe('errors of an unreachable database or queue backend', () => {
     ['a pool timeout', new Error('timeout exceeded when trying to connect')],
     ['a wrapped cause', new Error('outer', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) })],
     ['Redis gone (ioredis)', new Error('Connection is closed.')],
-    ['Redis gone after retries (ioredis)', Object.assign(new Error('Reached the max retries per request limit (which is 3).'), { name: 'MaxRetriesPerRequestError' })],
+    [
+      'Redis gone after retries (ioredis)',
+      Object.assign(new Error('Reached the max retries per request limit (which is 3).'), { name: 'MaxRetriesPerRequestError' }),
+    ],
   ])('%s is a 503 with Retry-After', (_what, err) => {
     expect(isDependencyUnavailable(err)).toBe(true);
     const { problem, headers, unexpected } = errorToProblem(err, '/api/v1/tasks');

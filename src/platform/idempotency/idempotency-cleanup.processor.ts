@@ -46,7 +46,8 @@ export class IdempotencyCleanupProcessor extends WorkerHost implements OnApplica
   }
 
   async process(job: Job): Promise<IdempotencyCleanupResult> {
-    if (job.name !== IDEMPOTENCY_CLEANUP_JOB) throw new UnrecoverableError(`no handler for job "${job.name}" on ${QueueNames.platformMaintenance}`);
+    if (job.name !== IDEMPOTENCY_CLEANUP_JOB)
+      throw new UnrecoverableError(`no handler for job "${job.name}" on ${QueueNames.platformMaintenance}`);
     const deleted = await this.store.deleteExpired();
     if (deleted) this.logger.log(`deleted ${deleted} expired idempotency keys`);
     return { deleted };

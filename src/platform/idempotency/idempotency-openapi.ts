@@ -43,21 +43,35 @@ export function documentIdempotencyKey(document: OpenAPIObject, problemSchemaRef
     const operation = (item as { post?: Operation }).post;
     if (!operation || (Array.isArray(operation.security) && operation.security.length === 0)) continue;
     operation.parameters ??= [];
-    if (!operation.parameters.some((p) => p.in === 'header' && p.name?.toLowerCase() === 'idempotency-key')) operation.parameters.push({ ...PARAMETER });
+    if (!operation.parameters.some((p) => p.in === 'header' && p.name?.toLowerCase() === 'idempotency-key'))
+      operation.parameters.push({ ...PARAMETER });
     operation.responses ??= {};
     for (const [status, response] of Object.entries(operation.responses)) {
       if (/^2\d\d$/.test(status)) response.headers = { ...(response.headers ?? {}), 'Idempotent-Replayed': REPLAYED_HEADER };
     }
     mention(operation.responses, '400', 'Invalid fields, or `INVALID_IDEMPOTENCY_KEY`', 'INVALID_IDEMPOTENCY_KEY', problem);
-    mention(operation.responses, '409', 'Conflicts with the current state, or `IDEMPOTENCY_IN_PROGRESS` (retry shortly)', 'IDEMPOTENCY_IN_PROGRESS', problem);
+    mention(
+      operation.responses,
+      '409',
+      'Conflicts with the current state, or `IDEMPOTENCY_IN_PROGRESS` (retry shortly)',
+      'IDEMPOTENCY_IN_PROGRESS',
+      problem,
+    );
     mention(operation.responses, '422', 'Refers to something invalid, or `IDEMPOTENCY_KEY_REUSED`', 'IDEMPOTENCY_KEY_REUSED', problem);
   }
   return document;
 }
 
 /** Adds the response when the operation lacks it; otherwise names the code in its description. */
-function mention(responses: NonNullable<Operation['responses']>, status: string, description: string, code: string, content: unknown): void {
+function mention(
+  responses: NonNullable<Operation['responses']>,
+  status: string,
+  description: string,
+  code: string,
+  content: unknown,
+): void {
   const existing = responses[status];
   if (!existing) responses[status] = { description, content };
-  else if (!existing.description?.includes(code)) existing.description = `${existing.description ?? ''}; or \`${code}\``.replace(/^; or /, '');
+  else if (!existing.description?.includes(code))
+    existing.description = `${existing.description ?? ''}; or \`${code}\``.replace(/^; or /, '');
 }

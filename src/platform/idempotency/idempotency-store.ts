@@ -24,10 +24,7 @@ export interface ClaimRequest {
 }
 
 export type ClaimOutcome =
-  | { kind: 'claimed'; token: string }
-  | { kind: 'completed'; response: StoredResponse }
-  | { kind: 'in_progress' }
-  | { kind: 'mismatch' };
+  { kind: 'claimed'; token: string } | { kind: 'completed'; response: StoredResponse } | { kind: 'in_progress' } | { kind: 'mismatch' };
 
 interface KeyRow {
   status: string;
@@ -71,7 +68,16 @@ export class IdempotencyStore {
   async claim(request: ClaimRequest): Promise<ClaimOutcome> {
     for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt++) {
       const token = randomUUID();
-      const params = [request.userId, request.key, request.method, request.path, request.fingerprint, token, this.settings.leaseMs, this.settings.retentionMs];
+      const params = [
+        request.userId,
+        request.key,
+        request.method,
+        request.path,
+        request.fingerprint,
+        token,
+        this.settings.leaseMs,
+        this.settings.retentionMs,
+      ];
       const inserted = rowsOf(
         await this.dataSource.query(
           `INSERT INTO platform.idempotency_keys
@@ -119,7 +125,10 @@ export class IdempotencyStore {
       if (!row || row.expired) continue;
       if (row.fingerprint !== request.fingerprint) return { kind: 'mismatch' };
       if (row.status === 'completed' && row.response_status !== null) {
-        return { kind: 'completed', response: { status: row.response_status, headers: row.response_headers ?? {}, body: row.response_body } };
+        return {
+          kind: 'completed',
+          response: { status: row.response_status, headers: row.response_headers ?? {}, body: row.response_body },
+        };
       }
       return { kind: 'in_progress' };
     }
@@ -164,7 +173,11 @@ export class IdempotencyStore {
 
   /** Forgets our claim (the request failed in a way worth retrying). */
   async release(userId: string, key: string, token: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM platform.idempotency_keys WHERE user_id = $1 AND key = $2 AND lock_token = $3`, [userId, key, token]);
+    await this.dataSource.query(`DELETE FROM platform.idempotency_keys WHERE user_id = $1 AND key = $2 AND lock_token = $3`, [
+      userId,
+      key,
+      token,
+    ]);
   }
 
   /** Deletes keys whose 24 h have passed, in batches; returns how many. */

@@ -62,7 +62,8 @@ function setup(request: Partial<{ method: string; user: unknown; headers: Record
     getType: () => 'http',
     switchToHttp: () => ({ getRequest: () => req, getResponse: () => reply }),
   } as unknown as ExecutionContext;
-  const run = (handler: CallHandler['handle']) => lastValueFrom(interceptor.intercept(context, { handle: handler }), { defaultValue: undefined });
+  const run = (handler: CallHandler['handle']) =>
+    lastValueFrom(interceptor.intercept(context, { handle: handler }), { defaultValue: undefined });
   return { store, reply, headers, run };
 }
 

@@ -91,7 +91,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       });
     } catch (err) {
       if (err instanceof ClaimLostError) {
-        this.logger.warn({ userId, requestId: request.id }, 'idempotency claim was taken over while the request ran; its work was rolled back');
+        this.logger.warn(
+          { userId, requestId: request.id },
+          'idempotency claim was taken over while the request ran; its work was rolled back',
+        );
         throw idempotencyInProgress();
       }
       await this.settleFailure(path, userId, key, token, err);

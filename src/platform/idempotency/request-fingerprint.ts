@@ -44,6 +44,12 @@ export interface FingerprintInput {
  */
 export function requestFingerprint(input: FingerprintInput): string {
   // A JSON array, so no choice of values can make two different requests render alike.
-  const parts = [input.method.toUpperCase(), input.route, sortKeys(input.params ?? {}), sortKeys(input.query ?? {}), sha256Hex(canonicalJson(input.body))];
+  const parts = [
+    input.method.toUpperCase(),
+    input.route,
+    sortKeys(input.params ?? {}),
+    sortKeys(input.query ?? {}),
+    sha256Hex(canonicalJson(input.body)),
+  ];
   return sha256Hex(JSON.stringify(parts));
 }

@@ -43,7 +43,10 @@ describe('log lines', () => {
 
   it('let explicit fields win over the context (no duplicate keys)', async () => {
     const chunks: string[] = [];
-    const raw = pino({ mixin: () => logContextFields() }, new Writable({ write: (c: Buffer, _e, done) => (chunks.push(c.toString()), done()) }));
+    const raw = pino(
+      { mixin: () => logContextFields() },
+      new Writable({ write: (c: Buffer, _e, done) => (chunks.push(c.toString()), done()) }),
+    );
     await runWithJobContext(cls, { correlationId: 'ctx' }, async () => raw.info({ correlationId: 'explicit' }, 'x'));
     expect(chunks[0].match(/"correlationId"/g)).toHaveLength(1);
     expect(JSON.parse(chunks[0]).correlationId).toBe('explicit');
@@ -56,14 +59,32 @@ describe('log lines', () => {
         req: { headers: { authorization: 'Bearer abc', cookie: 'sid=1' } },
         password: 'p1',
         body: { password: 'p2', refreshToken: 'r', accessToken: 'a', currentPassword: 'c', newPassword: 'n' },
-        webhook: { secret: 'whsec_x', previousSecret: 'whsec_y', request: { headers: { 'webhook-signature': 'v1,sig', authorization: 'Basic x' } } },
+        webhook: {
+          secret: 'whsec_x',
+          previousSecret: 'whsec_y',
+          request: { headers: { 'webhook-signature': 'v1,sig', authorization: 'Basic x' } },
+        },
         config: { jwtSecret: 'j', sendgridApiKey: 'SG.x', smtpUrl: 'smtp://u:p@h', databaseUrl: 'postgres://u:p@h/db' },
         user: { passwordHash: '$argon2id$...' },
       },
       'secrets everywhere',
     );
     const text = JSON.stringify(lines[0]);
-    for (const secret of ['Bearer abc', 'sid=1', 'p1', 'p2', '"r"', '"a"', 'whsec_x', 'whsec_y', 'v1,sig', 'Basic x', 'SG.x', 'u:p@h', '$argon2id$']) {
+    for (const secret of [
+      'Bearer abc',
+      'sid=1',
+      'p1',
+      'p2',
+      '"r"',
+      '"a"',
+      'whsec_x',
+      'whsec_y',
+      'v1,sig',
+      'Basic x',
+      'SG.x',
+      'u:p@h',
+      '$argon2id$',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('[redacted]');

@@ -31,7 +31,14 @@ describe('registerRequestLogging', () => {
     const { app, lines } = await serve('info');
     await app.inject({ method: 'GET', url: '/api/v1/things?x=1' });
     expect(lines).toEqual([
-      expect.objectContaining({ level: 30, msg: 'request completed', requestId: 'req-1', req: { id: 'req-1', method: 'GET', url: '/api/v1/things?x=1' }, res: { statusCode: 200 }, responseTime: expect.any(Number) }),
+      expect.objectContaining({
+        level: 30,
+        msg: 'request completed',
+        requestId: 'req-1',
+        req: { id: 'req-1', method: 'GET', url: '/api/v1/things?x=1' },
+        res: { statusCode: 200 },
+        responseTime: expect.any(Number),
+      }),
     ]);
   });
 

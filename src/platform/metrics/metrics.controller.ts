@@ -26,12 +26,25 @@ export class MetricsController {
     security: [],
   })
   @ApiProduces('text/plain')
-  @ApiResponse({ status: 200, description: 'Metrics in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiResponse({
+    status: 200,
+    description: 'Metrics in the Prometheus text format',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   @ApiProblems(401)
-  async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async scrape(
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const token = this.config.metricsToken;
     if (token && !bearerMatches(authorization, token)) {
-      throw new HttpProblemError(401, 'UNAUTHORIZED', 'Send the metrics token as a bearer token', {}, { 'www-authenticate': 'Bearer realm="metrics"' });
+      throw new HttpProblemError(
+        401,
+        'UNAUTHORIZED',
+        'Send the metrics token as a bearer token',
+        {},
+        { 'www-authenticate': 'Bearer realm="metrics"' },
+      );
     }
     const body = await this.registry.metrics();
     reply.header('content-type', this.registry.contentType).header('cache-control', 'no-store');

@@ -47,7 +47,9 @@ export class QueueMetrics implements OnApplicationBootstrap {
         await Promise.all(
           [...queues].map(async ([name, queue]) => {
             if (queue.closing) return void queues.delete(name); // closed by its owner: forget it
-            const counts = await withTimeout(queue.getJobCounts(...COUNTED), DEPTH_TIMEOUT_MS, 'queue backend did not answer').catch(() => null);
+            const counts = await withTimeout(queue.getJobCounts(...COUNTED), DEPTH_TIMEOUT_MS, 'queue backend did not answer').catch(
+              () => null,
+            );
             if (!counts) return; // backend down: no numbers rather than stale ones (readiness says why)
             const values: Record<(typeof STATES)[number], number> = {
               // Redis keeps a paused queue's jobs in 'wait', BullMQ's PostgreSQL backend in 'paused'.
@@ -77,14 +79,24 @@ export class QueueMetrics implements OnApplicationBootstrap {
         );
       },
     });
-    this.completed = new Counter({ name: 'taskwire_queue_jobs_completed_total', help: 'Jobs completed by the workers of this process', labelNames: ['queue'], registers });
+    this.completed = new Counter({
+      name: 'taskwire_queue_jobs_completed_total',
+      help: 'Jobs completed by the workers of this process',
+      labelNames: ['queue'],
+      registers,
+    });
     this.failed = new Counter({
       name: 'taskwire_queue_jobs_failed_total',
       help: 'Job attempts that failed in the workers of this process; final="true" when no retry is left (the job is in the failed set)',
       labelNames: ['queue', 'final'],
       registers,
     });
-    this.stalled = new Counter({ name: 'taskwire_queue_jobs_stalled_total', help: 'Jobs found stalled (their worker died or blocked the event loop) and moved back', labelNames: ['queue'], registers });
+    this.stalled = new Counter({
+      name: 'taskwire_queue_jobs_stalled_total',
+      help: 'Jobs found stalled (their worker died or blocked the event loop) and moved back',
+      labelNames: ['queue'],
+      registers,
+    });
     this.duration = new Histogram({
       name: 'taskwire_queue_job_duration_seconds',
       help: 'Processing time of one job attempt, by queue and outcome',

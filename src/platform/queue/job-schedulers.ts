@@ -51,11 +51,9 @@ export class JobSchedulers implements OnModuleDestroy {
 
   /** Asserts every registered scheduler once; overlapping runs are skipped. */
   reassertAll(): Promise<void> {
-    this.running ??= Promise.all([...this.specs.values()].map((spec) => this.reassert(spec))).then(
-      () => {
-        this.running = null;
-      },
-    );
+    this.running ??= Promise.all([...this.specs.values()].map((spec) => this.reassert(spec))).then(() => {
+      this.running = null;
+    });
     return this.running;
   }
 
@@ -79,7 +77,11 @@ export class JobSchedulers implements OnModuleDestroy {
   }
 
   private async upsert(spec: JobSchedulerSpec): Promise<void> {
-    await spec.queue.upsertJobScheduler(spec.id, { every: spec.everyMs }, { name: spec.job.name, data: spec.job.data ?? {}, opts: spec.job.opts });
+    await spec.queue.upsertJobScheduler(
+      spec.id,
+      { every: spec.everyMs },
+      { name: spec.job.name, data: spec.job.data ?? {}, opts: spec.job.opts },
+    );
   }
 }
 

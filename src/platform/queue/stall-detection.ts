@@ -17,4 +17,7 @@ import type { WorkerOptions } from 'bullmq';
  * ~lockDuration / 2 loses its locks and its jobs run again: harmless for idempotent handlers,
  * which is why these workers also allow many stalls (maxStalledCount) before a job is failed.
  */
-export const SHORT_JOB_STALL_DETECTION = { lockDuration: 10_000, stalledInterval: 5_000 } as const satisfies Pick<WorkerOptions, 'lockDuration' | 'stalledInterval'>;
+export const SHORT_JOB_STALL_DETECTION = { lockDuration: 10_000, stalledInterval: 5_000 } as const satisfies Pick<
+  WorkerOptions,
+  'lockDuration' | 'stalledInterval'
+>;

@@ -50,17 +50,19 @@ export function withJobSpan<T>(info: JobSpanInfo, parent: TraceCarrier | null | 
     ...(info.attempt !== undefined ? { 'bullmq.job.attempt': info.attempt } : {}),
     ...(info.attributes ?? {}),
   };
-  return trace.getTracer('taskwire').startActiveSpan(`process ${info.queue}`, { kind: SpanKind.CONSUMER, attributes }, parentContext, async (span) => {
-    try {
-      return await work();
-    } catch (err) {
-      span.recordException(err as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
+  return trace
+    .getTracer('taskwire')
+    .startActiveSpan(`process ${info.queue}`, { kind: SpanKind.CONSUMER, attributes }, parentContext, async (span) => {
+      try {
+        return await work();
+      } catch (err) {
+        span.recordException(err as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
+        throw err;
+      } finally {
+        span.end();
+      }
+    });
 }
 
 /**

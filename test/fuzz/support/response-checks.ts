@@ -3,7 +3,8 @@ import addFormats from 'ajv-formats';
 import { JsonSchema, OpenApiDocument, OpenApiOperation } from '../../security/support/openapi';
 
 /** A stack frame, a source path or a module path in a body: internals a client must never see. */
-export const INTERNALS = /(\n\s+at [^\n]+:\d+:\d+)|(\bat (?:async )?[\w.<>]+ \([^)]*:\d+:\d+\))|(\/(?:src|dist|node_modules)\/[\w./-]+\.(?:ts|js))|(QueryFailedError|TypeORMError|EntityNotFound|SyntaxError: Unexpected)/;
+export const INTERNALS =
+  /(\n\s+at [^\n]+:\d+:\d+)|(\bat (?:async )?[\w.<>]+ \([^)]*:\d+:\d+\))|(\/(?:src|dist|node_modules)\/[\w./-]+\.(?:ts|js))|(QueryFailedError|TypeORMError|EntityNotFound|SyntaxError: Unexpected)/;
 
 /** Problem documents as docs/api.md requires them: `type, title, status, detail, instance, code`. */
 export function problemViolations(status: number, contentType: string | null, body: unknown): string[] {
@@ -11,10 +12,14 @@ export function problemViolations(status: number, contentType: string | null, bo
   if (!/^application\/problem\+json/.test(contentType ?? '')) out.push(`content-type is "${contentType}", not application/problem+json`);
   const p = body as Record<string, unknown> | null;
   if (!p || typeof p !== 'object') return [...out, 'body is not a JSON object'];
-  for (const field of ['type', 'title', 'detail', 'instance', 'code']) if (typeof p[field] !== 'string') out.push(`"${field}" is missing or not a string`);
+  for (const field of ['type', 'title', 'detail', 'instance', 'code'])
+    if (typeof p[field] !== 'string') out.push(`"${field}" is missing or not a string`);
   if (p.status !== status) out.push(`"status" is ${JSON.stringify(p.status)}, the response is ${status}`);
   if (typeof p.code === 'string' && !/^[A-Z][A-Z0-9_]*$/.test(p.code)) out.push(`"code" ${p.code} is not UPPER_SNAKE`);
-  if (p.errors !== undefined && !(Array.isArray(p.errors) && p.errors.every((e) => e && typeof e.field === 'string' && typeof e.message === 'string'))) {
+  if (
+    p.errors !== undefined &&
+    !(Array.isArray(p.errors) && p.errors.every((e) => e && typeof e.field === 'string' && typeof e.message === 'string'))
+  ) {
     out.push('"errors" is not [{field, message}]');
   }
   return out;
@@ -46,7 +51,9 @@ export class ResponseValidator {
   validate(key: string, schema: JsonSchema, body: unknown): string | null {
     let fn = this.cache.get(key);
     if (!fn) {
-      const rooted = JSON.parse(JSON.stringify(closeObjects(structuredClone(schema))).replace(/"#\/components\//g, '"taskwire-openapi#/components/'));
+      const rooted = JSON.parse(
+        JSON.stringify(closeObjects(structuredClone(schema))).replace(/"#\/components\//g, '"taskwire-openapi#/components/'),
+      );
       fn = this.ajv.compile(rooted);
       this.cache.set(key, fn);
     }
@@ -62,7 +69,14 @@ function closeObjects(node: unknown): unknown {
   for (const [k, v] of Object.entries(node)) out[k] = k === 'example' || k === 'examples' ? v : closeObjects(v);
   // OpenAPI 3.0 tools read `nullable: true` next to `enum` as "or null" (ajv alone would not).
   if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
-  if (out.properties && typeof out.properties === 'object' && out.additionalProperties === undefined && !out.allOf && !out.oneOf && !out.anyOf) {
+  if (
+    out.properties &&
+    typeof out.properties === 'object' &&
+    out.additionalProperties === undefined &&
+    !out.allOf &&
+    !out.oneOf &&
+    !out.anyOf
+  ) {
     out.additionalProperties = false;
   }
   return out;

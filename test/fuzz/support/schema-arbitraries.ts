@@ -20,7 +20,8 @@ export interface ArbitraryContext {
 const MAX_STRING = 300;
 
 /** encodeURIComponent that takes lone surrogates too (as U+FFFD: a URL cannot carry them). */
-export const encodeParam = (value: string) => encodeURIComponent(value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
+export const encodeParam = (value: string) =>
+  encodeURIComponent(value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
 
 /** Characters that break naive code: quotes, SQL and JSON metacharacters, control characters, RTL marks, emoji, NUL. */
 const NASTY_STRINGS = [
@@ -72,7 +73,8 @@ export function validArbitrary(schemaIn: JsonSchema | undefined, ctx: ArbitraryC
 
 function validNonNull(schema: JsonSchema, ctx: ArbitraryContext, hint: string): fc.Arbitrary<unknown> {
   if (Array.isArray(schema.enum)) return fc.constantFrom(...(schema.enum as unknown[]));
-  if (Array.isArray(schema.oneOf ?? schema.anyOf)) return fc.oneof(...(schema.oneOf ?? schema.anyOf).map((s: JsonSchema) => validArbitrary(s, ctx, hint)));
+  if (Array.isArray(schema.oneOf ?? schema.anyOf))
+    return fc.oneof(...(schema.oneOf ?? schema.anyOf).map((s: JsonSchema) => validArbitrary(s, ctx, hint)));
   const type = schema.type ?? (schema.properties ? 'object' : schema.items ? 'array' : undefined);
   switch (type) {
     case 'string':
@@ -92,7 +94,8 @@ function validNonNull(schema: JsonSchema, ctx: ArbitraryContext, hint: string): 
     }
     case 'object': {
       const props: Record<string, JsonSchema> = schema.properties ?? {};
-      if (Object.keys(props).length === 0) return fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+      if (Object.keys(props).length === 0)
+        return fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
       const model: Record<string, fc.Arbitrary<unknown>> = {};
       for (const [name, s] of Object.entries(props)) model[name] = validArbitrary(s, ctx, name);
       return fc.record(model, { requiredKeys: (schema.required ?? []) as string[] });
@@ -122,9 +125,13 @@ function validString(schema: JsonSchema, ctx: ArbitraryContext, hint: string): f
       );
     }
     case 'date-time':
-      return fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString());
+      return fc
+        .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59Z'), noInvalidDate: true })
+        .map((d) => d.toISOString());
     case 'date':
-      return fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      return fc
+        .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T00:00:00Z'), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10));
     case 'email':
       return fc
         .tuple(fc.stringMatching(/^[a-z0-9]{1,20}$/), fc.constantFrom('example.com', 'taskwire.test', 'EXAMPLE.org'))
@@ -139,7 +146,21 @@ function validString(schema: JsonSchema, ctx: ArbitraryContext, hint: string): f
 }
 
 /** Keys of a mass-assignment attempt: server-owned fields and prototype pollution. */
-export const FORBIDDEN_KEYS = ['id', 'role', 'version', 'state', 'creatorId', 'active', 'isAdmin', 'passwordHash', 'createdAt', 'secret', '__proto__', 'constructor', 'prototype'];
+export const FORBIDDEN_KEYS = [
+  'id',
+  'role',
+  'version',
+  'state',
+  'creatorId',
+  'active',
+  'isAdmin',
+  'passwordHash',
+  'createdAt',
+  'secret',
+  '__proto__',
+  'constructor',
+  'prototype',
+];
 
 /** A value of the wrong kind for almost any schema. */
 export const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -167,7 +188,9 @@ export function invalidArbitrary(schemaIn: JsonSchema | undefined, ctx: Arbitrar
   if (props.length) {
     // one property of the wrong type (or out of its bounds)
     variants.push(
-      fc.tuple(valid, fc.constantFrom(...props), wrongValue).map(([v, k, x]) => (v && typeof v === 'object' ? { ...(v as object), [k]: x } : { [k]: x })),
+      fc
+        .tuple(valid, fc.constantFrom(...props), wrongValue)
+        .map(([v, k, x]) => (v && typeof v === 'object' ? { ...(v as object), [k]: x } : { [k]: x })),
     );
     // a required property missing
     if ((schema.required ?? []).length) {
@@ -198,8 +221,34 @@ function overflow(schema: JsonSchema, value: Record<string, unknown>, ctx: Arbit
 
 /** A wrong value for a query or path parameter (as it appears in a URL). */
 export const invalidParameter: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('', ' ', '-1', '0', '101', '1e3', '1.5', 'NaN', 'Infinity', 'true', 'null', '[]', '{}', '%00', '%', '%%', '%E0%A4%A', '..', '../..', 'ZZZZ'),
-  fc.constantFrom('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '019AD0C4-5E1B-7C3A-8F2D-4B6E9A1C7D30', '019ad0c45e1b7c3a8f2d4b6e9a1c7d30'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '-1',
+    '0',
+    '101',
+    '1e3',
+    '1.5',
+    'NaN',
+    'Infinity',
+    'true',
+    'null',
+    '[]',
+    '{}',
+    '%00',
+    '%',
+    '%%',
+    '%E0%A4%A',
+    '..',
+    '../..',
+    'ZZZZ',
+  ),
+  fc.constantFrom(
+    '00000000-0000-0000-0000-000000000000',
+    'ffffffff-ffff-ffff-ffff-ffffffffffff',
+    '019AD0C4-5E1B-7C3A-8F2D-4B6E9A1C7D30',
+    '019ad0c45e1b7c3a8f2d4b6e9a1c7d30',
+  ),
   fc.constantFrom(...NASTY_STRINGS).map(encodeParam),
   fc.string({ minLength: 1, maxLength: 40 }).map(encodeParam),
   fc.string({ minLength: 1, maxLength: 10, unit: 'grapheme' }).map(encodeParam),
@@ -216,7 +265,20 @@ export function validParameter(schema: JsonSchema | undefined, ctx: ArbitraryCon
 
 /** Raw bodies that are not the JSON they claim to be, and content types we do not take. */
 export const malformedBody: fc.Arbitrary<{ body: string; contentType?: string }> = fc.oneof(
-  fc.constantFrom('{', '{"title": ', '{"a":1}garbage', "{'single': 'quotes'}", '[1,2,', 'nul', '"\\uZZZZ"', '\u0000', '{"a":1,"a":2}', '1'.repeat(400)).map((body) => ({ body, contentType: 'application/json' })),
+  fc
+    .constantFrom(
+      '{',
+      '{"title": ',
+      '{"a":1}garbage',
+      "{'single': 'quotes'}",
+      '[1,2,',
+      'nul',
+      '"\\uZZZZ"',
+      '\u0000',
+      '{"a":1,"a":2}',
+      '1'.repeat(400),
+    )
+    .map((body) => ({ body, contentType: 'application/json' })),
   fc.integer({ min: 1_000, max: 20_000 }).map((n) => ({ body: '['.repeat(n) + ']'.repeat(n), contentType: 'application/json' })),
   fc.integer({ min: 1_000, max: 20_000 }).map((n) => ({ body: '{"a":'.repeat(n) + '1' + '}'.repeat(n), contentType: 'application/json' })),
   fc.constantFrom(

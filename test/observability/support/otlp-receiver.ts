@@ -47,7 +47,15 @@ export class OtlpReceiver {
         for (const span of ss.spans ?? []) {
           const attributes: Record<string, unknown> = {};
           for (const a of span.attributes ?? []) attributes[a.key] = Object.values(a.value ?? {})[0];
-          this.spans.push({ traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId || undefined, name: span.name, kind: span.kind, attributes, service });
+          this.spans.push({
+            traceId: span.traceId,
+            spanId: span.spanId,
+            parentSpanId: span.parentSpanId || undefined,
+            name: span.name,
+            kind: span.kind,
+            attributes,
+            service,
+          });
         }
       }
     }

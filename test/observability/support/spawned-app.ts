@@ -25,9 +25,13 @@ export interface SpawnedApp {
 export function privateBuild(): string {
   mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
   const dir = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'taskwire-obs-e2e-'));
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'migrations', '-d', dir, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'], {
-    cwd: ROOT,
-  });
+  execFileSync(
+    join(ROOT, 'node_modules', '.bin', 'swc'),
+    ['src', 'migrations', '-d', dir, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'],
+    {
+      cwd: ROOT,
+    },
+  );
   return dir;
 }
 

@@ -17,7 +17,9 @@ class TraceProbeController {
   @HttpCode(202)
   async publish(): Promise<{ aggregateId: string }> {
     const aggregateId = newId();
-    await this.uow.run(() => this.publisher.publish([probeEvent(aggregateId, `trace:${aggregateId}`, 'probe.happened', { followUp: true })]));
+    await this.uow.run(() =>
+      this.publisher.publish([probeEvent(aggregateId, `trace:${aggregateId}`, 'probe.happened', { followUp: true })]),
+    );
     return { aggregateId };
   }
 }

@@ -45,7 +45,8 @@ export class EventsController {
   @ApiOperation({
     operationId: 'events.stream',
     summary: 'Live Server-Sent Events of what the caller may see',
-    description: 'Each message: `id:` event id, `event:` type, `data:` the event as JSON. Reconnect with `Last-Event-ID` (or `?lastEventId=`) to resume without gaps.',
+    description:
+      'Each message: `id:` event id, `event:` type, `data:` the event as JSON. Reconnect with `Last-Event-ID` (or `?lastEventId=`) to resume without gaps.',
   })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id' })
@@ -80,7 +81,11 @@ export class EventsController {
 
   @Get(':id')
   @RequirePermissions('events:read')
-  @ApiOperation({ operationId: 'events.get', summary: 'One event (admins and managers)', description: 'With its correlation and causation ids and its payload.' })
+  @ApiOperation({
+    operationId: 'events.get',
+    summary: 'One event (admins and managers)',
+    description: 'With its correlation and causation ids and its payload.',
+  })
   @ApiOkResponse({ type: EventResponseDto })
   @ApiProblems(400, 401, 403, 404, 429)
   get(@Param() params: EventIdParamDto) {

@@ -66,7 +66,10 @@ export class EventBusDispatcher {
           (didRun ? ran : skipped).push(handler);
         } catch (err) {
           failures.push({ handler, error: err as Error });
-          this.logger.warn({ eventId: event.id, eventType: event.type, correlationId: event.correlationId, handler, err }, `handler ${handler} failed`);
+          this.logger.warn(
+            { eventId: event.id, eventType: event.type, correlationId: event.correlationId, handler, err },
+            `handler ${handler} failed`,
+          );
         }
       },
     };

@@ -36,9 +36,15 @@ class MemorySink extends EventEmitter implements SseSink {
 }
 
 /** Callers that never change (CallerWatch's own behaviour has its own spec). */
-const fixedCallers = { watch: (session: AuthSession) => ({ current: async () => session.caller, stop: () => undefined }) } as unknown as CallerWatch;
+const fixedCallers = {
+  watch: (session: AuthSession) => ({ current: async () => session.caller, stop: () => undefined }),
+} as unknown as CallerWatch;
 
-const user = (n: number, role: Role): CurrentUser => ({ id: `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`, role, permissions: permissionsOf(role) });
+const user = (n: number, role: Role): CurrentUser => ({
+  id: `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`,
+  role,
+  permissions: permissionsOf(role),
+});
 const taskEvent = (seq: number, taskId: string): StoredEvent => ({
   seq: String(seq),
   id: `01a00000-0000-7000-8000-${String(seq).padStart(12, '0')}`,
@@ -68,11 +74,16 @@ describe('EventStreamService fan-out: an event’s visibility is decided once, w
       const audience = audienceOf(taskId);
       return (caller) => audience.has(caller.id);
     });
-    const service = new EventStreamService(hub as unknown as LiveEventHub, {} as EventStore, visibility, fixedCallers, { maxPerUser: 10, maxPerProcess: 1000 });
+    const service = new EventStreamService(hub as unknown as LiveEventHub, {} as EventStore, visibility, fixedCallers, {
+      maxPerUser: 10,
+      maxPerProcess: 1000,
+    });
     services.push(service);
     const sinks = callers.map(() => new MemorySink());
     await Promise.all(
-      callers.map((caller, i) => service.stream(service.reserve(caller.id), { caller, tokenVersion: 1, expiresAt: new Date(Date.now() + 60_000) }, null, sinks[i])),
+      callers.map((caller, i) =>
+        service.stream(service.reserve(caller.id), { caller, tokenVersion: 1, expiresAt: new Date(Date.now() + 60_000) }, null, sinks[i]),
+      ),
     );
     return { hub, lookups, sinks, service };
   }
@@ -102,7 +113,10 @@ describe('EventStreamService fan-out: an event’s visibility is decided once, w
   });
 
   it('refuses a stream past the per-user and the per-process cap with 429 TOO_MANY_STREAMS, and frees the place on close', () => {
-    const service = new EventStreamService({} as LiveEventHub, {} as EventStore, new EventVisibilityService(), fixedCallers, { maxPerUser: 2, maxPerProcess: 3 });
+    const service = new EventStreamService({} as LiveEventHub, {} as EventStore, new EventVisibilityService(), fixedCallers, {
+      maxPerUser: 2,
+      maxPerProcess: 3,
+    });
     const a = service.reserve('a');
     service.reserve('a');
     expect(() => service.reserve('a')).toThrow(expect.objectContaining({ status: 429, code: 'TOO_MANY_STREAMS' }));

@@ -72,10 +72,16 @@ export class EventStreamService implements OnApplicationShutdown {
   reserve(userId: string): StreamSlot {
     const mine = this.perUser.get(userId) ?? 0;
     if (mine >= this.settings.maxPerUser) {
-      throw tooManyStreams(`At most ${this.settings.maxPerUser} event streams may be open per user; close one and retry`, this.settings.maxPerUser);
+      throw tooManyStreams(
+        `At most ${this.settings.maxPerUser} event streams may be open per user; close one and retry`,
+        this.settings.maxPerUser,
+      );
     }
     if (this.reserved >= this.settings.maxPerProcess) {
-      throw tooManyStreams(`This server holds its maximum of ${this.settings.maxPerProcess} event streams; retry later`, this.settings.maxPerProcess);
+      throw tooManyStreams(
+        `This server holds its maximum of ${this.settings.maxPerProcess} event streams; retry later`,
+        this.settings.maxPerProcess,
+      );
     }
     this.perUser.set(userId, mine + 1);
     this.reserved++;
@@ -191,5 +197,11 @@ export class EventStreamService implements OnApplicationShutdown {
 }
 
 function tooManyStreams(detail: string, limit: number): HttpProblemError {
-  return new HttpProblemError(429, 'TOO_MANY_STREAMS', detail, { limit, retryAfterSeconds: STREAM_RETRY_AFTER_SECONDS }, { 'retry-after': String(STREAM_RETRY_AFTER_SECONDS) });
+  return new HttpProblemError(
+    429,
+    'TOO_MANY_STREAMS',
+    detail,
+    { limit, retryAfterSeconds: STREAM_RETRY_AFTER_SECONDS },
+    { 'retry-after': String(STREAM_RETRY_AFTER_SECONDS) },
+  );
 }

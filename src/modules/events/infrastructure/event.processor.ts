@@ -39,7 +39,13 @@ export class EventProcessor extends WorkerHost {
     const view: EventView = event;
     const jobId = job.id ?? view.id;
     return withJobSpan(
-      { queue: QueueNames.events, jobId, jobName: job.name, attempt: job.attemptsMade + 1, attributes: { 'taskwire.event.id': view.id, 'taskwire.event.type': view.type } },
+      {
+        queue: QueueNames.events,
+        jobId,
+        jobName: job.name,
+        attempt: job.attemptsMade + 1,
+        attributes: { 'taskwire.event.id': view.id, 'taskwire.event.type': view.type },
+      },
       traceContext,
       () =>
         runWithJobContext(this.cls, { correlationId: view.correlationId, eventId: view.id, jobId }, async () => {

@@ -64,7 +64,9 @@ export class LiveEventHub implements OnApplicationShutdown {
 
   private onNotify(payload: string): void {
     // Serialised, so subscribers see events in the order they were fetched.
-    this.fetching = this.fetching.then(() => this.fetchAndPublish(payload)).catch((err: Error) => this.logger.warn(`live fetch failed: ${err.message}`));
+    this.fetching = this.fetching
+      .then(() => this.fetchAndPublish(payload))
+      .catch((err: Error) => this.logger.warn(`live fetch failed: ${err.message}`));
   }
 
   private async fetchAndPublish(payload: string): Promise<void> {
@@ -72,7 +74,9 @@ export class LiveEventHub implements OnApplicationShutdown {
     const ids = payload === '*' ? [] : payload.split(',').filter(Boolean);
     const rows: EventRow[] = ids.length
       ? await this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM events.events WHERE id = ANY($1::uuid[]) ORDER BY events.seq`, [ids])
-      : await this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM events.events WHERE seq > $1 ORDER BY events.seq LIMIT 1000`, [this.lastSeq]);
+      : await this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM events.events WHERE seq > $1 ORDER BY events.seq LIMIT 1000`, [
+          this.lastSeq,
+        ]);
     if (rows.length === 0) return;
     const events = rows.map(toStoredEvent);
     for (const e of events) if (BigInt(e.seq) > BigInt(this.lastSeq)) this.lastSeq = e.seq;

@@ -47,7 +47,12 @@ export class OperationalStatusService {
   ) {}
 
   async status(): Promise<OperationalStatus> {
-    const [queues, outbox, deadLetters, processes] = await Promise.all([this.queues(), this.outbox(), this.deadLetters.total(), this.heartbeats.list()]);
+    const [queues, outbox, deadLetters, processes] = await Promise.all([
+      this.queues(),
+      this.outbox(),
+      this.deadLetters.total(),
+      this.heartbeats.list(),
+    ]);
     const alive = processes.filter((p) => p.alive);
     return {
       version: this.config.version,
@@ -73,7 +78,11 @@ export class OperationalStatusService {
       [...names].sort().map(async (name) => {
         try {
           const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
-          const counts = await withTimeout(queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'), 3000, 'no answer within 3000 ms');
+          const counts = await withTimeout(
+            queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
+            3000,
+            'no answer within 3000 ms',
+          );
           result[name] = {
             waiting: counts.waiting ?? 0,
             active: counts.active ?? 0,
@@ -93,6 +102,9 @@ export class OperationalStatusService {
     const rows: Array<{ n: string; age: string | null }> = await this.dataSource.query(
       `SELECT count(*)::text AS n, extract(epoch FROM now() - min(occurred_at))::text AS age FROM events.events WHERE published_at IS NULL`,
     );
-    return { unpublished: Number(rows[0].n), oldestUnpublishedAgeSeconds: rows[0].age ? Math.max(0, Number(Number(rows[0].age).toFixed(3))) : 0 };
+    return {
+      unpublished: Number(rows[0].n),
+      oldestUnpublishedAgeSeconds: rows[0].age ? Math.max(0, Number(Number(rows[0].age).toFixed(3))) : 0,
+    };
   }
 }

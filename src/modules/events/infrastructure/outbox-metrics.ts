@@ -36,9 +36,21 @@ export class OutboxMetrics {
     private readonly dataSource: DataSource,
   ) {
     const registers = [registry];
-    this.relayed = new Counter({ name: 'taskwire_outbox_events_relayed_total', help: 'Events moved from the outbox to the events queue', registers });
-    this.batches = new Counter({ name: 'taskwire_outbox_relay_batches_total', help: 'Relay batches committed (claim, enqueue, mark published)', registers });
-    this.failures = new Counter({ name: 'taskwire_outbox_relay_failures_total', help: 'Relay batches that failed and were retried (queue backend or database down)', registers });
+    this.relayed = new Counter({
+      name: 'taskwire_outbox_events_relayed_total',
+      help: 'Events moved from the outbox to the events queue',
+      registers,
+    });
+    this.batches = new Counter({
+      name: 'taskwire_outbox_relay_batches_total',
+      help: 'Relay batches committed (claim, enqueue, mark published)',
+      registers,
+    });
+    this.failures = new Counter({
+      name: 'taskwire_outbox_relay_failures_total',
+      help: 'Relay batches that failed and were retried (queue backend or database down)',
+      registers,
+    });
     const backlog = () => this.backlog();
     new Gauge({
       name: 'taskwire_outbox_lag_seconds',
@@ -67,7 +79,10 @@ export class OutboxMetrics {
   /** One query per scrape for both outbox gauges; null when the database does not answer. */
   private backlog(): Promise<{ lagSeconds: number; waiting: number } | null> {
     this.backlogRead ??= withTimeout(this.dataSource.query(OUTBOX_BACKLOG_SQL), SCRAPE_QUERY_TIMEOUT_MS, 'metrics query timed out')
-      .then((rows: Array<{ lag_seconds: number; waiting: number }>) => ({ lagSeconds: Number(rows[0]?.lag_seconds ?? 0), waiting: Number(rows[0]?.waiting ?? 0) }))
+      .then((rows: Array<{ lag_seconds: number; waiting: number }>) => ({
+        lagSeconds: Number(rows[0]?.lag_seconds ?? 0),
+        waiting: Number(rows[0]?.waiting ?? 0),
+      }))
       .catch(() => null)
       .finally(() => setImmediate(() => (this.backlogRead = null)));
     return this.backlogRead;

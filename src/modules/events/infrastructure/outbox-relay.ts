@@ -105,7 +105,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.listener = new PgNotificationListener(this.settings.databaseUrl, EVENTS_CHANNEL, () => this.nudge(), () => this.nudge());
+    this.listener = new PgNotificationListener(
+      this.settings.databaseUrl,
+      EVENTS_CHANNEL,
+      () => this.nudge(),
+      () => this.nudge(),
+    );
     await this.listener.start().catch((err: Error) => this.logger.warn(`LISTEN unavailable, polling only: ${err.message}`));
     // Two loops: while one batch's transaction runs, the other claims what committed meanwhile (SKIP
     // LOCKED keeps their batches apart, the gap check keeps each aggregate in order), so at a steady
@@ -224,12 +229,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         const ids = new Set(claimed.map((r) => r.event_id));
         const mine = candidates.filter((e) => ids.has(e.view.id));
         const txHost = this.txHost;
-        if (mine.length) await handler.handleRelayed(mine.map((e) => e.view), (read) => txHost.withoutTransaction(read));
+        if (mine.length)
+          await handler.handleRelayed(
+            mine.map((e) => e.view),
+            (read) => txHost.withoutTransaction(read),
+          );
         await em.query(`SET LOCAL lock_timeout TO DEFAULT; RELEASE SAVEPOINT relayed_handler`);
         for (const e of mine) e.handled.push(handler.name);
       } catch (err) {
         await em.query(`ROLLBACK TO SAVEPOINT relayed_handler`);
-        this.logger.warn(`batch handler ${handler.name} failed for ${candidates.length} events (they go through the bus): ${(err as Error).message}`);
+        this.logger.warn(
+          `batch handler ${handler.name} failed for ${candidates.length} events (they go through the bus): ${(err as Error).message}`,
+        );
       }
     }
   }
@@ -268,14 +279,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async enqueue(events: RelayedEvent[]): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`queue backend did not accept ${events.length} jobs within ${this.settings.enqueueTimeoutMs} ms`)), this.settings.enqueueTimeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`queue backend did not accept ${events.length} jobs within ${this.settings.enqueueTimeoutMs} ms`)),
+        this.settings.enqueueTimeoutMs,
+      );
     });
     try {
       await Promise.race([
         this.queue.addBulk(
           events.map(({ view, traceContext, handled }) => ({
             name: view.type,
-            data: { ...view, ...(traceContext ? { traceContext } : {}), ...(handled.length ? { handledAtRelay: handled } : {}) } satisfies EventJobData,
+            data: {
+              ...view,
+              ...(traceContext ? { traceContext } : {}),
+              ...(handled.length ? { handledAtRelay: handled } : {}),
+            } satisfies EventJobData,
             opts: { jobId: view.id },
           })),
         ),

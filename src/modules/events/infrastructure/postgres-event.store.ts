@@ -68,7 +68,10 @@ export class PostgresEventStore extends EventStore {
 
   async findByIds(ids: readonly string[]): Promise<StoredEvent[]> {
     if (!ids.length) return [];
-    const rows: EventRow[] = await this.txHost.tx.query(`SELECT ${EVENT_COLUMNS} FROM events.events WHERE id = ANY($1::uuid[]) ORDER BY events.seq`, [ids]);
+    const rows: EventRow[] = await this.txHost.tx.query(
+      `SELECT ${EVENT_COLUMNS} FROM events.events WHERE id = ANY($1::uuid[]) ORDER BY events.seq`,
+      [ids],
+    );
     return rows.map(toStoredEvent);
   }
 

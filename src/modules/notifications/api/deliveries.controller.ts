@@ -18,13 +18,19 @@ export class DeliveriesController {
   @ApiOperation({
     operationId: 'deliveries.list',
     summary: 'Delivery ledger rows, newest first (admins and managers)',
-    description: 'One row per (event, channel, recipient) and per (event, webhook endpoint), including `suppressed` rows with their reason.',
+    description:
+      'One row per (event, channel, recipient) and per (event, webhook endpoint), including `suppressed` rows with their reason.',
   })
   @ApiPageResponse(DeliveryResponseDto)
   @ApiProblems(400, 401, 403, 429)
   list(@Query() query: ListDeliveriesQueryDto) {
     return this.deliveries.list(
-      { eventId: query.eventId, recipientId: query.recipientId, channel: query.channel, status: query.status as PublicDeliveryStatus | undefined },
+      {
+        eventId: query.eventId,
+        recipientId: query.recipientId,
+        channel: query.channel,
+        status: query.status as PublicDeliveryStatus | undefined,
+      },
       { limit: pageLimit(query.limit), cursor: query.cursor },
     );
   }

@@ -13,7 +13,11 @@ export class NotificationPreferencesController {
   constructor(private readonly preferences: NotificationPreferencesService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'preferences.get', summary: 'Your notification preferences', description: 'Every channel × every task event type; unset pairs are on.' })
+  @ApiOperation({
+    operationId: 'preferences.get',
+    summary: 'Your notification preferences',
+    description: 'Every channel × every task event type; unset pairs are on.',
+  })
   @ApiOkResponse({ type: NotificationPreferencesResponseDto })
   @ApiProblems(401, 429)
   get(@AuthUser() user: CurrentUser) {
@@ -24,7 +28,8 @@ export class NotificationPreferencesController {
   @ApiOperation({
     operationId: 'preferences.update',
     summary: 'Change your notification preferences',
-    description: 'Partial maps are fine; the answer is the full, updated preferences. Turning a pair off records later deliveries as `suppressed` (reason `preference`).',
+    description:
+      'Partial maps are fine; the answer is the full, updated preferences. Turning a pair off records later deliveries as `suppressed` (reason `preference`).',
   })
   @ApiBody({ schema: PREFERENCES_UPDATE_SCHEMA })
   @ApiOkResponse({ type: NotificationPreferencesResponseDto })

@@ -14,7 +14,11 @@ export class NotificationsController {
   constructor(private readonly inbox: NotificationInboxService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'notifications.list', summary: 'Your in-app notifications, newest first', description: '`?unread=true` lists only unread ones.' })
+  @ApiOperation({
+    operationId: 'notifications.list',
+    summary: 'Your in-app notifications, newest first',
+    description: '`?unread=true` lists only unread ones.',
+  })
   @ApiPageResponse(NotificationResponseDto)
   @ApiProblems(400, 401, 429)
   list(@AuthUser() user: CurrentUser, @Query() query: ListNotificationsQueryDto) {
@@ -22,7 +26,11 @@ export class NotificationsController {
   }
 
   @Get('unread-count')
-  @ApiOperation({ operationId: 'notifications.countUnread', summary: 'How many of your notifications are unread', description: 'For a badge: cheaper than listing with `unread=true`.' })
+  @ApiOperation({
+    operationId: 'notifications.countUnread',
+    summary: 'How many of your notifications are unread',
+    description: 'For a badge: cheaper than listing with `unread=true`.',
+  })
   @ApiOkResponse({ type: UnreadCountResponseDto })
   @ApiProblems(401, 429)
   unreadCount(@AuthUser() user: CurrentUser) {
@@ -31,7 +39,11 @@ export class NotificationsController {
 
   @Post('read-all')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'notifications.readAll', summary: 'Mark all your notifications read', description: 'Idempotent; only the caller’s own notifications.' })
+  @ApiOperation({
+    operationId: 'notifications.readAll',
+    summary: 'Mark all your notifications read',
+    description: 'Idempotent; only the caller’s own notifications.',
+  })
   @ApiNoContentResponse({ description: 'All read' })
   @ApiProblems(401, 429)
   async readAll(@AuthUser() user: CurrentUser): Promise<void> {
@@ -40,7 +52,11 @@ export class NotificationsController {
 
   @Post(':id/read')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'notifications.read', summary: 'Mark one of your notifications read', description: 'Idempotent. Someone else’s notification is 404.' })
+  @ApiOperation({
+    operationId: 'notifications.read',
+    summary: 'Mark one of your notifications read',
+    description: 'Idempotent. Someone else’s notification is 404.',
+  })
   @ApiNoContentResponse({ description: 'Read' })
   @ApiProblems(400, 401, 404, 429)
   async read(@AuthUser() user: CurrentUser, @Param() params: NotificationIdParamDto): Promise<void> {

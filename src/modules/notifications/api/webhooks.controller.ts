@@ -31,7 +31,12 @@ export class WebhooksController {
   })
   @ApiCreatedResponse({
     type: WebhookWithSecretResponseDto,
-    headers: { Location: { description: 'URL of the new endpoint', schema: { type: 'string', example: '/api/v1/webhooks/019ad0c6-1f2e-7c3a-8f2d-4b6e9a1c7d30' } } },
+    headers: {
+      Location: {
+        description: 'URL of the new endpoint',
+        schema: { type: 'string', example: '/api/v1/webhooks/019ad0c6-1f2e-7c3a-8f2d-4b6e9a1c7d30' },
+      },
+    },
   })
   @ApiProblems(400, 401, 403, 413, 415, 429)
   async create(@Body() body: CreateWebhookRequestDto, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -41,7 +46,11 @@ export class WebhooksController {
   }
 
   @Get()
-  @ApiOperation({ operationId: 'webhooks.list', summary: 'Webhook endpoints, oldest first', description: 'Secrets are never listed (only returned on create and rotate).' })
+  @ApiOperation({
+    operationId: 'webhooks.list',
+    summary: 'Webhook endpoints, oldest first',
+    description: 'Secrets are never listed (only returned on create and rotate).',
+  })
   @ApiPageResponse(WebhookResponseDto)
   @ApiProblems(400, 401, 403, 429)
   list(@Query() query: PageQueryDto) {
@@ -49,7 +58,11 @@ export class WebhooksController {
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'webhooks.get', summary: 'One webhook endpoint', description: 'Its URL, event filter, state (active, or disabled with a reason) and failure record; not its secret.' })
+  @ApiOperation({
+    operationId: 'webhooks.get',
+    summary: 'One webhook endpoint',
+    description: 'Its URL, event filter, state (active, or disabled with a reason) and failure record; not its secret.',
+  })
   @ApiOkResponse({ type: WebhookResponseDto })
   @ApiProblems(400, 401, 403, 404, 429)
   get(@Param() params: WebhookIdParamDto) {
@@ -70,7 +83,11 @@ export class WebhooksController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'webhooks.delete', summary: 'Delete an endpoint', description: 'Its ledger rows stay; pending ones end as dead.' })
+  @ApiOperation({
+    operationId: 'webhooks.delete',
+    summary: 'Delete an endpoint',
+    description: 'Its ledger rows stay; pending ones end as dead.',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(400, 401, 403, 404, 429)
   async delete(@Param() params: WebhookIdParamDto): Promise<void> {
@@ -82,7 +99,8 @@ export class WebhooksController {
   @ApiOperation({
     operationId: 'webhooks.rotateSecret',
     summary: 'Replace the signing secret',
-    description: 'Returns the new secret, once. For 24 h the old secret signs too: `webhook-signature` then carries two signatures, so receivers can switch without losing messages.',
+    description:
+      'Returns the new secret, once. For 24 h the old secret signs too: `webhook-signature` then carries two signatures, so receivers can switch without losing messages.',
   })
   @ApiOkResponse({ type: WebhookWithSecretResponseDto })
   @ApiProblems(400, 401, 403, 404, 429)
@@ -107,7 +125,8 @@ export class WebhooksController {
   @ApiOperation({
     operationId: 'webhooks.redeliver',
     summary: 'Send one of the endpoint’s deliveries again, now',
-    description: 'Also after it was sent or went dead (same `webhook-id`, so receivers can deduplicate). 409 while it is being sent, or while the endpoint is disabled.',
+    description:
+      'Also after it was sent or went dead (same `webhook-id`, so receivers can deduplicate). 409 while it is being sent, or while the endpoint is disabled.',
   })
   @ApiAcceptedResponse({ type: DeliveryResponseDto, description: 'Queued; the delivery as it is now' })
   @ApiProblems(400, 401, 403, 404, 409, 429)

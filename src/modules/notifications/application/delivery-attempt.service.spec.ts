@@ -43,7 +43,11 @@ function setup(settings = fakeSettings({ retrySchedule: new RetrySchedule([10_00
   return { clock, ledger, email, inApp, users, webhooks, dispatcher, publisher, uow, service, event, settings };
 }
 
-async function oneDelivery(s: ReturnType<typeof setup>, channel = 'email', target: { recipientId?: string; webhookId?: string } = { recipientId: USER }) {
+async function oneDelivery(
+  s: ReturnType<typeof setup>,
+  channel = 'email',
+  target: { recipientId?: string; webhookId?: string } = { recipientId: USER },
+) {
   const [d] = await s.ledger.record(s.event, [
     { channel, recipientId: target.recipientId ?? null, webhookId: target.webhookId ?? null, status: 'pending', suppressedReason: null },
   ]);
@@ -92,9 +96,18 @@ describe('DeliveryAttemptService (with in-memory ports)', () => {
   it('schedules a retry for a recoverable failure, and is dead after the last one', async () => {
     const s = setup();
     const d = await oneDelivery(s);
-    s.email.fail = [Object.assign(new Error('busy'), { responseCode: 451, response: '451 busy' }), new HttpDeliveryError(503), new Error('connection lost')];
+    s.email.fail = [
+      Object.assign(new Error('busy'), { responseCode: 451, response: '451 busy' }),
+      new HttpDeliveryError(503),
+      new Error('connection lost'),
+    ];
     expect(await s.service.attempt(d.id)).toEqual({ kind: 'retry', attempt: 1, delayMs: 10_000, error: 'SMTP 451: busy' });
-    expect(await s.ledger.find(d.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'SMTP 451: busy', nextAttemptAt: new Date(s.clock.now().getTime() + 10_000) });
+    expect(await s.ledger.find(d.id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: 'SMTP 451: busy',
+      nextAttemptAt: new Date(s.clock.now().getTime() + 10_000),
+    });
     expect(await s.service.attempt(d.id)).toEqual({ kind: 'later', until: new Date(s.clock.now().getTime() + 10_000) }); // not due yet
     s.clock.advance(10_000);
     expect(await s.service.attempt(d.id)).toEqual({ kind: 'retry', attempt: 2, delayMs: 20_000, error: 'HTTP 503' });
@@ -161,7 +174,10 @@ describe('DeliveryAttemptService (with in-memory ports)', () => {
       expect(await s.service.attempt(d.id)).toEqual({ kind: 'dead', attempt: 1, error: 'the webhook endpoint was deleted' });
       s.webhooks.add({ id: HOOK, active: false, disabledReason: 'disabled by an admin' });
       await s.ledger.requeue(d.id, ['dead']);
-      expect(await s.service.attempt(d.id)).toMatchObject({ kind: 'dead', error: 'the webhook endpoint is disabled (disabled by an admin)' });
+      expect(await s.service.attempt(d.id)).toMatchObject({
+        kind: 'dead',
+        error: 'the webhook endpoint is disabled (disabled by an admin)',
+      });
     });
 
     it('disables an endpoint failing for longer than WEBHOOK_DISABLE_AFTER and records webhook.disabled', async () => {
@@ -176,10 +192,22 @@ describe('DeliveryAttemptService (with in-memory ports)', () => {
       expect(await s.service.attempt(d.id)).toMatchObject({ kind: 'retry' }); // 1 s < 1.5 s
       s.clock.advance(1000);
       const outcome = await s.service.attempt(d.id);
-      expect(outcome).toMatchObject({ kind: 'dead', error: `HTTP 500 (endpoint disabled: failing continuously since ${since!.toISOString()})` });
-      expect(await s.webhooks.findById(HOOK)).toMatchObject({ active: false, disabledReason: `failing continuously since ${since!.toISOString()}` });
+      expect(outcome).toMatchObject({
+        kind: 'dead',
+        error: `HTTP 500 (endpoint disabled: failing continuously since ${since!.toISOString()})`,
+      });
+      expect(await s.webhooks.findById(HOOK)).toMatchObject({
+        active: false,
+        disabledReason: `failing continuously since ${since!.toISOString()}`,
+      });
       expect(s.publisher.published).toEqual([
-        expect.objectContaining({ type: 'webhook.disabled', aggregateType: 'webhook', aggregateId: HOOK, actorId: null, idempotencyKey: `webhook:${HOOK}:disabled:${since!.toISOString()}` }),
+        expect.objectContaining({
+          type: 'webhook.disabled',
+          aggregateType: 'webhook',
+          aggregateId: HOOK,
+          actorId: null,
+          idempotencyKey: `webhook:${HOOK}:disabled:${since!.toISOString()}`,
+        }),
       ]);
     });
   });

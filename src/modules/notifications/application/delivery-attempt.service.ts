@@ -84,9 +84,14 @@ export class DeliveryAttemptService {
     const attempt = delivery.attempts - delivery.scheduleOffset;
     // While this worker is alive and sending, its lease never runs out: only a dead (or hung)
     // worker's delivery can be taken over, so two sends of one delivery never overlap.
-    const renewal = setInterval(() => {
-      this.ledger.renewLease(delivery.id, leaseToken, this.settings.leaseMs).catch((err: Error) => this.logger.warn({ deliveryId: delivery.id }, `lease renewal failed: ${err.message}`));
-    }, Math.max(1000, Math.floor(this.settings.leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        this.ledger
+          .renewLease(delivery.id, leaseToken, this.settings.leaseMs)
+          .catch((err: Error) => this.logger.warn({ deliveryId: delivery.id }, `lease renewal failed: ${err.message}`));
+      },
+      Math.max(1000, Math.floor(this.settings.leaseMs / 3)),
+    );
     renewal.unref();
     try {
       if (delivery.channel === WEBHOOK_CHANNEL) await this.sendWebhook(delivery, leaseToken, event);
@@ -115,7 +120,8 @@ export class DeliveryAttemptService {
       if (current) {
         const due = current.nextAttemptAt?.getTime() ?? 0;
         if (current.status === 'sending') return { kind: 'later', until: new Date(due) };
-        if (current.status !== 'pending' && current.status !== 'failed') return { kind: 'skipped', reason: `delivery is ${current.status}` };
+        if (current.status !== 'pending' && current.status !== 'failed')
+          return { kind: 'skipped', reason: `delivery is ${current.status}` };
         if (due > now + EARLY_TOLERANCE_MS) return { kind: 'later', until: new Date(due) };
         // Claimable, yet the claim missed it: it committed between the claim and the read. Again.
         if (waited >= VISIBILITY_WAIT_MS) return { kind: 'later', until: new Date(now + 1000) };
@@ -161,7 +167,8 @@ export class DeliveryAttemptService {
       });
     } else {
       await channel.adapter.deliver(message);
-      if (!(await this.ledger.markSent(delivery.id, leaseToken))) this.logger.warn({ deliveryId: delivery.id }, 'sent, but the lease had expired meanwhile');
+      if (!(await this.ledger.markSent(delivery.id, leaseToken)))
+        this.logger.warn({ deliveryId: delivery.id }, 'sent, but the lease had expired meanwhile');
     }
     return null;
   }
@@ -169,13 +176,17 @@ export class DeliveryAttemptService {
   private async sendWebhook(delivery: Delivery, leaseToken: string, event: EventView): Promise<void> {
     const endpoint = await this.webhooks.findById(delivery.webhookId!);
     if (!endpoint) throw DeliveryFailure.unrecoverable('the webhook endpoint was deleted');
-    if (!endpoint.active) throw DeliveryFailure.unrecoverable(`the webhook endpoint is disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ''}`);
+    if (!endpoint.active)
+      throw DeliveryFailure.unrecoverable(
+        `the webhook endpoint is disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ''}`,
+      );
     try {
       await this.dispatcher.dispatch(endpoint, delivery.id, event);
     } catch (err) {
       throw new EndpointFailedError(err);
     }
-    if (!(await this.ledger.markSent(delivery.id, leaseToken))) this.logger.warn({ deliveryId: delivery.id }, 'sent, but the lease had expired meanwhile');
+    if (!(await this.ledger.markSent(delivery.id, leaseToken)))
+      this.logger.warn({ deliveryId: delivery.id }, 'sent, but the lease had expired meanwhile');
     if (endpoint.failingSince) await this.health.recordSuccess(endpoint.id);
   }
 

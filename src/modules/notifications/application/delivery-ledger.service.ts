@@ -27,7 +27,9 @@ export class DeliveryLedgerService {
 
   async list(query: DeliveryQuery & { webhookId?: string }, page: { limit: number; cursor?: string }): Promise<Page<DeliveryView>> {
     if (query.channel !== undefined && !this.channels.channelNames().includes(query.channel)) {
-      throw new ValidationError('channel: unknown channel', [{ field: 'channel', message: `must be one of ${this.channels.channelNames().join(', ')}` }]);
+      throw new ValidationError('channel: unknown channel', [
+        { field: 'channel', message: `must be one of ${this.channels.channelNames().join(', ')}` },
+      ]);
     }
     const before = page.cursor ? decodeIdCursor('d', page.cursor) : null;
     const result = await this.ledger.list(query, page.limit, before);

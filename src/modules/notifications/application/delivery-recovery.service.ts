@@ -25,7 +25,11 @@ export class DeliveryRecoveryService {
     const overdue = await this.ledger.overdue(this.settings.sweepGraceMs, SWEEP_BATCH);
     if (overdue.length === 0) return { overdue: 0, requeued: 0 };
     const requeued = await this.queue.ensureQueued(overdue);
-    if (requeued) this.logger.warn({ overdue: overdue.length, requeued, ids: overdue.slice(0, 20).map((d) => d.id) }, 're-queued overdue deliveries that had no live job');
+    if (requeued)
+      this.logger.warn(
+        { overdue: overdue.length, requeued, ids: overdue.slice(0, 20).map((d) => d.id) },
+        're-queued overdue deliveries that had no live job',
+      );
     return { overdue: overdue.length, requeued };
   }
 }

@@ -41,7 +41,9 @@ export function formatEmail(words: EmailWords, recipientName: string): Formatted
     `<p>${escapeHtml(words.body)}</p>`,
     ...extra.map((line) => `<p>${escapeHtml(line)}</p>`),
     ...(words.link
-      ? [`<p><a href="${escapeHtml(words.link)}" style="display: inline-block; padding: 8px 14px; background: #0969da; color: #fff; border-radius: 6px; text-decoration: none">Open the task</a></p>`]
+      ? [
+          `<p><a href="${escapeHtml(words.link)}" style="display: inline-block; padding: 8px 14px; background: #0969da; color: #fff; border-radius: 6px; text-decoration: none">Open the task</a></p>`,
+        ]
       : []),
     '<p style="color: #656d76; font-size: 12px">— taskwire · You receive this email because of your notification preferences; you can turn it off there.</p>',
     '</body></html>',

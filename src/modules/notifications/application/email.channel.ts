@@ -7,7 +7,12 @@ import { EmailTransport } from './ports/email-transport.port';
 import { ChannelMessage, NotificationChannel, NotificationChannelAdapter } from './ports/notification-channel.port';
 
 /** Email: lays the message's texts out as an email (subject, text, HTML) and hands it to the configured transport (NOTIFY_CONCURRENCY jobs at once per process). */
-@NotificationChannelAdapter({ name: EMAIL_CHANNEL, preferenceKey: 'email', queue: QueueNames.email, eventTypes: typesCarriedBy(EMAIL_CHANNEL) })
+@NotificationChannelAdapter({
+  name: EMAIL_CHANNEL,
+  preferenceKey: 'email',
+  queue: QueueNames.email,
+  eventTypes: typesCarriedBy(EMAIL_CHANNEL),
+})
 export class EmailChannel implements NotificationChannel {
   constructor(
     private readonly transport: EmailTransport,

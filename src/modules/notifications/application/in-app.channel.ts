@@ -10,7 +10,13 @@ import { ChannelMessage, NotificationChannel, NotificationChannelAdapter } from 
  * "sent" commit together, so an in-app notification is delivered exactly once. NOTIFY_CONCURRENCY
  * jobs at once per process.
  */
-@NotificationChannelAdapter({ name: IN_APP_CHANNEL, preferenceKey: 'inApp', queue: QueueNames.inApp, eventTypes: typesCarriedBy(IN_APP_CHANNEL), transactional: true })
+@NotificationChannelAdapter({
+  name: IN_APP_CHANNEL,
+  preferenceKey: 'inApp',
+  queue: QueueNames.inApp,
+  eventTypes: typesCarriedBy(IN_APP_CHANNEL),
+  transactional: true,
+})
 export class InAppChannel implements NotificationChannel {
   constructor(private readonly inbox: NotificationInbox) {}
 
@@ -20,7 +26,9 @@ export class InAppChannel implements NotificationChannel {
 }
 
 /** The inbox row of an in-app delivery (also written at planning, see NotificationPublisher). */
-export function inboxNotificationOf(message: Pick<ChannelMessage, 'deliveryId' | 'event' | 'recipient' | 'title' | 'body' | 'link'>): InboxNotification {
+export function inboxNotificationOf(
+  message: Pick<ChannelMessage, 'deliveryId' | 'event' | 'recipient' | 'title' | 'body' | 'link'>,
+): InboxNotification {
   return {
     id: newId(),
     recipientId: message.recipient.id,

@@ -36,7 +36,9 @@ export function toNotificationView(n: InboxNotification): NotificationView {
 
 function decodeInboxCursor(cursor: string): InboxPosition {
   return decodeCursor(cursor, (v) =>
-    v.length === 3 && v[0] === 'n' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[1])) && isUuid(v[2]) ? { createdAt: new Date(v[1]), id: String(v[2]) } : null,
+    v.length === 3 && v[0] === 'n' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[1])) && isUuid(v[2])
+      ? { createdAt: new Date(v[1]), id: String(v[2]) }
+      : null,
   );
 }
 
@@ -48,7 +50,10 @@ export class NotificationInboxService {
   async list(userId: string, unreadOnly: boolean, page: { limit: number; cursor?: string }): Promise<Page<NotificationView>> {
     const before = page.cursor ? decodeInboxCursor(page.cursor) : null;
     const result = await this.inbox.list(userId, unreadOnly, page.limit, before);
-    return { data: result.items.map(toNotificationView), nextCursor: result.next ? encodeCursor(['n', result.next.createdAt.toISOString(), result.next.id]) : null };
+    return {
+      data: result.items.map(toNotificationView),
+      nextCursor: result.next ? encodeCursor(['n', result.next.createdAt.toISOString(), result.next.id]) : null,
+    };
   }
 
   async unreadCount(userId: string): Promise<{ count: number }> {

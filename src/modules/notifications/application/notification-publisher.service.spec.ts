@@ -50,12 +50,31 @@ function setup() {
   const users = new InMemoryUserDirectory();
   const watchers = new FakeTaskWatchers();
   const registry = FakeChannelRegistry.builtIns(new RecordingChannel(), new RecordingChannel(), [
-    { name: 'chat', preferenceKey: 'chat', queue: 'notify-chat', eventTypes: ['task.completed'], concurrency: 1, transactional: false, adapter: new RecordingChannel() },
+    {
+      name: 'chat',
+      preferenceKey: 'chat',
+      queue: 'notify-chat',
+      eventTypes: ['task.completed'],
+      concurrency: 1,
+      transactional: false,
+      adapter: new RecordingChannel(),
+    },
   ]);
   for (const id of [CREATOR, ASSIGNEE, WATCHER, ADMIN]) users.add(id);
   const inbox = new RecordingInbox();
   const settings = { appPublicUrl: 'https://taskwire.test' } as NotificationSettings;
-  const publisher = new NotificationPublisher(ledger, queue, registry, preferences, webhooks, users, watchers, new ImmediateAfterCommit(), inbox, settings);
+  const publisher = new NotificationPublisher(
+    ledger,
+    queue,
+    registry,
+    preferences,
+    webhooks,
+    users,
+    watchers,
+    new ImmediateAfterCommit(),
+    inbox,
+    settings,
+  );
   return { ledger, queue, preferences, webhooks, users, watchers, inbox, publisher };
 }
 
@@ -90,7 +109,12 @@ describe('NotificationPublisher (with in-memory ports)', () => {
     );
     expect(queue.enqueued.map((j) => j.channel).sort()).toEqual(['chat', 'chat', 'email', 'email', 'in_app', 'in_app']);
     expect(new Set(queue.enqueued.map((j) => j.id)).size).toBe(6);
-    expect(ledger.all().filter((d) => d.status === 'pending').every((d) => queue.enqueued.some((j) => j.id === d.id))).toBe(true);
+    expect(
+      ledger
+        .all()
+        .filter((d) => d.status === 'pending')
+        .every((d) => queue.enqueued.some((j) => j.id === d.id)),
+    ).toBe(true);
   });
 
   it('is idempotent: publishing the same event again writes and queues nothing', async () => {
@@ -111,8 +135,14 @@ describe('NotificationPublisher (with in-memory ports)', () => {
     const event = taskEvent('task.completed', context, { actorId: ADMIN });
     watchers.watchers.set(event.aggregateId, [WATCHER]);
     await publisher.publish(event);
-    expect(rows(ledger).filter((r) => r.startsWith('email'))).toEqual([`email:${CREATOR}:suppressed(preference)`, `email:${WATCHER}:suppressed(user_inactive)`]);
-    expect(rows(ledger).filter((r) => r.startsWith('in_app'))).toEqual([`in_app:${CREATOR}:pending`, `in_app:${WATCHER}:suppressed(user_inactive)`]);
+    expect(rows(ledger).filter((r) => r.startsWith('email'))).toEqual([
+      `email:${CREATOR}:suppressed(preference)`,
+      `email:${WATCHER}:suppressed(user_inactive)`,
+    ]);
+    expect(rows(ledger).filter((r) => r.startsWith('in_app'))).toEqual([
+      `in_app:${CREATOR}:pending`,
+      `in_app:${WATCHER}:suppressed(user_inactive)`,
+    ]);
   });
 
   it('adds one row per active webhook endpoint subscribed to the type, for any event type', async () => {
@@ -122,7 +152,10 @@ describe('NotificationPublisher (with in-memory ports)', () => {
     webhooks.add({ id: '019ac3f1-bbbb-7000-8000-000000000003', events: ['task.created'] });
     webhooks.add({ id: '019ac3f1-bbbb-7000-8000-000000000004', events: ['*'], active: false });
     await publisher.publish(taskEvent('user.registered', { email: 'x@example.test' }, { aggregateType: 'user' }));
-    expect(rows(ledger)).toEqual(['webhook:019ac3f1-bbbb-7000-8000-000000000001:pending', 'webhook:019ac3f1-bbbb-7000-8000-000000000002:pending']);
+    expect(rows(ledger)).toEqual([
+      'webhook:019ac3f1-bbbb-7000-8000-000000000001:pending',
+      'webhook:019ac3f1-bbbb-7000-8000-000000000002:pending',
+    ]);
     expect(queue.enqueued.every((j) => j.channel === WEBHOOK_CHANNEL)).toBe(true);
   });
 
@@ -147,7 +180,11 @@ describe('NotificationPublisher (with in-memory ports)', () => {
     const event = taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN });
     await publisher.onEvent(delivery(event));
     expect(steps).toEqual([`runOnce ${NOTIFICATIONS_HANDLER}: 0 rows before`]);
-    expect(rows(ledger)).toEqual([`email:${ASSIGNEE}:pending`, `in_app:${ASSIGNEE}:pending`, 'webhook:019ac3f1-bbbb-7000-8000-000000000005:pending']);
+    expect(rows(ledger)).toEqual([
+      `email:${ASSIGNEE}:pending`,
+      `in_app:${ASSIGNEE}:pending`,
+      'webhook:019ac3f1-bbbb-7000-8000-000000000005:pending',
+    ]);
     expect(queue.enqueued).toHaveLength(3);
 
     // Done before (runOnce does not run the work): nothing is written again.
@@ -170,7 +207,9 @@ describe('NotificationPublisher (with in-memory ports)', () => {
     const activeSubscribers = webhooks.activeSubscribers.bind(webhooks);
     webhooks.activeSubscribers = (type) => ((calls.webhooks += 1), activeSubscribers(type));
     await preferences.save(WATCHER, [{ key: 'email', eventType: 'task.assigned', enabled: false }]);
-    const events = [ASSIGNEE, WATCHER, CREATOR].map((assigneeId) => taskEvent('task.assigned', { ...context, state: 'assigned', assigneeId }, { actorId: ADMIN }));
+    const events = [ASSIGNEE, WATCHER, CREATOR].map((assigneeId) =>
+      taskEvent('task.assigned', { ...context, state: 'assigned', assigneeId }, { actorId: ADMIN }),
+    );
     await Promise.all(events.map((e) => publisher.publish(e)));
     expect(calls).toEqual({ users: 1, preferences: 1, webhooks: 1 });
     // Each event still gets exactly its own recipients and preferences.
@@ -197,7 +236,9 @@ describe('NotificationPublisher (with in-memory ports)', () => {
       users.add(CREATOR, { active: false });
       const recordMany = jest.spyOn(ledger, 'recordMany');
       const enqueue = jest.spyOn(queue, 'enqueue');
-      const events = [ASSIGNEE, WATCHER, CREATOR, ADMIN].map((assigneeId) => taskEvent('task.assigned', { ...context, state: 'assigned', assigneeId }, { actorId: ADMIN }));
+      const events = [ASSIGNEE, WATCHER, CREATOR, ADMIN].map((assigneeId) =>
+        taskEvent('task.assigned', { ...context, state: 'assigned', assigneeId }, { actorId: ADMIN }),
+      );
       await publisher.handleRelayed([...events, taskEvent('task.created', context, { actorId: CREATOR })], outside);
       expect(recordMany).toHaveBeenCalledTimes(1);
       expect(enqueue).toHaveBeenCalledTimes(1);
@@ -220,7 +261,14 @@ describe('NotificationPublisher (with in-memory ports)', () => {
       const inApp = ledger.all().filter((d) => d.channel === 'in_app');
       expect(inApp.map((d) => [d.recipientId, d.status, d.attempts])).toEqual([[ASSIGNEE, 'sent', 1]]);
       expect(inbox.rows).toHaveLength(1);
-      expect(inbox.rows[0]).toMatchObject({ recipientId: ASSIGNEE, deliveryId: inApp[0].id, eventId: event.id, type: 'task.assigned', actorId: ADMIN, readAt: null });
+      expect(inbox.rows[0]).toMatchObject({
+        recipientId: ASSIGNEE,
+        deliveryId: inApp[0].id,
+        eventId: event.id,
+        type: 'task.assigned',
+        actorId: ADMIN,
+        readAt: null,
+      });
       expect(inbox.rows[0].title).toContain('Ship it');
       expect(queue.enqueued.map((j) => j.channel)).toEqual(['email']);
     });

@@ -90,11 +90,17 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     // Planning reads only, on pooled connections: the concurrent plans' reads coalesce into one query each.
     const plans = await outside(() => Promise.all(events.map(async (event) => ({ event, planned: await this.plan(event) }))));
     // The people of the in-app rows (recipients, actors) are read while the rows are written.
-    const [recorded, people] = await Promise.all([this.ledger.recordMany(plans.filter((p) => p.planned.length > 0)), outside(() => this.inAppPeople(plans))]);
+    const [recorded, people] = await Promise.all([
+      this.ledger.recordMany(plans.filter((p) => p.planned.length > 0)),
+      outside(() => this.inAppPeople(plans)),
+    ]);
     const sentHere = await this.deliverInAppHere(recorded, events, people);
     const jobs = recorded.filter((d) => d.status === 'pending' && !sentHere.has(d.id)).map((d) => ({ id: d.id, channel: d.channel }));
     if (jobs.length) await this.afterCommit.run(() => this.queue.enqueue(jobs));
-    this.logger.debug({ events: events.length, rows: recorded.length, inApp: sentHere.size, queued: jobs.length, ms: Date.now() - started }, 'relay batch recorded');
+    this.logger.debug(
+      { events: events.length, rows: recorded.length, inApp: sentHere.size, queued: jobs.length, ms: Date.now() - started },
+      'relay batch recorded',
+    );
   }
 
   /**
@@ -104,7 +110,9 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
    * rules are the planner's (a suppressed row gets no inbox row); a recipient gone meanwhile keeps a
    * pending row and its job (whose attempt records it suppressed).
    */
-  private async inAppPeople(plans: ReadonlyArray<{ event: EventView; planned: readonly PlannedDelivery[] }>): Promise<Map<string, DirectoryUser>> {
+  private async inAppPeople(
+    plans: ReadonlyArray<{ event: EventView; planned: readonly PlannedDelivery[] }>,
+  ): Promise<Map<string, DirectoryUser>> {
     const ids = new Set<string>();
     for (const { event, planned } of plans) {
       for (const p of planned) if (p.channel === IN_APP_CHANNEL && p.status === 'pending' && p.recipientId) ids.add(p.recipientId);
@@ -114,7 +122,11 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     return new Map((await this.directory.submit([...ids])).map((u) => [u.id, u]));
   }
 
-  private async deliverInAppHere(recorded: readonly Delivery[], events: readonly EventView[], people: ReadonlyMap<string, DirectoryUser>): Promise<Set<string>> {
+  private async deliverInAppHere(
+    recorded: readonly Delivery[],
+    events: readonly EventView[],
+    people: ReadonlyMap<string, DirectoryUser>,
+  ): Promise<Set<string>> {
     const rows = recorded.filter((d) => d.status === 'pending' && d.channel === IN_APP_CHANNEL && d.recipientId !== null);
     if (rows.length === 0 || !this.channels.userChannel(IN_APP_CHANNEL)) return new Set();
     const byId = new Map(events.map((e) => [e.id, e]));
@@ -171,7 +183,16 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     const pending = recorded.filter((d) => d.status === 'pending');
     const jobs = pending.map((d) => ({ id: d.id, channel: d.channel }));
     if (jobs.length) await this.afterCommit.run(() => this.queue.enqueue(jobs));
-    this.logger.debug({ eventId: event.id, eventType: event.type, pending: pending.length, suppressed: recorded.length - pending.length, ms: Date.now() - started }, 'deliveries recorded');
+    this.logger.debug(
+      {
+        eventId: event.id,
+        eventType: event.type,
+        pending: pending.length,
+        suppressed: recorded.length - pending.length,
+        ms: Date.now() - started,
+      },
+      'deliveries recorded',
+    );
     return recorded;
   }
 

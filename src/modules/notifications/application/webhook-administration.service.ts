@@ -5,7 +5,13 @@ import { Page } from '../../../platform/http/pagination';
 import { EVENT_TYPES } from '../../events';
 import { DeliveryView, toDeliveryView } from '../domain/delivery';
 import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
-import { SECRET_ROTATION_OVERLAP_MS, WEBHOOK_SECRET_PREFIX, WebhookEndpoint, checkEventFilter, checkWebhookUrl } from '../domain/webhook-endpoint';
+import {
+  SECRET_ROTATION_OVERLAP_MS,
+  WEBHOOK_SECRET_PREFIX,
+  WebhookEndpoint,
+  checkEventFilter,
+  checkWebhookUrl,
+} from '../domain/webhook-endpoint';
 import { DeliveryLedgerService } from './delivery-ledger.service';
 import { decodeIdCursor, encodeIdCursor } from './notification-cursors';
 import { DeliveryLedger } from './ports/delivery-ledger.port';
@@ -110,7 +116,10 @@ export class WebhookAdministrationService {
     const after = page.cursor ? decodeIdCursor('w', page.cursor) : null;
     const result = await this.endpoints.list(page.limit, after);
     const now = this.clock.now();
-    return { data: result.items.map((e) => toWebhookView(e, now)), nextCursor: result.nextAfterId ? encodeIdCursor('w', result.nextAfterId) : null };
+    return {
+      data: result.items.map((e) => toWebhookView(e, now)),
+      nextCursor: result.nextAfterId ? encodeIdCursor('w', result.nextAfterId) : null,
+    };
   }
 
   async get(id: string): Promise<WebhookView> {
@@ -156,7 +165,8 @@ export class WebhookAdministrationService {
   async redeliver(id: string, deliveryId: string): Promise<DeliveryView> {
     const endpoint = await this.require(id);
     const delivery = await this.ledger.find(deliveryId);
-    if (!delivery || delivery.channel !== WEBHOOK_CHANNEL || delivery.webhookId !== id) throw new NotFoundError('Delivery', 'DELIVERY_NOT_FOUND');
+    if (!delivery || delivery.channel !== WEBHOOK_CHANNEL || delivery.webhookId !== id)
+      throw new NotFoundError('Delivery', 'DELIVERY_NOT_FOUND');
     if (!endpoint.active) throw new ConflictError('WEBHOOK_DISABLED', 'The endpoint is disabled; re-enable it (PATCH active: true) first');
     const requeued = await this.ledger.requeue(deliveryId, ['pending', 'failed', 'sent', 'dead']);
     if (!requeued) throw new ConflictError('DELIVERY_IN_PROGRESS', 'The delivery is being sent right now; try again shortly');

@@ -39,7 +39,11 @@ export class WebhookHealthService {
           aggregateId: endpointId,
           actorId: null,
           occurredAt: now,
-          payload: { url: endpoint.url, disabledReason: reason, failingSince: endpoint.failingSince!.toISOString() } satisfies WebhookDisabledPayload,
+          payload: {
+            url: endpoint.url,
+            disabledReason: reason,
+            failingSince: endpoint.failingSince!.toISOString(),
+          } satisfies WebhookDisabledPayload,
           idempotencyKey: `webhook:${endpointId}:disabled:${endpoint.failingSince!.toISOString()}`,
         },
       ]);

@@ -39,7 +39,11 @@ export class WebhookTargetPolicy {
     try {
       addresses = await this.resolver.resolve(host);
     } catch (err) {
-      throw new ValidationError(`url: ${host} does not resolve`, [{ field: 'url', message: `host ${host} does not resolve (${(err as Error).message})` }], 'WEBHOOK_URL_UNRESOLVABLE');
+      throw new ValidationError(
+        `url: ${host} does not resolve`,
+        [{ field: 'url', message: `host ${host} does not resolve (${(err as Error).message})` }],
+        'WEBHOOK_URL_UNRESOLVABLE',
+      );
     }
     const refused = refusedAmong(addresses);
     if (refused.length) {

@@ -1,14 +1,23 @@
 import { DeliveryFailure, HttpDeliveryError, classifyDeliveryError, isRecoverableHttpStatus, parseRetryAfter } from './delivery-failure';
 
 const NOW = new Date('2026-11-29T10:00:00.000Z');
-const smtp = (responseCode: number, response: string, code = 'EENVELOPE') => Object.assign(new Error(`Message failed: ${response}`), { responseCode, response, code });
+const smtp = (responseCode: number, response: string, code = 'EENVELOPE') =>
+  Object.assign(new Error(`Message failed: ${response}`), { responseCode, response, code });
 const net = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:25`), { code });
 
 describe('classifyDeliveryError', () => {
   it('retries SMTP 4xx and gives up on SMTP 5xx', () => {
-    expect(classifyDeliveryError(smtp(451, '451 4.3.0 Mailbox busy'))).toEqual({ recoverable: true, message: 'SMTP 451: 4.3.0 Mailbox busy', retryAfterMs: null });
+    expect(classifyDeliveryError(smtp(451, '451 4.3.0 Mailbox busy'))).toEqual({
+      recoverable: true,
+      message: 'SMTP 451: 4.3.0 Mailbox busy',
+      retryAfterMs: null,
+    });
     expect(classifyDeliveryError(smtp(421, '421 Service not available', 'ECONNECTION')).recoverable).toBe(true);
-    expect(classifyDeliveryError(smtp(550, '550 5.1.1 No such user'))).toEqual({ recoverable: false, message: 'SMTP 550: 5.1.1 No such user', retryAfterMs: null });
+    expect(classifyDeliveryError(smtp(550, '550 5.1.1 No such user'))).toEqual({
+      recoverable: false,
+      message: 'SMTP 550: 5.1.1 No such user',
+      retryAfterMs: null,
+    });
     expect(classifyDeliveryError(smtp(535, '535 Authentication failed', 'EAUTH')).recoverable).toBe(false);
   });
 
@@ -17,9 +26,15 @@ describe('classifyDeliveryError', () => {
     expect(classifyDeliveryError(Object.assign(new Error('bad header'), { code: 'EMESSAGE' })).recoverable).toBe(false);
   });
 
-  it.each(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ESOCKET', 'ECONNECTION', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE'])('retries %s', (code) => {
-    expect(classifyDeliveryError(net(code))).toMatchObject({ recoverable: true, message: expect.stringMatching(new RegExp(`^${code}: `)) });
-  });
+  it.each(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ESOCKET', 'ECONNECTION', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE'])(
+    'retries %s',
+    (code) => {
+      expect(classifyDeliveryError(net(code))).toMatchObject({
+        recoverable: true,
+        message: expect.stringMatching(new RegExp(`^${code}: `)),
+      });
+    },
+  );
 
   it('finds the code of a wrapped network error (fetch) and treats timeouts as recoverable', () => {
     const wrapped = Object.assign(new TypeError('fetch failed'), { cause: net('ECONNREFUSED') });
@@ -54,7 +69,11 @@ describe('classifyDeliveryError', () => {
   });
 
   it('keeps what a channel states, and retries the unknown', () => {
-    expect(classifyDeliveryError(DeliveryFailure.unrecoverable('endpoint deleted'))).toEqual({ recoverable: false, message: 'endpoint deleted', retryAfterMs: null });
+    expect(classifyDeliveryError(DeliveryFailure.unrecoverable('endpoint deleted'))).toEqual({
+      recoverable: false,
+      message: 'endpoint deleted',
+      retryAfterMs: null,
+    });
     expect(classifyDeliveryError(DeliveryFailure.recoverable('busy', 5000)).retryAfterMs).toBe(5000);
     expect(classifyDeliveryError(new Error('something odd'))).toEqual({ recoverable: true, message: 'something odd', retryAfterMs: null });
     expect(classifyDeliveryError('a string').recoverable).toBe(true);

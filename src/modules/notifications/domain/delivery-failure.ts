@@ -91,17 +91,34 @@ export function classifyDeliveryError(err: unknown, now: Date = new Date()): Cla
       retryAfterMs: isRecoverableHttpStatus(err.status) ? parseRetryAfter(err.retryAfter, now) : null,
     };
   }
-  const e = (err ?? {}) as { message?: unknown; code?: unknown; responseCode?: unknown; response?: unknown; name?: unknown; cause?: unknown };
+  const e = (err ?? {}) as {
+    message?: unknown;
+    code?: unknown;
+    responseCode?: unknown;
+    response?: unknown;
+    name?: unknown;
+    cause?: unknown;
+  };
   const message = typeof e.message === 'string' && e.message ? e.message : String(err);
   if (typeof e.responseCode === 'number' && e.responseCode >= 400 && e.responseCode < 600) {
     // SMTP reply code: 4xx transient, 5xx permanent (RFC 5321 §4.2.1).
     const reply = typeof e.response === 'string' && e.response ? e.response : message;
-    return { recoverable: e.responseCode < 500, message: clip(`SMTP ${e.responseCode}: ${reply.replace(/^\d{3}[ -]/, '')}`), retryAfterMs: null };
+    return {
+      recoverable: e.responseCode < 500,
+      message: clip(`SMTP ${e.responseCode}: ${reply.replace(/^\d{3}[ -]/, '')}`),
+      retryAfterMs: null,
+    };
   }
-  const code = typeof e.code === 'string' ? e.code : typeof (e.cause as { code?: unknown })?.code === 'string' ? String((e.cause as { code: string }).code) : null;
+  const code =
+    typeof e.code === 'string'
+      ? e.code
+      : typeof (e.cause as { code?: unknown })?.code === 'string'
+        ? String((e.cause as { code: string }).code)
+        : null;
   if (code && PERMANENT_SMTP_CODES.has(code)) return { recoverable: false, message: clip(`${code}: ${message}`), retryAfterMs: null };
   if (code && TRANSIENT_CODES.has(code)) return { recoverable: true, message: clip(`${code}: ${message}`), retryAfterMs: null };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return { recoverable: true, message: clip(`timeout: ${message}`), retryAfterMs: null };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError')
+    return { recoverable: true, message: clip(`timeout: ${message}`), retryAfterMs: null };
   return { recoverable: true, message: clip(code ? `${code}: ${message}` : message), retryAfterMs: null };
 }
 

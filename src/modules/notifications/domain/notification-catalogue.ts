@@ -41,7 +41,13 @@ function utc(value: unknown): string | null {
   return typeof value === 'string' && value ? value.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : null;
 }
 
-const FIELD_NAMES: Record<string, string> = { title: 'the title', description: 'the description', priority: 'the priority', dueAt: 'the due date', labels: 'the labels' };
+const FIELD_NAMES: Record<string, string> = {
+  title: 'the title',
+  description: 'the description',
+  priority: 'the priority',
+  dueAt: 'the due date',
+  labels: 'the labels',
+};
 
 function changedFields(changes: unknown): string {
   const names = changes && typeof changes === 'object' ? Object.keys(changes).map((k) => FIELD_NAMES[k] ?? k) : [];
@@ -83,7 +89,8 @@ export const NOTIFICATION_CATALOGUE: Readonly<Record<string, NotificationEntry>>
     channels: [EMAIL_CHANNEL, IN_APP_CHANNEL],
     title: (n) => `Completed: ${n.taskTitle}`,
     body: (n) => `${n.who} completed ${quote(n.taskTitle)}.`,
-    emailLines: ({ payload: p }) => (typeof p.completedAt === 'string' ? [`Completed at ${p.completedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}.`] : []),
+    emailLines: ({ payload: p }) =>
+      typeof p.completedAt === 'string' ? [`Completed at ${p.completedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}.`] : [],
   },
   'task.cancelled': {
     audience: ['assignee', 'watchers'],
@@ -117,7 +124,9 @@ export const NOTIFICATION_CATALOGUE: Readonly<Record<string, NotificationEntry>>
     audienceOn: { [EMAIL_CHANNEL]: ['assignee', 'creator'] },
     title: (n) => `Overdue: ${n.taskTitle}`,
     body: (n) => `${quote(n.taskTitle)} is overdue${utc(n.payload.dueAt) ? ` — it was due at ${utc(n.payload.dueAt)}` : ''}.`,
-    emailLines: (n) => [`It was due at ${utc(n.payload.dueAt) ?? 'its due time'} and is still ${String(n.payload.state ?? 'open').replace('_', ' ')}.`],
+    emailLines: (n) => [
+      `It was due at ${utc(n.payload.dueAt) ?? 'its due time'} and is still ${String(n.payload.state ?? 'open').replace('_', ' ')}.`,
+    ],
   },
   'task.updated': {
     audience: ['assignee', 'watchers'],
@@ -176,12 +185,22 @@ export function taskLink(appPublicUrl: string, taskId: string): string {
  */
 export function notificationText(event: TextEvent, actorName: string | null, appPublicUrl: string): NotificationText {
   const isTask = event.aggregateType === 'task';
-  const input: NotificationTextInput = { taskTitle: str(event.payload.title) ?? 'a task', who: actorName ?? 'taskwire', payload: event.payload };
+  const input: NotificationTextInput = {
+    taskTitle: str(event.payload.title) ?? 'a task',
+    who: actorName ?? 'taskwire',
+    payload: event.payload,
+  };
   const link = isTask ? taskLink(appPublicUrl, event.aggregateId) : null;
   const taskId = isTask ? event.aggregateId : null;
   const entry = entryFor(event.type);
   if (!entry) {
-    return { title: event.type, body: `${input.who}: ${event.type}${isTask ? ` on ${quote(input.taskTitle)}` : ''}.`, link, taskId, emailLines: [] };
+    return {
+      title: event.type,
+      body: `${input.who}: ${event.type}${isTask ? ` on ${quote(input.taskTitle)}` : ''}.`,
+      link,
+      taskId,
+      emailLines: [],
+    };
   }
   return { title: entry.title(input), body: entry.body(input), link, taskId, emailLines: entry.emailLines?.(input) ?? [] };
 }

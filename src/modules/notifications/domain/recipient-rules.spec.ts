@@ -16,7 +16,16 @@ const channels: PlannableChannel[] = [
 const everyone = new Map([CREATOR, ASSIGNEE, PREVIOUS, W1, W2, ACTOR].map((id) => [id, { active: true }]));
 const payload = { creatorId: CREATOR, assigneeId: ASSIGNEE, previousAssigneeId: PREVIOUS, title: 'T' };
 
-function plan(type: string, options: { actorId?: string | null; users?: Map<string, { active: boolean }>; off?: Array<[string, string]>; watchers?: string[]; body?: Record<string, unknown> } = {}) {
+function plan(
+  type: string,
+  options: {
+    actorId?: string | null;
+    users?: Map<string, { active: boolean }>;
+    off?: Array<[string, string]>;
+    watchers?: string[];
+    body?: Record<string, unknown>;
+  } = {},
+) {
   return planUserDeliveries({
     event: { type, actorId: options.actorId === undefined ? ACTOR : options.actorId, payload: options.body ?? payload },
     watchers: options.watchers ?? [W1, W2],
@@ -26,7 +35,8 @@ function plan(type: string, options: { actorId?: string | null; users?: Map<stri
   });
 }
 
-const summary = (rows: ReturnType<typeof plan>) => rows.map((r) => `${r.channel}:${r.recipientId}:${r.status}${r.suppressedReason ? `(${r.suppressedReason})` : ''}`).sort();
+const summary = (rows: ReturnType<typeof plan>) =>
+  rows.map((r) => `${r.channel}:${r.recipientId}:${r.status}${r.suppressedReason ? `(${r.suppressedReason})` : ''}`).sort();
 const sent = (channelNames: string[], ids: string[]) => channelNames.flatMap((c) => ids.map((id) => `${c}:${id}:pending`)).sort();
 
 describe('recipient rules (docs/api.md "Notifications")', () => {
@@ -48,7 +58,9 @@ describe('recipient rules (docs/api.md "Notifications")', () => {
       [...sent([EMAIL_CHANNEL, IN_APP_CHANNEL], [ASSIGNEE, CREATOR]), ...sent([IN_APP_CHANNEL], [W1, W2])].sort(),
     );
     // The preference covers them like any other type.
-    expect(summary(plan('task.overdue', { actorId: null, off: [[CREATOR, 'email']] }))).toContain(`email:${CREATOR}:suppressed(preference)`);
+    expect(summary(plan('task.overdue', { actorId: null, off: [[CREATOR, 'email']] }))).toContain(
+      `email:${CREATOR}:suppressed(preference)`,
+    );
   });
 
   it.each(['task.created', 'task.paused', 'task.deleted', 'user.registered', 'webhook.disabled'])('%s tells nobody', (type) => {
@@ -56,7 +68,10 @@ describe('recipient rules (docs/api.md "Notifications")', () => {
   });
 
   it('never tells the actor: their rows are suppressed with reason actor, on every channel', () => {
-    expect(summary(plan('task.assigned', { actorId: ASSIGNEE }))).toEqual([`email:${ASSIGNEE}:suppressed(actor)`, `in_app:${ASSIGNEE}:suppressed(actor)`]);
+    expect(summary(plan('task.assigned', { actorId: ASSIGNEE }))).toEqual([
+      `email:${ASSIGNEE}:suppressed(actor)`,
+      `in_app:${ASSIGNEE}:suppressed(actor)`,
+    ]);
     // A watcher who comments is not told about their own comment; the others are.
     expect(summary(plan('task.commented', { actorId: W1 }))).toEqual([
       `in_app:${ASSIGNEE}:pending`,
@@ -86,15 +101,24 @@ describe('recipient rules (docs/api.md "Notifications")', () => {
   });
 
   it('applies preferences per (user, channel), after the actor and activity checks', () => {
-    const rows = plan('task.cancelled', { off: [[ASSIGNEE, 'email'], [W1, 'inApp'], [ACTOR, 'email']], watchers: [W1, ACTOR] });
-    expect(summary(rows)).toEqual([
-      `email:${ACTOR}:suppressed(actor)`,
-      `email:${ASSIGNEE}:suppressed(preference)`,
-      `email:${W1}:pending`,
-      `in_app:${ACTOR}:suppressed(actor)`,
-      `in_app:${ASSIGNEE}:pending`,
-      `in_app:${W1}:suppressed(preference)`,
-    ].sort());
+    const rows = plan('task.cancelled', {
+      off: [
+        [ASSIGNEE, 'email'],
+        [W1, 'inApp'],
+        [ACTOR, 'email'],
+      ],
+      watchers: [W1, ACTOR],
+    });
+    expect(summary(rows)).toEqual(
+      [
+        `email:${ACTOR}:suppressed(actor)`,
+        `email:${ASSIGNEE}:suppressed(preference)`,
+        `email:${W1}:pending`,
+        `in_app:${ACTOR}:suppressed(actor)`,
+        `in_app:${ASSIGNEE}:pending`,
+        `in_app:${W1}:suppressed(preference)`,
+      ].sort(),
+    );
   });
 
   it('tells each person once per channel, whatever roles they hold', () => {

@@ -37,7 +37,9 @@ describe('webhook endpoints', () => {
   });
 
   it('checks event filters', () => {
-    expect(checkEventFilter(['task.assigned', 'task.assigned', 'webhook.disabled'], EVENT_TYPES)).toEqual({ events: ['task.assigned', 'webhook.disabled'] });
+    expect(checkEventFilter(['task.assigned', 'task.assigned', 'webhook.disabled'], EVENT_TYPES)).toEqual({
+      events: ['task.assigned', 'webhook.disabled'],
+    });
     expect(checkEventFilter(['*'], EVENT_TYPES)).toEqual({ events: ['*'] });
     expect(checkEventFilter([], EVENT_TYPES)).toHaveProperty('errors');
     expect(checkEventFilter('task.assigned', EVENT_TYPES)).toHaveProperty('errors');

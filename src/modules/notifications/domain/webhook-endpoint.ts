@@ -31,7 +31,10 @@ export function subscribesTo(endpoint: Pick<WebhookEndpoint, 'events'>, eventTyp
 }
 
 /** Secrets that sign a message now: the current one, and the previous one during the rotation overlap. */
-export function signingSecrets(endpoint: Pick<WebhookEndpoint, 'secret' | 'previousSecret' | 'previousSecretExpiresAt'>, now: Date): string[] {
+export function signingSecrets(
+  endpoint: Pick<WebhookEndpoint, 'secret' | 'previousSecret' | 'previousSecretExpiresAt'>,
+  now: Date,
+): string[] {
   const secrets = [endpoint.secret];
   if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt.getTime() > now.getTime()) {
     secrets.push(endpoint.previousSecret);
@@ -62,8 +65,10 @@ export function checkWebhookUrl(raw: string): { url: URL } | { error: string } {
 
 /** `events`: known types or `"*"` (alone), no duplicates. */
 export function checkEventFilter(events: unknown, knownTypes: readonly string[]): { events: string[] } | { errors: FieldError[] } {
-  if (!Array.isArray(events) || events.length === 0) return { errors: [{ field: 'events', message: 'must be a non-empty array of event types or ["*"]' }] };
-  if (events.length > MAX_WEBHOOK_EVENTS) return { errors: [{ field: 'events', message: `must list at most ${MAX_WEBHOOK_EVENTS} types` }] };
+  if (!Array.isArray(events) || events.length === 0)
+    return { errors: [{ field: 'events', message: 'must be a non-empty array of event types or ["*"]' }] };
+  if (events.length > MAX_WEBHOOK_EVENTS)
+    return { errors: [{ field: 'events', message: `must list at most ${MAX_WEBHOOK_EVENTS} types` }] };
   const errors: FieldError[] = [];
   events.forEach((type, i) => {
     if (typeof type !== 'string' || (type !== ALL_EVENTS && !knownTypes.includes(type))) {
@@ -72,6 +77,7 @@ export function checkEventFilter(events: unknown, knownTypes: readonly string[])
   });
   if (errors.length) return { errors };
   const unique = [...new Set(events as string[])];
-  if (unique.includes(ALL_EVENTS) && unique.length > 1) return { errors: [{ field: 'events', message: '"*" already means every type; list it alone' }] };
+  if (unique.includes(ALL_EVENTS) && unique.length > 1)
+    return { errors: [{ field: 'events', message: '"*" already means every type; list it alone' }] };
   return { events: unique };
 }

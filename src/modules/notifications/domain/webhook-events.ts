@@ -15,7 +15,8 @@ export interface WebhookDisabledPayload {
 export const WEBHOOK_PUBLISHED_EVENTS: { readonly [WEBHOOK_DISABLED_EVENT]: PublishedEvent } = {
   [WEBHOOK_DISABLED_EVENT]: {
     aggregateType: WEBHOOK_AGGREGATE_TYPE,
-    summary: 'A webhook endpoint was disabled after failing continuously for longer than WEBHOOK_DISABLE_AFTER (the aggregate id is the webhook id)',
+    summary:
+      'A webhook endpoint was disabled after failing continuously for longer than WEBHOOK_DISABLE_AFTER (the aggregate id is the webhook id)',
     payload: payloadSchema<WebhookDisabledPayload>()({
       type: 'object',
       properties: {

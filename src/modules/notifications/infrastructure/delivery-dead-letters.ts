@@ -20,7 +20,9 @@ export class DeliveryDeadLetters implements OnModuleInit {
   }
 
   async count(): Promise<number> {
-    const rows: Array<{ n: string }> = await this.dataSource.query(`SELECT count(*)::text AS n FROM notifications.deliveries WHERE status = 'dead'`);
+    const rows: Array<{ n: string }> = await this.dataSource.query(
+      `SELECT count(*)::text AS n FROM notifications.deliveries WHERE status = 'dead'`,
+    );
     return Number(rows[0].n);
   }
 }

@@ -57,7 +57,11 @@ export class DeliveryMetrics {
   private async deliveries(): Promise<LedgerCounts | null> {
     if (Date.now() - this.cache.at < DELIVERIES_CACHE_MS) return this.cache.rows;
     try {
-      const rows = await withTimeout<LedgerCounts>(this.dataSource.query(DELIVERIES_SQL), SCRAPE_QUERY_TIMEOUT_MS, 'metrics query timed out');
+      const rows = await withTimeout<LedgerCounts>(
+        this.dataSource.query(DELIVERIES_SQL),
+        SCRAPE_QUERY_TIMEOUT_MS,
+        'metrics query timed out',
+      );
       this.cache = { at: Date.now(), rows: rows.map((r) => ({ channel: r.channel, status: r.status, n: Number(r.n) })) };
     } catch {
       this.cache = { at: 0, rows: null }; // unknown: the series disappear instead of going stale

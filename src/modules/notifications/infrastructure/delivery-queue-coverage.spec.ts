@@ -11,13 +11,23 @@ describe('processor coverage of the hand-made delivery queues', () => {
   const backend = { kind: 'redis', prefix: 'test', connection: {} } as QueueBackendSettings;
   const settings = fakeSettings();
   const channels = FakeChannelRegistry.builtIns(new RecordingChannel(), new RecordingChannel(), [
-    { name: 'sms', preferenceKey: 'sms', queue: 'notify-sms', eventTypes: ['task.assigned'], concurrency: 2, transactional: false, adapter: new RecordingChannel() },
+    {
+      name: 'sms',
+      preferenceKey: 'sms',
+      queue: 'notify-sms',
+      eventTypes: ['task.assigned'],
+      concurrency: 2,
+      transactional: false,
+      adapter: new RecordingChannel(),
+    },
   ]);
   const queues = () => new DeliveryQueues(backend, channels, settings);
   const workers = () => new DeliveryWorkers(backend, channels, queues(), {} as never, {} as never, settings, {} as never);
 
   const check = (...instances: object[]) => {
-    const wrappers = instances.map((instance) => ({ metatype: instance.constructor, instance, token: instance.constructor }) as unknown as InstanceWrapper);
+    const wrappers = instances.map(
+      (instance) => ({ metatype: instance.constructor, instance, token: instance.constructor }) as unknown as InstanceWrapper,
+    );
     return new ProcessorCoverageCheck({ getProviders: () => wrappers } as unknown as DiscoveryService);
   };
 
@@ -43,6 +53,8 @@ describe('processor coverage of the hand-made delivery queues', () => {
   it('fails start-up when a second worker takes the jobs of a delivery queue', () => {
     class StrayEmailWorker {}
     Reflect.defineMetadata('bullmq:processor_metadata', { name: 'email' }, StrayEmailWorker);
-    expect(() => check(queues(), workers(), new StrayEmailWorker()).onApplicationBootstrap()).toThrow(/queue "email" has 2 processors \(DeliveryWorkers, StrayEmailWorker\)/);
+    expect(() => check(queues(), workers(), new StrayEmailWorker()).onApplicationBootstrap()).toThrow(
+      /queue "email" has 2 processors \(DeliveryWorkers, StrayEmailWorker\)/,
+    );
   });
 });

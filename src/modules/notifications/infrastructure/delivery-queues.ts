@@ -99,7 +99,9 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
     }
     await Promise.all(
       [...byChannel].map(([channel, refs]) =>
-        this.queueFor(channel).addBulk(refs.map((d) => ({ name: channel, data: { deliveryId: d.id } satisfies DeliveryJobData, opts: this.jobOptions(d.id) }))),
+        this.queueFor(channel).addBulk(
+          refs.map((d) => ({ name: channel, data: { deliveryId: d.id } satisfies DeliveryJobData, opts: this.jobOptions(d.id) })),
+        ),
       ),
     );
   }

@@ -71,7 +71,9 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
 
   private deliverySpecs(): Array<{ queue: string; concurrency: number }> {
     return [
-      ...this.channels.userChannels().map((c) => ({ queue: c.queue, concurrency: BUILT_IN_CHANNELS.has(c.name) ? this.settings.deliveryConcurrency : c.concurrency })),
+      ...this.channels
+        .userChannels()
+        .map((c) => ({ queue: c.queue, concurrency: BUILT_IN_CHANNELS.has(c.name) ? this.settings.deliveryConcurrency : c.concurrency })),
       { queue: QueueNames.webhooks, concurrency: this.settings.deliveryConcurrency },
     ];
   }

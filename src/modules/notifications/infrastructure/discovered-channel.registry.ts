@@ -2,13 +2,29 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { QueueNames } from '../../../platform/queue/queue-names';
 import { NotificationChannelRegistry, RegisteredChannel } from '../application/ports/notification-channel.registry.port';
-import { NOTIFICATION_CHANNEL_METADATA, NotificationChannel, NotificationChannelOptions } from '../application/ports/notification-channel.port';
-import { CHANNEL_NAME_PATTERN, EMAIL_CHANNEL, IN_APP_CHANNEL, PREFERENCE_KEY_PATTERN, WEBHOOK_CHANNEL } from '../domain/notification-channels';
+import {
+  NOTIFICATION_CHANNEL_METADATA,
+  NotificationChannel,
+  NotificationChannelOptions,
+} from '../application/ports/notification-channel.port';
+import {
+  CHANNEL_NAME_PATTERN,
+  EMAIL_CHANNEL,
+  IN_APP_CHANNEL,
+  PREFERENCE_KEY_PATTERN,
+  WEBHOOK_CHANNEL,
+} from '../domain/notification-channels';
 import { notifiedTypes } from '../domain/notification-catalogue';
 
 const BUILT_IN_ORDER = [EMAIL_CHANNEL, IN_APP_CHANNEL];
 /** Queues that are not a user channel's, so no channel may claim them. */
-const RESERVED_QUEUES = new Set<string>([QueueNames.webhooks, QueueNames.notifications, QueueNames.events, QueueNames.platformSelfCheck, QueueNames.platformMaintenance]);
+const RESERVED_QUEUES = new Set<string>([
+  QueueNames.webhooks,
+  QueueNames.notifications,
+  QueueNames.events,
+  QueueNames.platformSelfCheck,
+  QueueNames.platformMaintenance,
+]);
 
 const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -29,7 +45,9 @@ export class DiscoveredChannelRegistry extends NotificationChannelRegistry imple
 
   onModuleInit(): void {
     const channels = this.load();
-    this.logger.log(`notification channels: ${[...channels.map((c) => `${c.name} (${c.queue})`), `${WEBHOOK_CHANNEL} (${QueueNames.webhooks})`].join(', ')}`);
+    this.logger.log(
+      `notification channels: ${[...channels.map((c) => `${c.name} (${c.queue})`), `${WEBHOOK_CHANNEL} (${QueueNames.webhooks})`].join(', ')}`,
+    );
   }
 
   userChannels(): readonly RegisteredChannel[] {

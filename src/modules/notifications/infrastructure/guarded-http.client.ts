@@ -27,7 +27,12 @@ const MAX_EXCERPT = 1024;
 export class GuardedHttpClient {
   constructor(private readonly resolver: AddressResolver) {}
 
-  async post(url: URL, headers: Record<string, string>, body: string, options: { allowPrivate: boolean; timeoutMs: number }): Promise<GuardedResponse> {
+  async post(
+    url: URL,
+    headers: Record<string, string>,
+    body: string,
+    options: { allowPrivate: boolean; timeoutMs: number },
+  ): Promise<GuardedResponse> {
     const host = hostOf(url);
     let addresses: string[];
     try {
@@ -46,7 +51,8 @@ export class GuardedHttpClient {
     const address = addresses[0];
     const family = isIP(address) === 6 ? 6 : 4;
     const pinned: LookupFunction = (_hostname, lookupOptions, callback) => {
-      if ((lookupOptions as { all?: boolean }).all) (callback as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address, family }]);
+      if ((lookupOptions as { all?: boolean }).all)
+        (callback as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address, family }]);
       else callback(null, address, family);
     };
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -70,7 +76,10 @@ export class GuardedHttpClient {
           res.on('error', reject);
         },
       );
-      const deadline = setTimeout(() => req.destroy(Object.assign(new Error(`no response within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })), options.timeoutMs);
+      const deadline = setTimeout(
+        () => req.destroy(Object.assign(new Error(`no response within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+        options.timeoutMs,
+      );
       req.on('timeout', () => req.destroy(Object.assign(new Error(`socket idle for ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
       req.on('close', () => clearTimeout(deadline));

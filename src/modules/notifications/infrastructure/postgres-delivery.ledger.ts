@@ -38,7 +38,10 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
    * lease token), so batching changes nothing about who may claim or settle what.
    */
   private readonly claims = new MicroBatcher<ClaimRequest, ClaimedRow | undefined>((requests) => this.claimRows(requests), BATCHING);
-  private readonly sent = new MicroBatcher<{ id: string; leaseToken: string }, boolean>((requests) => this.markSentRows(requests), BATCHING);
+  private readonly sent = new MicroBatcher<{ id: string; leaseToken: string }, boolean>(
+    (requests) => this.markSentRows(requests),
+    BATCHING,
+  );
 
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
@@ -53,7 +56,9 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
   }
 
   /** One INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING for the rows of all the events. */
-  override async recordMany(entries: ReadonlyArray<{ event: Pick<EventView, 'id' | 'type'>; planned: readonly PlannedDelivery[] }>): Promise<Delivery[]> {
+  override async recordMany(
+    entries: ReadonlyArray<{ event: Pick<EventView, 'id' | 'type'>; planned: readonly PlannedDelivery[] }>,
+  ): Promise<Delivery[]> {
     const rows = entries.flatMap(({ event, planned }) => planned.map((p) => ({ event, p })));
     if (rows.length === 0) return [];
     const inserted = await this.query<DeliveryRow>(
@@ -164,7 +169,10 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
   }
 
   async markFailed(id: string, leaseToken: string, error: string, retryInMs: number): Promise<boolean> {
-    return this.settle(id, leaseToken, `status = 'failed', last_error = $3, next_attempt_at = now() + $4 * interval '1 millisecond'`, [error, retryInMs]);
+    return this.settle(id, leaseToken, `status = 'failed', last_error = $3, next_attempt_at = now() + $4 * interval '1 millisecond'`, [
+      error,
+      retryInMs,
+    ]);
   }
 
   async markDead(id: string, leaseToken: string, error: string): Promise<boolean> {

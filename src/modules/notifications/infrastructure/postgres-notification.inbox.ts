@@ -60,7 +60,20 @@ export class PostgresNotificationInbox extends NotificationInbox {
       `INSERT INTO notifications.notifications (${COLUMNS})
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::uuid[], $11::timestamptz[], $12::timestamptz[])
        ON CONFLICT (delivery_id) DO NOTHING`,
-      [col('id'), col('recipientId'), col('deliveryId'), col('eventId'), col('type'), col('title'), col('body'), col('link'), col('taskId'), col('actorId'), col('createdAt'), col('readAt')],
+      [
+        col('id'),
+        col('recipientId'),
+        col('deliveryId'),
+        col('eventId'),
+        col('type'),
+        col('title'),
+        col('body'),
+        col('link'),
+        col('taskId'),
+        col('actorId'),
+        col('createdAt'),
+        col('readAt'),
+      ],
     );
   }
 
@@ -93,17 +106,20 @@ export class PostgresNotificationInbox extends NotificationInbox {
   async markRead(recipientId: string, id: string): Promise<boolean> {
     // Already read counts as found (the call is idempotent); someone else's is not found.
     const rows = rowsOf(
-      await this.txHost.tx.query(`UPDATE notifications.notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND recipient_id = $2 RETURNING 1`, [
-        id,
-        recipientId,
-      ]),
+      await this.txHost.tx.query(
+        `UPDATE notifications.notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND recipient_id = $2 RETURNING 1`,
+        [id, recipientId],
+      ),
     );
     return rows.length === 1;
   }
 
   async markAllRead(recipientId: string): Promise<number> {
     const rows = rowsOf(
-      await this.txHost.tx.query(`UPDATE notifications.notifications SET read_at = now() WHERE recipient_id = $1 AND read_at IS NULL RETURNING 1`, [recipientId]),
+      await this.txHost.tx.query(
+        `UPDATE notifications.notifications SET read_at = now() WHERE recipient_id = $1 AND read_at IS NULL RETURNING 1`,
+        [recipientId],
+      ),
     );
     return rows.length;
   }

@@ -66,7 +66,21 @@ export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository
   async create(e: WebhookEndpoint): Promise<void> {
     await this.txHost.tx.query(
       `INSERT INTO notifications.webhook_endpoints (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [e.id, e.url, e.events, e.description, e.secret, e.previousSecret, e.previousSecretExpiresAt, e.active, e.disabledReason, e.disabledAt, e.failingSince, e.createdAt, e.updatedAt],
+      [
+        e.id,
+        e.url,
+        e.events,
+        e.description,
+        e.secret,
+        e.previousSecret,
+        e.previousSecretExpiresAt,
+        e.active,
+        e.disabledReason,
+        e.disabledAt,
+        e.failingSince,
+        e.createdAt,
+        e.updatedAt,
+      ],
     );
   }
 
@@ -97,11 +111,18 @@ export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository
     if (patch.active === true) sets.push('active = true', 'disabled_reason = NULL', 'disabled_at = NULL', 'failing_since = NULL');
     if (patch.active === false) {
       params.push(now);
-      sets.push('active = false', `disabled_reason = coalesce(disabled_reason, 'disabled by an admin')`, `disabled_at = coalesce(disabled_at, $${params.length})`);
+      sets.push(
+        'active = false',
+        `disabled_reason = coalesce(disabled_reason, 'disabled by an admin')`,
+        `disabled_at = coalesce(disabled_at, $${params.length})`,
+      );
     }
     params.push(now);
     sets.push(`updated_at = $${params.length}`);
-    return (await this.rows(`UPDATE notifications.webhook_endpoints SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, params))[0] ?? null;
+    return (
+      (await this.rows(`UPDATE notifications.webhook_endpoints SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, params))[0] ??
+      null
+    );
   }
 
   async delete(id: string): Promise<boolean> {
@@ -120,7 +141,9 @@ export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository
   }
 
   async activeSubscribers(eventType: string): Promise<WebhookEndpoint[]> {
-    return this.rows(`SELECT ${COLUMNS} FROM notifications.webhook_endpoints WHERE active AND events && $1::text[] ORDER BY id`, [[eventType, ALL_EVENTS]]);
+    return this.rows(`SELECT ${COLUMNS} FROM notifications.webhook_endpoints WHERE active AND events && $1::text[] ORDER BY id`, [
+      [eventType, ALL_EVENTS],
+    ]);
   }
 
   async recordFailure(id: string, now: Date): Promise<WebhookEndpoint | null> {
@@ -132,7 +155,10 @@ export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository
   }
 
   async recordSuccess(id: string): Promise<void> {
-    await this.txHost.tx.query(`UPDATE notifications.webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [id]);
+    await this.txHost.tx.query(
+      `UPDATE notifications.webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`,
+      [id],
+    );
   }
 
   async disable(id: string, reason: string, now: Date): Promise<boolean> {

@@ -18,7 +18,8 @@ import { DeliveryQueues } from './delivery-queues';
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 export const QUEUE_DASHBOARD_COOKIE = 'taskwire_queues_token';
 
-const unauthenticated = (detail: string) => new HttpProblemError(401, 'UNAUTHENTICATED', detail, {}, { 'www-authenticate': 'Bearer realm="taskwire"' });
+const unauthenticated = (detail: string) =>
+  new HttpProblemError(401, 'UNAUTHENTICATED', detail, {}, { 'www-authenticate': 'Bearer realm="taskwire"' });
 
 function cookieValue(header: string | undefined, name: string): string | null {
   for (const part of (header ?? '').split(';')) {
@@ -110,14 +111,20 @@ export class QueueDashboard implements OnApplicationBootstrap {
       if (!claims) throw unauthenticated('The access token is not valid');
       // The API's own rules: current role, deactivation, tokens that predate a password change or deactivation.
       const caller = await this.callers.resolve(claims.sub, claims.ver, claims.sid);
-      if (!caller) throw unauthenticated('The account behind this access token no longer exists or is deactivated, or the token predates a password change');
+      if (!caller)
+        throw unauthenticated(
+          'The account behind this access token no longer exists or is deactivated, or the token predates a password change',
+        );
       if (!caller.permissions.has('ops:admin')) throw new ForbiddenError('The queue dashboard is for admins');
       if (!header && typeof queryToken === 'string' && queryToken) {
         const url = new URL(request.url, 'http://dashboard.invalid');
         url.searchParams.delete('access_token');
         const maxAge = Math.max(0, Math.floor(claims.exp - Date.now() / 1000));
         const secure = this.config.appPublicUrl.startsWith('https:') ? '; Secure' : '';
-        reply.header('set-cookie', `${QUEUE_DASHBOARD_COOKIE}=${encodeURIComponent(token)}; Path=${QUEUE_DASHBOARD_PATH}; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure}`);
+        reply.header(
+          'set-cookie',
+          `${QUEUE_DASHBOARD_COOKIE}=${encodeURIComponent(token)}; Path=${QUEUE_DASHBOARD_PATH}; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure}`,
+        );
         reply.header('cache-control', 'no-store');
         return reply.redirect(`${url.pathname}${url.search}`, 303);
       }

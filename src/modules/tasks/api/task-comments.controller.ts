@@ -23,13 +23,25 @@ export class TaskCommentsController {
   ) {}
 
   @Post()
-  @ApiOperation({ operationId: 'tasks.addComment', summary: 'Comment on a task', description: 'Records `task.commented`; the task’s version does not change.' })
+  @ApiOperation({
+    operationId: 'tasks.addComment',
+    summary: 'Comment on a task',
+    description: 'Records `task.commented`; the task’s version does not change.',
+  })
   @ApiIfMatch()
   @ApiIdempotencyKey()
   @ApiCreatedResponse({
     type: TaskCommentResponseDto,
     description: 'The new comment; `Location` names it',
-    headers: { Location: { description: 'URL of the new comment', schema: { type: 'string', example: '/api/v1/tasks/019ad0c4-5e1b-7c3a-8f2d-4b6e9a1c7d30/comments/019ad0c5-0a0b-7c3a-8f2d-4b6e9a1c7d30' } } },
+    headers: {
+      Location: {
+        description: 'URL of the new comment',
+        schema: {
+          type: 'string',
+          example: '/api/v1/tasks/019ad0c4-5e1b-7c3a-8f2d-4b6e9a1c7d30/comments/019ad0c5-0a0b-7c3a-8f2d-4b6e9a1c7d30',
+        },
+      },
+    },
   })
   @ApiProblems(400, 401, 404, 409, 412, 413, 415, 422, 429)
   async add(
@@ -46,7 +58,11 @@ export class TaskCommentsController {
   }
 
   @Get(':commentId')
-  @ApiOperation({ operationId: 'tasks.getComment', summary: 'One comment of a task', description: 'What the `Location` of a new comment points at.' })
+  @ApiOperation({
+    operationId: 'tasks.getComment',
+    summary: 'One comment of a task',
+    description: 'What the `Location` of a new comment points at.',
+  })
   @ApiOkResponse({ type: TaskCommentResponseDto })
   @ApiProblems(400, 401, 404, 429)
   get(@AuthUser() user: CurrentUser, @Param() params: TaskCommentParamsDto): Promise<TaskCommentView> {
@@ -54,7 +70,11 @@ export class TaskCommentsController {
   }
 
   @Get()
-  @ApiOperation({ operationId: 'tasks.listComments', summary: 'A task’s comments, oldest first', description: 'Anyone who may see the task may read its comments.' })
+  @ApiOperation({
+    operationId: 'tasks.listComments',
+    summary: 'A task’s comments, oldest first',
+    description: 'Anyone who may see the task may read its comments.',
+  })
   @ApiPageResponse(TaskCommentResponseDto)
   @ApiProblems(400, 401, 404, 429)
   async list(@AuthUser() user: CurrentUser, @Param() params: TaskIdParamDto, @Query() page: PageQueryDto): Promise<Page<TaskCommentView>> {

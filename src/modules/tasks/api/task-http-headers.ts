@@ -48,7 +48,9 @@ export function ifNoneMatchHits(ifNoneMatch: string | undefined, version: number
   return tags === '*' || (tags ?? []).includes(String(version));
 }
 
-const ETAG_HEADER = { ETag: { description: 'Weak entity tag of the task version, e.g. `W/"3"`', schema: { type: 'string', example: 'W/"3"' } } };
+const ETAG_HEADER = {
+  ETag: { description: 'Weak entity tag of the task version, e.g. `W/"3"`', schema: { type: 'string', example: 'W/"3"' } },
+};
 
 /** Documents a single-task response with its ETag (and Location for 201). */
 export function ApiTaskResponse(status: 200 | 201, description: string): MethodDecorator {
@@ -60,7 +62,13 @@ export function ApiTaskResponse(status: 200 | 201, description: string): MethodD
       schema: { $ref: getSchemaPath(TaskResponseDto) },
       headers:
         status === 201
-          ? { ...ETAG_HEADER, Location: { description: 'URL of the new task', schema: { type: 'string', example: '/api/v1/tasks/019ad0c4-5e1b-7c3a-8f2d-4b6e9a1c7d30' } } }
+          ? {
+              ...ETAG_HEADER,
+              Location: {
+                description: 'URL of the new task',
+                schema: { type: 'string', example: '/api/v1/tasks/019ad0c4-5e1b-7c3a-8f2d-4b6e9a1c7d30' },
+              },
+            }
           : ETAG_HEADER,
     }),
   );
@@ -70,7 +78,8 @@ export const ApiIfMatch = (): MethodDecorator =>
   ApiHeader({
     name: 'If-Match',
     required: false,
-    description: 'Only act if the task is still at this version (an ETag from an earlier response, e.g. `W/"3"`); otherwise 412 PRECONDITION_FAILED',
+    description:
+      'Only act if the task is still at this version (an ETag from an earlier response, e.g. `W/"3"`); otherwise 412 PRECONDITION_FAILED',
     schema: { type: 'string', example: 'W/"3"' },
   });
 

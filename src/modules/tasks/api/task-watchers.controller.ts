@@ -32,7 +32,11 @@ export class TaskWatchersController {
   @ApiIfMatch()
   @ApiNoContentResponse({ description: 'Watching' })
   @ApiProblems(400, 401, 404, 412, 429)
-  async watch(@AuthUser() user: CurrentUser, @Param() params: TaskIdParamDto, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
+  async watch(
+    @AuthUser() user: CurrentUser,
+    @Param() params: TaskIdParamDto,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
     const expected = await expectedVersionFrom(ifMatch, () => this.currentVersion(user, params.id));
     await this.watching.watch(user, params.id, expected);
   }
@@ -47,13 +51,21 @@ export class TaskWatchersController {
   @ApiIfMatch()
   @ApiNoContentResponse({ description: 'Not watching' })
   @ApiProblems(400, 401, 404, 412, 429)
-  async unwatch(@AuthUser() user: CurrentUser, @Param() params: TaskIdParamDto, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
+  async unwatch(
+    @AuthUser() user: CurrentUser,
+    @Param() params: TaskIdParamDto,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
     const expected = await expectedVersionFrom(ifMatch, () => this.currentVersion(user, params.id));
     await this.watching.unwatch(user, params.id, expected);
   }
 
   @Get()
-  @ApiOperation({ operationId: 'tasks.listWatchers', summary: 'Who watches the task', description: 'Every watcher in one page, oldest first (`nextCursor` is always null).' })
+  @ApiOperation({
+    operationId: 'tasks.listWatchers',
+    summary: 'Who watches the task',
+    description: 'Every watcher in one page, oldest first (`nextCursor` is always null).',
+  })
   @ApiOkResponse({ type: TaskWatcherListResponseDto })
   @ApiProblems(400, 401, 404, 429)
   async list(@AuthUser() user: CurrentUser, @Param() params: TaskIdParamDto): Promise<Page<TaskWatcherView>> {

@@ -22,7 +22,15 @@ import { TaskEventResponseDto, TaskResponseDto } from './dto/task.response.dto';
 import { TransitionTaskRequestDto } from './dto/transition-task.request.dto';
 import { UpdateTaskRequestDto } from './dto/update-task.request.dto';
 import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.codec';
-import { ApiIdempotencyKey, ApiIfMatch, ApiIfNoneMatch, ApiTaskResponse, etagOf, expectedVersionFrom, ifNoneMatchHits } from './task-http-headers';
+import {
+  ApiIdempotencyKey,
+  ApiIfMatch,
+  ApiIfNoneMatch,
+  ApiTaskResponse,
+  etagOf,
+  expectedVersionFrom,
+  ifNoneMatchHits,
+} from './task-http-headers';
 
 /** Tasks and their lifecycle (docs/api.md "Tasks"). Thin: parse, call one use case, shape the response. */
 @ApiTags('tasks')
@@ -48,7 +56,11 @@ export class TasksController {
   @ApiIdempotencyKey()
   @ApiTaskResponse(201, 'The new task')
   @ApiProblems(400, 401, 403, 409, 413, 415, 422, 429)
-  async create(@AuthUser() user: CurrentUser, @Body() body: CreateTaskRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<TaskView> {
+  async create(
+    @AuthUser() user: CurrentUser,
+    @Body() body: CreateTaskRequestDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TaskView> {
     const task = await this.creation.create(user, { ...body, dueAt: toDateOrNull(body.dueAt) });
     reply.header('location', `/${API_PREFIX}/tasks/${task.id}`).header('etag', etagOf(task.version));
     return task;
@@ -79,10 +91,18 @@ export class TasksController {
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'tasks.get', summary: 'Get a task', description: 'Answers 304 (no body) when `If-None-Match` holds the current ETag.' })
+  @ApiOperation({
+    operationId: 'tasks.get',
+    summary: 'Get a task',
+    description: 'Answers 304 (no body) when `If-None-Match` holds the current ETag.',
+  })
   @ApiIfNoneMatch()
   @ApiTaskResponse(200, 'The task')
-  @ApiResponse({ status: 304, description: 'Not modified: `If-None-Match` matches the current version', headers: { ETag: { schema: { type: 'string' } } } })
+  @ApiResponse({
+    status: 304,
+    description: 'Not modified: `If-None-Match` matches the current version',
+    headers: { ETag: { schema: { type: 'string' } } },
+  })
   @ApiProblems(400, 401, 404, 429)
   async get(
     @AuthUser() user: CurrentUser,
@@ -103,7 +123,8 @@ export class TasksController {
   @ApiOperation({
     operationId: 'tasks.update',
     summary: 'Edit title, description, priority, due date or labels',
-    description: 'Admins, managers, or the creator. `state` cannot be changed here (use /transition and /assign). A completed or cancelled task is 409 TASK_CLOSED.',
+    description:
+      'Admins, managers, or the creator. `state` cannot be changed here (use /transition and /assign). A completed or cancelled task is 409 TASK_CLOSED.',
   })
   @ApiIfMatch()
   @ApiTaskResponse(200, 'The task after the change (unchanged when nothing differs)')
@@ -175,11 +196,19 @@ export class TasksController {
   @Delete(':id')
   @HttpCode(204)
   @RequirePermissions('tasks:delete')
-  @ApiOperation({ operationId: 'tasks.delete', summary: 'Delete a task (admins)', description: 'Its comments and watchers go with it; its events stay in the audit trail.' })
+  @ApiOperation({
+    operationId: 'tasks.delete',
+    summary: 'Delete a task (admins)',
+    description: 'Its comments and watchers go with it; its events stay in the audit trail.',
+  })
   @ApiIfMatch()
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiProblems(400, 401, 403, 404, 409, 412, 429)
-  async delete(@AuthUser() user: CurrentUser, @Param() params: TaskIdParamDto, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
+  async delete(
+    @AuthUser() user: CurrentUser,
+    @Param() params: TaskIdParamDto,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
     const expected = await expectedVersionFrom(ifMatch, () => this.currentVersion(user, params.id));
     await this.deletion.delete(user, params.id, expected);
   }

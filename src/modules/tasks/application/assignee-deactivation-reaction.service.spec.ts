@@ -64,7 +64,7 @@ describe('AssigneeDeactivationReactionService', () => {
     });
     expect(await kit.deactivation.releaseTasksOf(leaver.id)).toBe(1);
     expect(kit.uow.rollbacks).toBe(1);
-    expect((await kit.query.get(manager, assigned.id))).toMatchObject({ state: 'assigned', assigneeId: manager.id });
+    expect(await kit.query.get(manager, assigned.id)).toMatchObject({ state: 'assigned', assigneeId: manager.id });
     expect(kit.publisher.types()).toEqual(['task.unassigned']);
   });
 });

@@ -58,13 +58,15 @@ describe('TaskCommentService', () => {
     expect((await rejectionOf(kit.commenting.list(assignee, task.id, { limit: 0 }))).errors?.[0]?.field).toBe('limit');
   });
 
-  it('gets one comment of a visible task; another task\'s comment or an unknown id is COMMENT_NOT_FOUND', async () => {
+  it("gets one comment of a visible task; another task's comment or an unknown id is COMMENT_NOT_FOUND", async () => {
     const { kit, manager, assignee, task } = await setup();
     const comment = await kit.commenting.add(assignee, task.id, 'Here');
     await expect(kit.commenting.get(manager, task.id, comment.id)).resolves.toEqual(comment);
     const other = await kit.creation.create(manager, { title: 'Other' });
     expect((await rejectionOf(kit.commenting.get(manager, other.id, comment.id))).code).toBe('COMMENT_NOT_FOUND');
-    expect((await rejectionOf(kit.commenting.get(manager, task.id, '0193a3c0-0000-7000-8000-000000000000'))).code).toBe('COMMENT_NOT_FOUND');
+    expect((await rejectionOf(kit.commenting.get(manager, task.id, '0193a3c0-0000-7000-8000-000000000000'))).code).toBe(
+      'COMMENT_NOT_FOUND',
+    );
     const outsider = kit.user('member');
     expect((await rejectionOf(kit.commenting.get(outsider, task.id, comment.id))).code).toBe('TASK_NOT_FOUND');
   });

@@ -48,12 +48,8 @@ describe('TaskCreationService', () => {
     const kit = createTaskTestKit();
     const admin = kit.user('admin');
     const gone = kit.user('member', { active: false });
-    expect((await rejectionOf(kit.creation.create(admin, { title: 'T', assigneeId: newId() }))).code).toBe(
-      'ASSIGNEE_NOT_FOUND',
-    );
-    expect((await rejectionOf(kit.creation.create(admin, { title: 'T', assigneeId: gone.id }))).code).toBe(
-      'ASSIGNEE_INACTIVE',
-    );
+    expect((await rejectionOf(kit.creation.create(admin, { title: 'T', assigneeId: newId() }))).code).toBe('ASSIGNEE_NOT_FOUND');
+    expect((await rejectionOf(kit.creation.create(admin, { title: 'T', assigneeId: gone.id }))).code).toBe('ASSIGNEE_INACTIVE');
     expect((await rejectionOf(kit.creation.create(admin, { title: 'T', assigneeId: 'x' }))).code).toBe('VALIDATION_FAILED');
     expect(kit.tasks.count()).toBe(0);
     expect(kit.publisher.published).toEqual([]);

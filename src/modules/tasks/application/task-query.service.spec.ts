@@ -126,7 +126,13 @@ describe('TaskQueryService', () => {
           // the key order holds (nulls last ascending / first descending)
           const rank = { low: 0, normal: 1, high: 2, urgent: 3 } as const;
           const key = (t: TaskView) =>
-            sort.endsWith('createdAt') ? Date.parse(t.createdAt) : sort.endsWith('dueAt') ? (t.dueAt ? Date.parse(t.dueAt) : Infinity) : rank[t.priority];
+            sort.endsWith('createdAt')
+              ? Date.parse(t.createdAt)
+              : sort.endsWith('dueAt')
+                ? t.dueAt
+                  ? Date.parse(t.dueAt)
+                  : Infinity
+                : rank[t.priority];
           const keys = all.map(key);
           const sorted = [...keys].sort((x, y) => (x === y ? 0 : x < y ? -1 : 1));
           expect(keys).toEqual(sort.startsWith('-') ? sorted.reverse() : sorted);

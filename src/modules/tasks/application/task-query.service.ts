@@ -5,14 +5,7 @@ import { throwIfInvalid } from '../domain/task.errors';
 import { TASK_LIMITS, charLength, hasNul } from '../domain/task-fields.value-object';
 import { TASK_PRIORITIES, isTaskPriority } from '../domain/task-priority.value-object';
 import { TASK_STATES, isTaskState } from '../domain/task-state.value-object';
-import {
-  DEFAULT_TASK_SORT,
-  TASK_SORTS,
-  TaskCursor,
-  TaskListFilter,
-  TaskRepository,
-  TaskSort,
-} from './ports/task.repository.port';
+import { DEFAULT_TASK_SORT, TASK_SORTS, TaskCursor, TaskListFilter, TaskRepository, TaskSort } from './ports/task.repository.port';
 import { TaskWatcherRepository } from './ports/task-watcher.repository.port';
 import { TASK_PAGE_LIMIT, loadVisibleTask } from './task-use-case.support';
 import { TaskView, toTaskView } from './task.view';
@@ -84,7 +77,8 @@ export class TaskQueryService {
     }
     if (input.q !== undefined) {
       const q = input.q.trim();
-      if (charLength(q) > Q_MAX || hasNul(q)) errors.push({ field: 'q', message: `q must be at most ${Q_MAX} characters, without NUL characters` });
+      if (charLength(q) > Q_MAX || hasNul(q))
+        errors.push({ field: 'q', message: `q must be at most ${Q_MAX} characters, without NUL characters` });
       else if (q !== '') filter.q = q;
     }
     if (input.dueBefore !== undefined) {

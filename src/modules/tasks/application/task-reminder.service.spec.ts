@@ -59,7 +59,10 @@ describe('TaskReminderService (due-date reminders)', () => {
     await kit.reminders.fireDue();
     kit.clock.advance(24 * HOUR);
     await kit.reminders.fireDue();
-    expect(fired()).toEqual([`task.due_soon task:${task.id}:due_soon:${moved.toISOString()}`, `task.overdue task:${task.id}:overdue:${moved.toISOString()}`]);
+    expect(fired()).toEqual([
+      `task.due_soon task:${task.id}:due_soon:${moved.toISOString()}`,
+      `task.overdue task:${task.id}:overdue:${moved.toISOString()}`,
+    ]);
   });
 
   it('a due date moved after its reminders fired schedules them again for the new time; an unrelated edit does not repeat them', async () => {
@@ -164,7 +167,10 @@ describe('TaskReminderService (due-date reminders)', () => {
     expect(fired()).toEqual([`task.due_soon task:${task.id}:due_soon:${dueAt!.toISOString()}`]);
     kit.clock.advance(36 * HOUR);
     await kit.reminders.fireDue();
-    expect(fired()).toEqual([`task.due_soon task:${task.id}:due_soon:${dueAt!.toISOString()}`, `task.overdue task:${task.id}:overdue:${dueAt!.toISOString()}`]);
+    expect(fired()).toEqual([
+      `task.due_soon task:${task.id}:due_soon:${dueAt!.toISOString()}`,
+      `task.overdue task:${task.id}:overdue:${dueAt!.toISOString()}`,
+    ]);
   });
 
   it('sleeps until the next known moment, at most the poll interval', async () => {

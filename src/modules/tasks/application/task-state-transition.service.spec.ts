@@ -19,10 +19,7 @@ describe('TaskStateTransitionService', () => {
     const done = await kit.transition.transition(assignee, task.id, { state: 'completed' }, 2);
     expect(done).toMatchObject({ state: 'completed', completedAt: '2030-01-01T00:00:01.000Z', allowedTransitions: [] });
     expect(kit.publisher.types()).toEqual(['task.started', 'task.completed']);
-    expect(kit.publisher.published.map((e) => e.idempotencyKey)).toEqual([
-      `task:${task.id}:v2:started`,
-      `task:${task.id}:v3:completed`,
-    ]);
+    expect(kit.publisher.published.map((e) => e.idempotencyKey)).toEqual([`task:${task.id}:v2:started`, `task:${task.id}:v3:completed`]);
   });
 
   it('illegal: 409 INVALID_TRANSITION with the caller’s allowedTransitions', async () => {
@@ -35,9 +32,7 @@ describe('TaskStateTransitionService', () => {
 
   it('not permitted: 403 FORBIDDEN_TRANSITION (the assignee may not cancel)', async () => {
     const { kit, assignee, task } = await setup();
-    expect((await rejectionOf(kit.transition.transition(assignee, task.id, { state: 'cancelled' }))).code).toBe(
-      'FORBIDDEN_TRANSITION',
-    );
+    expect((await rejectionOf(kit.transition.transition(assignee, task.id, { state: 'cancelled' }))).code).toBe('FORBIDDEN_TRANSITION');
   });
 
   it('unknown state and overlong reason are 400', async () => {
@@ -49,9 +44,7 @@ describe('TaskStateTransitionService', () => {
 
   it('a stale If-Match on a legal transition is 412', async () => {
     const { kit, assignee, task } = await setup();
-    expect((await rejectionOf(kit.transition.transition(assignee, task.id, { state: 'in_progress' }, 7))).code).toBe(
-      'PRECONDITION_FAILED',
-    );
+    expect((await rejectionOf(kit.transition.transition(assignee, task.id, { state: 'in_progress' }, 7))).code).toBe('PRECONDITION_FAILED');
     expect((await kit.query.get(assignee, task.id)).state).toBe('assigned');
   });
 

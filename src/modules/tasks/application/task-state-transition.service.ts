@@ -28,12 +28,7 @@ export class TaskStateTransitionService {
    * Errors: TASK_NOT_FOUND, VALIDATION_FAILED (unknown state, reason > 500), INVALID_TRANSITION
    * (with `allowedTransitions`), FORBIDDEN_TRANSITION, PRECONDITION_FAILED, VERSION_CONFLICT.
    */
-  async transition(
-    actor: CurrentUser,
-    taskId: string,
-    input: TransitionTaskInput,
-    expectedVersion?: number,
-  ): Promise<TaskView> {
+  async transition(actor: CurrentUser, taskId: string, input: TransitionTaskInput, expectedVersion?: number): Promise<TaskView> {
     const task = await loadVisibleTask(this.tasks, this.watchers, actor, taskId);
     const loadedVersion = task.version;
     task.transition(actor, input.state, this.clock.now(), input.reason);

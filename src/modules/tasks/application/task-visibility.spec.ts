@@ -62,9 +62,7 @@ describe('Task visibility', () => {
 
   it('a visible task a member may not change is a 403, not a 404', async () => {
     expect((await rejectionOf(kit.update.update(watcher, task.id, { title: 'x' }))).kind).toBe('forbidden');
-    expect((await rejectionOf(kit.transition.transition(watcher, task.id, { state: 'in_progress' }))).code).toBe(
-      'FORBIDDEN_TRANSITION',
-    );
+    expect((await rejectionOf(kit.transition.transition(watcher, task.id, { state: 'in_progress' }))).code).toBe('FORBIDDEN_TRANSITION');
     expect((await rejectionOf(kit.deletion.delete(creator, task.id))).kind).toBe('forbidden');
   });
 

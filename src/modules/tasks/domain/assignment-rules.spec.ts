@@ -12,16 +12,12 @@ describe('AssignmentRules', () => {
   describe('assertCanAssign', () => {
     it.each<TaskState>(['draft', 'assigned', 'in_progress'])('a manager or admin may assign anyone from %s', (state) => {
       for (const actor of [manager, admin]) {
-        expect(() =>
-          AssignmentRules.assertCanAssign(taskProps({ state }), actor, other.id, aDirectoryUser(other)),
-        ).not.toThrow();
+        expect(() => AssignmentRules.assertCanAssign(taskProps({ state }), actor, other.id, aDirectoryUser(other))).not.toThrow();
       }
     });
 
     it.each<TaskState>(['completed', 'cancelled'])('nobody may assign a %s task (TASK_CLOSED)', (state) => {
-      const error = errorOf(() =>
-        AssignmentRules.assertCanAssign(taskProps({ state }), admin, other.id, aDirectoryUser(other)),
-      );
+      const error = errorOf(() => AssignmentRules.assertCanAssign(taskProps({ state }), admin, other.id, aDirectoryUser(other)));
       expect(error.code).toBe('TASK_CLOSED');
       expect(error.kind).toBe('conflict');
     });
@@ -39,16 +35,12 @@ describe('AssignmentRules', () => {
 
     it('a member may not assign themself to a draft someone else created', () => {
       const task = taskProps({ state: 'draft' });
-      expect(errorOf(() => AssignmentRules.assertCanAssign(task, member, member.id, aDirectoryUser(member))).kind).toBe(
-        'forbidden',
-      );
+      expect(errorOf(() => AssignmentRules.assertCanAssign(task, member, member.id, aDirectoryUser(member))).kind).toBe('forbidden');
     });
 
     it.each<TaskState>(['assigned', 'in_progress'])('a member may not (re)assign their own %s task', (state) => {
       const task = taskProps({ state, creatorId: member.id, assigneeId: other.id });
-      expect(errorOf(() => AssignmentRules.assertCanAssign(task, member, member.id, aDirectoryUser(member))).kind).toBe(
-        'forbidden',
-      );
+      expect(errorOf(() => AssignmentRules.assertCanAssign(task, member, member.id, aDirectoryUser(member))).kind).toBe('forbidden');
     });
 
     it('the assignee must exist (422 ASSIGNEE_NOT_FOUND)', () => {
@@ -64,9 +56,7 @@ describe('AssignmentRules', () => {
     });
 
     it('the assignee must be active (422 ASSIGNEE_INACTIVE)', () => {
-      const error = errorOf(() =>
-        AssignmentRules.assertCanAssign(taskProps(), manager, other.id, aDirectoryUser(other, false)),
-      );
+      const error = errorOf(() => AssignmentRules.assertCanAssign(taskProps(), manager, other.id, aDirectoryUser(other, false)));
       expect(error.code).toBe('ASSIGNEE_INACTIVE');
       expect(error.kind).toBe('unprocessable');
     });
@@ -80,19 +70,15 @@ describe('AssignmentRules', () => {
   describe('assertCanAssignOnCreate', () => {
     it('a member may only name themself', () => {
       expect(() => AssignmentRules.assertCanAssignOnCreate(member, member.id, aDirectoryUser(member))).not.toThrow();
-      expect(errorOf(() => AssignmentRules.assertCanAssignOnCreate(member, other.id, aDirectoryUser(other))).kind).toBe(
-        'forbidden',
-      );
+      expect(errorOf(() => AssignmentRules.assertCanAssignOnCreate(member, other.id, aDirectoryUser(other))).kind).toBe('forbidden');
     });
 
     it('a manager may name any active user', () => {
       expect(() => AssignmentRules.assertCanAssignOnCreate(manager, other.id, aDirectoryUser(other))).not.toThrow();
-      expect(errorOf(() => AssignmentRules.assertCanAssignOnCreate(manager, other.id, null)).code).toBe(
-        'ASSIGNEE_NOT_FOUND',
+      expect(errorOf(() => AssignmentRules.assertCanAssignOnCreate(manager, other.id, null)).code).toBe('ASSIGNEE_NOT_FOUND');
+      expect(errorOf(() => AssignmentRules.assertCanAssignOnCreate(manager, other.id, aDirectoryUser(other, false))).code).toBe(
+        'ASSIGNEE_INACTIVE',
       );
-      expect(
-        errorOf(() => AssignmentRules.assertCanAssignOnCreate(manager, other.id, aDirectoryUser(other, false))).code,
-      ).toBe('ASSIGNEE_INACTIVE');
     });
   });
 });

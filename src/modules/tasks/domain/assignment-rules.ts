@@ -1,11 +1,5 @@
 import type { CurrentUser, DirectoryUser } from '../../users';
-import {
-  AssigneeInactiveError,
-  AssigneeNotFoundError,
-  InvalidTransitionError,
-  TaskClosedError,
-  TaskForbiddenError,
-} from './task.errors';
+import { AssigneeInactiveError, AssigneeNotFoundError, InvalidTransitionError, TaskClosedError, TaskForbiddenError } from './task.errors';
 import { TaskState, isFinalState } from './task-state.value-object';
 import { TaskStateMachine } from './task-state-machine';
 
@@ -29,12 +23,7 @@ function assertAssigneeUsable(assigneeId: string, assignee: DirectoryUser | null
  * (without `tasks:assign:any` a caller may only assign themself, on a draft they created) →
  * assignee exists and is active.
  */
-function assertCanAssign(
-  task: AssignmentSubject,
-  actor: CurrentUser,
-  assigneeId: string,
-  assignee: DirectoryUser | null,
-): void {
+function assertCanAssign(task: AssignmentSubject, actor: CurrentUser, assigneeId: string, assignee: DirectoryUser | null): void {
   if (isFinalState(task.state)) throw new TaskClosedError(task.state);
   if (!ASSIGNABLE_STATES.includes(task.state)) {
     throw new InvalidTransitionError(task.state, 'assigned', TaskStateMachine.allowedTransitions(task, actor));

@@ -11,7 +11,15 @@ function everyTaskEvent() {
   const manager = anActor('manager');
   const admin = anActor('admin');
   const assignee = anActor('member');
-  const full = Task.create({ actor: manager, now: T0, title: 'Full', description: 'd', priority: 'high', dueAt: new Date('2031-01-01T00:00:00.000Z'), labels: ['x'] });
+  const full = Task.create({
+    actor: manager,
+    now: T0,
+    title: 'Full',
+    description: 'd',
+    priority: 'high',
+    dueAt: new Date('2031-01-01T00:00:00.000Z'),
+    labels: ['x'],
+  });
   full.update(manager, { title: 'Fuller', description: null, priority: 'low', dueAt: null, labels: ['y', 'z'] }, later(1));
   full.assign(manager, assignee.id, aDirectoryUser(assignee), later(2));
   full.transition(assignee, 'in_progress', later(3));

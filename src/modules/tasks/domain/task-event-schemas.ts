@@ -2,13 +2,7 @@ import { JsonSchema, PublishedEvent, payloadSchema } from '../../../kernel';
 import { TASK_LIMITS } from './task-fields.value-object';
 import { TASK_PRIORITIES } from './task-priority.value-object';
 import { TASK_STATES } from './task-state.value-object';
-import {
-  TASK_AGGREGATE_TYPE,
-  TaskEventContext,
-  TaskEventPayloads,
-  TaskEventType,
-  TaskSnapshot,
-} from './task.domain-event';
+import { TASK_AGGREGATE_TYPE, TaskEventContext, TaskEventPayloads, TaskEventType, TaskSnapshot } from './task.domain-event';
 
 /*
  * The task events' payloads as JSON Schema, for the AsyncAPI document (/docs/asyncapi.json) and the
@@ -89,7 +83,11 @@ const contextRequired = ['title', 'creatorId', 'assigneeId', 'state', 'version']
 
 const transitioned = payloadSchema<TaskEventPayloads['task.started']>()({
   type: 'object',
-  properties: { ...context, previousState, reason: { type: 'string', maxLength: TASK_LIMITS.reasonMax, description: 'Present when the caller gave one' } },
+  properties: {
+    ...context,
+    previousState,
+    reason: { type: 'string', maxLength: TASK_LIMITS.reasonMax, description: 'Present when the caller gave one' },
+  },
   required: [...contextRequired, 'previousState'],
 });
 
@@ -134,7 +132,10 @@ const schemas: { readonly [K in TaskEventType]: JsonSchema } = {
       ...context,
       previousAssigneeId: uuid,
       previousState,
-      reason: { type: 'string', description: '`assignee_deactivated` when the system released the task of a deactivated user, else the caller’s reason' },
+      reason: {
+        type: 'string',
+        description: '`assignee_deactivated` when the system released the task of a deactivated user, else the caller’s reason',
+      },
     },
     required: [...contextRequired, 'previousAssigneeId', 'previousState'],
   }),
@@ -147,7 +148,12 @@ const schemas: { readonly [K in TaskEventType]: JsonSchema } = {
   }),
   'task.cancelled': payloadSchema<TaskEventPayloads['task.cancelled']>()({
     type: 'object',
-    properties: { ...context, previousState, reason: { type: ['string', 'null'], maxLength: TASK_LIMITS.reasonMax }, cancelledAt: dateTime },
+    properties: {
+      ...context,
+      previousState,
+      reason: { type: ['string', 'null'], maxLength: TASK_LIMITS.reasonMax },
+      cancelledAt: dateTime,
+    },
     required: [...contextRequired, 'previousState', 'reason', 'cancelledAt'],
   }),
   'task.deleted': payloadSchema<TaskEventPayloads['task.deleted']>()({
@@ -158,7 +164,12 @@ const schemas: { readonly [K in TaskEventType]: JsonSchema } = {
   }),
   'task.commented': payloadSchema<TaskEventPayloads['task.commented']>()({
     type: 'object',
-    properties: { ...context, commentId: uuid, authorId: uuid, excerpt: { type: 'string', maxLength: 200, description: 'The start of the comment body' } },
+    properties: {
+      ...context,
+      commentId: uuid,
+      authorId: uuid,
+      excerpt: { type: 'string', maxLength: 200, description: 'The start of the comment body' },
+    },
     required: [...contextRequired, 'commentId', 'authorId', 'excerpt'],
   }),
   'task.due_soon': reminder('The due time it is about; the event comes DUE_SOON_LEAD (default 24h) before it'),
@@ -182,5 +193,8 @@ const summaries: { readonly [K in TaskEventType]: string } = {
 
 /** Every task event type, described for the outside world (the AsyncAPI document). */
 export const TASK_PUBLISHED_EVENTS: { readonly [K in TaskEventType]: PublishedEvent } = Object.fromEntries(
-  (Object.keys(schemas) as TaskEventType[]).map((type) => [type, { aggregateType: TASK_AGGREGATE_TYPE, summary: summaries[type], payload: schemas[type] }]),
+  (Object.keys(schemas) as TaskEventType[]).map((type) => [
+    type,
+    { aggregateType: TASK_AGGREGATE_TYPE, summary: summaries[type], payload: schemas[type] },
+  ]),
 ) as { [K in TaskEventType]: PublishedEvent };

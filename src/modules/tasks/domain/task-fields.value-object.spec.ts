@@ -1,11 +1,5 @@
 import { FieldError } from '../../../kernel';
-import {
-  normalizeCommentBody,
-  normalizeDescription,
-  normalizeLabels,
-  normalizeReason,
-  normalizeTitle,
-} from './task-fields.value-object';
+import { normalizeCommentBody, normalizeDescription, normalizeLabels, normalizeReason, normalizeTitle } from './task-fields.value-object';
 
 describe('task field rules', () => {
   it('reject U+0000 anywhere (PostgreSQL text cannot store it) with a field error, never a throw', () => {

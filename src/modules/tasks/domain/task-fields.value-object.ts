@@ -93,7 +93,10 @@ export function normalizeLabels(value: unknown, errors: Errors): string[] | unde
     const label = typeof raw === 'string' ? raw.trim() : undefined;
     const length = label === undefined ? 0 : charLength(label);
     if (label === undefined || length < 1 || length > TASK_LIMITS.labelMax || hasNul(label)) {
-      errors.push({ field: `labels[${index}]`, message: `each label must be 1..${TASK_LIMITS.labelMax} characters (trimmed), without NUL characters` });
+      errors.push({
+        field: `labels[${index}]`,
+        message: `each label must be 1..${TASK_LIMITS.labelMax} characters (trimmed), without NUL characters`,
+      });
       valid = false;
       return;
     }

@@ -63,7 +63,10 @@ type Command =
   | { kind: 'deactivate'; user: number };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('transition' as const), actor: user, to: fc.constantFrom(...TASK_STATES, 'bogus' as const) }), weight: 5 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('transition' as const), actor: user, to: fc.constantFrom(...TASK_STATES, 'bogus' as const) }),
+    weight: 5,
+  },
   { arbitrary: fc.record({ kind: fc.constant('assign' as const), actor: user, assignee: user }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('update' as const), actor: user, title: fc.constantFrom('A', 'B', ' A ') }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('deactivate' as const), user }), weight: 1 },

@@ -72,9 +72,7 @@ function isPermitted(rule: TransitionRule, task: TransitionSubject, actor: Curre
 
 /** Target states this caller may move the task to now, in table order. */
 function allowedTransitions(task: TransitionSubject, actor: CurrentUser): TaskState[] {
-  return TASK_TRANSITION_TABLE.filter((rule) => rule.from.includes(task.state) && isPermitted(rule, task, actor)).map(
-    (rule) => rule.to,
-  );
+  return TASK_TRANSITION_TABLE.filter((rule) => rule.from.includes(task.state) && isPermitted(rule, task, actor)).map((rule) => rule.to);
 }
 
 /**

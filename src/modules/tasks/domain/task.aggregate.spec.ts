@@ -96,13 +96,9 @@ describe('Task aggregate', () => {
         labels: Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(50, 'l')),
       });
       expect(ok.title).toHaveLength(200);
-      expect(errorOf(() => Task.create({ actor: member, now: T0, title: 'x'.repeat(201) })).errors?.[0]?.field).toBe(
-        'title',
-      );
+      expect(errorOf(() => Task.create({ actor: member, now: T0, title: 'x'.repeat(201) })).errors?.[0]?.field).toBe('title');
       const tooMany = Array.from({ length: 21 }, (_, i) => `l${i}`);
-      expect(errorOf(() => Task.create({ actor: member, now: T0, title: 't', labels: tooMany })).errors?.[0]?.field).toBe(
-        'labels',
-      );
+      expect(errorOf(() => Task.create({ actor: member, now: T0, title: 't', labels: tooMany })).errors?.[0]?.field).toBe('labels');
       // 21 labels that de-duplicate to 20 are fine
       const dupes = [...Array.from({ length: 20 }, (_, i) => `l${i}`), 'l0'];
       expect(Task.create({ actor: member, now: T0, title: 't', labels: dupes }).labels).toHaveLength(20);
@@ -157,9 +153,8 @@ describe('Task aggregate', () => {
         'ASSIGNEE_NOT_FOUND',
       );
       expect(
-        errorOf(() =>
-          Task.create({ actor: manager, now: T0, title: 't', assigneeId: other.id, assignee: aDirectoryUser(other, false) }),
-        ).code,
+        errorOf(() => Task.create({ actor: manager, now: T0, title: 't', assigneeId: other.id, assignee: aDirectoryUser(other, false) }))
+          .code,
       ).toBe('ASSIGNEE_INACTIVE');
     });
   });
@@ -289,9 +284,7 @@ describe('Task aggregate', () => {
     });
 
     it('a closed task cannot be assigned', () => {
-      expect(errorOf(() => aTask({ state: 'completed' }).assign(admin, other.id, aDirectoryUser(other), T1)).code).toBe(
-        'TASK_CLOSED',
-      );
+      expect(errorOf(() => aTask({ state: 'completed' }).assign(admin, other.id, aDirectoryUser(other), T1)).code).toBe('TASK_CLOSED');
     });
   });
 
@@ -381,9 +374,7 @@ describe('Task aggregate', () => {
 
     it('does nothing for another user, or a task that is not active', () => {
       expect(aTask({ state: 'assigned', assigneeId: other.id }).releaseFromDeactivatedAssignee(member.id, T1)).toBe(false);
-      expect(aTask({ state: 'completed', assigneeId: member.id }).releaseFromDeactivatedAssignee(member.id, T1)).toBe(
-        false,
-      );
+      expect(aTask({ state: 'completed', assigneeId: member.id }).releaseFromDeactivatedAssignee(member.id, T1)).toBe(false);
     });
   });
 

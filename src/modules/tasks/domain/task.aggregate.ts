@@ -110,9 +110,7 @@ export class Task extends AggregateRoot {
     const dueAt = params.dueAt === undefined ? null : normalizeDueAt(params.dueAt, errors);
     const labels = params.labels === undefined ? [] : normalizeLabels(params.labels, errors);
     const assigneeId =
-      params.assigneeId === undefined || params.assigneeId === null
-        ? null
-        : normalizeUserId('assigneeId', params.assigneeId, errors);
+      params.assigneeId === undefined || params.assigneeId === null ? null : normalizeUserId('assigneeId', params.assigneeId, errors);
     throwIfInvalid(errors);
     if (assigneeId) AssignmentRules.assertCanAssignOnCreate(actor, assigneeId, params.assignee ?? null);
 

@@ -41,7 +41,11 @@ export class PostgresTaskCommentRepository extends TaskCommentRepository {
     if (after !== null) {
       qb.andWhere('(c.created_at, c.id) > (:createdAt::timestamptz, :id::uuid)', { createdAt: after.createdAt, id: after.id });
     }
-    const rows = await qb.orderBy('c.createdAt', 'ASC').addOrderBy('c.id', 'ASC').limit(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('c.createdAt', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .limit(limit + 1)
+      .getMany();
     const items = rows.slice(0, limit).map((row) => TaskCommentMapper.toDomain(row));
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };

@@ -13,7 +13,6 @@ import { Sql, TaskListStep, buildListSteps, buildMemberListSql } from './task-li
 import { TASK_COLUMNS, insertTaskSql, updateTaskSql } from './task.columns';
 import { reminderSyncSql } from './postgres-task-reminder.schedule';
 
-
 /** Rows of the ordering probed before trusting a walk past sparse filters. */
 const PROBE_WINDOW = 1000;
 

@@ -19,7 +19,6 @@ import { TASK_COLUMNS } from './task.columns';
  *   sort) are probed over a bounded window first (TaskListStep.windowed).
  */
 
-
 interface Branch {
   from: string;
   where: string[];
@@ -82,7 +81,10 @@ function keysetParts(sort: TaskSort, after: TaskCursor | null, dueBefore: boolea
       const orderBy = `${keys.createdAt} ${dir}, ${keys.id} ${dir}`;
       if (after === null || !('createdAt' in after)) return [{ where: none, orderBy }];
       return [
-        { where: (p) => [`(${keys.createdAt}, ${keys.id}) ${cmp} (${p.add(after.createdAt)}::timestamptz, ${p.add(after.id)}::uuid)`], orderBy },
+        {
+          where: (p) => [`(${keys.createdAt}, ${keys.id}) ${cmp} (${p.add(after.createdAt)}::timestamptz, ${p.add(after.id)}::uuid)`],
+          orderBy,
+        },
       ];
     }
     case 'priority':
@@ -97,17 +99,21 @@ function keysetParts(sort: TaskSort, after: TaskCursor | null, dueBefore: boolea
       const dated = `t.due_at ${dir}, t.id ${dir}`;
       const undated = `t.id ${dir}`;
       const cursor = after !== null && 'dueAt' in after ? after : null;
-      if (cursor === null) return [{ where: none, orderBy: desc ? `t.due_at DESC NULLS FIRST, t.id DESC` : `t.due_at ASC NULLS LAST, t.id ASC` }];
+      if (cursor === null)
+        return [{ where: none, orderBy: desc ? `t.due_at DESC NULLS FIRST, t.id DESC` : `t.due_at ASC NULLS LAST, t.id ASC` }];
       const { dueAt, id } = cursor;
       if (!desc) {
         // ascending: dated rows after the cursor, then every undated row
         if (dueAt === null) return [{ where: (p) => ['t.due_at IS NULL', `t.id > ${p.add(id)}::uuid`], orderBy: undated }];
-        const parts: KeysetPart[] = [{ where: (p) => [`(t.due_at, t.id) > (${p.add(dueAt)}::timestamptz, ${p.add(id)}::uuid)`], orderBy: dated }];
+        const parts: KeysetPart[] = [
+          { where: (p) => [`(t.due_at, t.id) > (${p.add(dueAt)}::timestamptz, ${p.add(id)}::uuid)`], orderBy: dated },
+        ];
         if (!dueBefore) parts.push({ where: () => ['t.due_at IS NULL'], orderBy: undated });
         return parts;
       }
       // descending: undated rows first, then dated rows
-      if (dueAt !== null) return [{ where: (p) => [`(t.due_at, t.id) < (${p.add(dueAt)}::timestamptz, ${p.add(id)}::uuid)`], orderBy: dated }];
+      if (dueAt !== null)
+        return [{ where: (p) => [`(t.due_at, t.id) < (${p.add(dueAt)}::timestamptz, ${p.add(id)}::uuid)`], orderBy: dated }];
       return [
         { where: (p) => ['t.due_at IS NULL', `t.id < ${p.add(id)}::uuid`], orderBy: undated },
         { where: () => ['t.due_at IS NOT NULL'], orderBy: dated },
@@ -141,7 +147,9 @@ function sparseConditions(filter: TaskListFilter, p: Params, col: Record<Column,
   if (filter.label !== undefined) where.push(`${col.labels} @> ARRAY[${p.add(filter.label)}::text]`);
   if (filter.q !== undefined) {
     // Over `t.` this is exactly the expression of index tasks_search (migration 1764380300000).
-    where.push(`to_tsvector('simple'::regconfig, ${col.title} || ' ' || coalesce(${col.description}, '')) @@ websearch_to_tsquery('simple'::regconfig, ${p.add(filter.q)})`);
+    where.push(
+      `to_tsvector('simple'::regconfig, ${col.title} || ' ' || coalesce(${col.description}, '')) @@ websearch_to_tsquery('simple'::regconfig, ${p.add(filter.q)})`,
+    );
   }
   if (filter.dueBefore !== undefined) where.push(`${col.dueAt} < ${p.add(filter.dueBefore)}::timestamptz`);
   return where;

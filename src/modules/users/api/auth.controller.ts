@@ -27,13 +27,18 @@ export class AuthController {
   @ApiOperation({
     operationId: 'auth.register',
     summary: 'Create an account (always a member) and sign in',
-    description: '403 `REGISTRATION_DISABLED` when `ALLOW_REGISTRATION=false`; 409 `EMAIL_TAKEN` (case-insensitive); rate limited per IP and email.',
+    description:
+      '403 `REGISTRATION_DISABLED` when `ALLOW_REGISTRATION=false`; 409 `EMAIL_TAKEN` (case-insensitive); rate limited per IP and email.',
     security: [],
   })
   @ApiBody({ type: RegisterRequestDto })
   @ApiCreatedResponse({ type: SessionResponseDto, description: 'The new account, signed in; `Location` names the new user' })
   @ApiProblems(400, 403, 409, 413, 415, 429)
-  async register(@Body() body: RegisterRequestDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Session> {
+  async register(
+    @Body() body: RegisterRequestDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Session> {
     const session = await this.registration.register(body, { ip: request.ip });
     reply.header('location', `/${API_PREFIX}/users/${session.user.id}`); // every 201 names what it created
     return session;
@@ -45,7 +50,8 @@ export class AuthController {
   @ApiOperation({
     operationId: 'auth.login',
     summary: 'Sign in with email and password',
-    description: 'Unknown email, wrong password and deactivated account all answer 401 `INVALID_CREDENTIALS`. Rate limited per IP and email.',
+    description:
+      'Unknown email, wrong password and deactivated account all answer 401 `INVALID_CREDENTIALS`. Rate limited per IP and email.',
     security: [],
   })
   @ApiBody({ type: LoginRequestDto })

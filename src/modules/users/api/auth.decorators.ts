@@ -6,7 +6,8 @@ import { Permission } from '../domain/permission';
 export const PERMISSIONS_KEY = 'taskwire:requiredPermissions';
 
 /** The route needs every listed permission (checked against the caller's *current* role). */
-export const RequirePermissions = (...permissions: Permission[]): MethodDecorator & ClassDecorator => SetMetadata(PERMISSIONS_KEY, permissions);
+export const RequirePermissions = (...permissions: Permission[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(PERMISSIONS_KEY, permissions);
 
 /** The authenticated caller (set by the global authentication guard on `request.user`). */
 export const AuthUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): CurrentUser => {

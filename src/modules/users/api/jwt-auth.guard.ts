@@ -54,11 +54,22 @@ export class JwtAuthGuard implements CanActivate {
     if (!check.ok) throw FAILURES[check.reason]();
     const { sub, ver, jti, role, exp, sid } = check.claims;
     // Only what our issuer signs: anything else was signed for another purpose (or forged).
-    if (!isUuid(sub) || !Number.isInteger(ver) || typeof jti !== 'string' || !isRole(role) || typeof exp !== 'number' || (sid !== undefined && !isUuid(sid))) {
+    if (
+      !isUuid(sub) ||
+      !Number.isInteger(ver) ||
+      typeof jti !== 'string' ||
+      !isRole(role) ||
+      typeof exp !== 'number' ||
+      (sid !== undefined && !isUuid(sid))
+    ) {
       throw FAILURES.invalid();
     }
     const user = await this.currentUser.resolve(sub, ver as number, sid as string | undefined);
-    if (!user) throw unauthenticated('The account behind this access token no longer exists or is deactivated, or the token predates a password change', true);
+    if (!user)
+      throw unauthenticated(
+        'The account behind this access token no longer exists or is deactivated, or the token predates a password change',
+        true,
+      );
     const caller = sid === undefined ? user : { ...user, sessionId: sid as string };
     request.authSession = { caller, tokenVersion: ver as number, expiresAt: new Date(exp * 1000), sessionId: sid as string | undefined };
     return caller;

@@ -24,7 +24,11 @@ export class UsersController {
   ) {}
 
   @Get('me')
-  @ApiOperation({ operationId: 'users.getMe', summary: 'The signed-in user', description: 'The caller’s own account, with the role that applies now (a role change takes effect on the next request).' })
+  @ApiOperation({
+    operationId: 'users.getMe',
+    summary: 'The signed-in user',
+    description: 'The caller’s own account, with the role that applies now (a role change takes effect on the next request).',
+  })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiProblems(401, 429)
   me(@AuthUser() caller: CurrentUser): Promise<UserView> {
@@ -61,7 +65,11 @@ export class UsersController {
 
   @Get(':id')
   @RequirePermissions('users:read')
-  @ApiOperation({ operationId: 'users.get', summary: 'One user of the directory', description: 'Any signed-in user may read it; an unknown id is 404.' })
+  @ApiOperation({
+    operationId: 'users.get',
+    summary: 'One user of the directory',
+    description: 'Any signed-in user may read it; an unknown id is 404.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiProblems(400, 401, 403, 404, 429)
@@ -75,7 +83,8 @@ export class UsersController {
   @ApiOperation({
     operationId: 'users.create',
     summary: 'Create a user with any role (admins)',
-    description: 'The email must be unused (case-insensitively; 409 EMAIL_TAKEN); the password 8..128 characters. `Location` names the new user.',
+    description:
+      'The email must be unused (case-insensitively; 409 EMAIL_TAKEN); the password 8..128 characters. `Location` names the new user.',
   })
   @ApiBody({ type: CreateUserRequestDto })
   @ApiCreatedResponse({ type: UserResponseDto, description: 'Created; `Location` names the new user' })

@@ -13,7 +13,11 @@ describe('AdminBootstrapService.ensureAdmin', () => {
     const [admin] = kit.users.all();
     expect(admin).toMatchObject({ id: result.userId, email: 'ops@example.com', name: 'ops', role: 'admin', active: true });
     expect(kit.events.published).toEqual([
-      expect.objectContaining({ type: 'user.registered', actorId: null, payload: { email: 'ops@example.com', name: 'ops', role: 'admin' } }),
+      expect.objectContaining({
+        type: 'user.registered',
+        actorId: null,
+        payload: { email: 'ops@example.com', name: 'ops', role: 'admin' },
+      }),
     ]);
     expect((await kit.authentication.login({ email: 'ops@example.com', password: 'bootstrap secret' })).user.role).toBe('admin');
   });
@@ -66,7 +70,9 @@ describe('AdminBootstrapService.ensureAdmin', () => {
     expect(result).toEqual({ outcome: 'promoted', userId: squatter.id });
     expect(kit.users.all()).toHaveLength(1);
     expect(kit.users.all()[0]).toMatchObject({ role: 'admin', active: true });
-    expect(kit.events.published.map((e) => [e.type, e.actorId, e.payload])).toEqual([['user.role_changed', null, { from: 'member', to: 'admin' }]]);
+    expect(kit.events.published.map((e) => [e.type, e.actorId, e.payload])).toEqual([
+      ['user.role_changed', null, { from: 'member', to: 'admin' }],
+    ]);
     await expectCode(kit.authentication.refresh(session.refreshToken), 'INVALID_REFRESH_TOKEN');
     await expectCode(kit.authentication.login({ email: 'ops@example.com', password: 'squatter pass' }), 'INVALID_CREDENTIALS');
     expect((await kit.authentication.login({ email: 'ops@example.com', password: 'bootstrap secret' })).user.role).toBe('admin');

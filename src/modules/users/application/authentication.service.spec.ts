@@ -17,7 +17,9 @@ describe('AuthenticationService', () => {
       const session = await kit.authentication.login({ email: ' ADA@example.com', password: 'correct horse' });
       expect(session.user).toMatchObject({ id: ada.id, email: 'ada@example.com', role: 'manager' });
       expect(session.tokenType).toBe('Bearer');
-      expect(kit.accessTokens.issued).toEqual([{ sub: ada.id, role: 'manager', version: ada.version, sessionId: recordOf(session.refreshToken)?.familyId }]);
+      expect(kit.accessTokens.issued).toEqual([
+        { sub: ada.id, role: 'manager', version: ada.version, sessionId: recordOf(session.refreshToken)?.familyId },
+      ]);
       expect(recordOf(session.refreshToken)).toMatchObject({ userId: ada.id, rotatedAt: null, revokedAt: null });
 
       const second = await kit.authentication.login({ email: 'ada@example.com', password: 'correct horse' });
@@ -59,7 +61,12 @@ describe('AuthenticationService', () => {
       kit.limiter.retryAfterSeconds = 30;
       await kit.authentication.login({ email: 'ada@example.com', password: 'x' }, { ip: '1.2.3.4' }).catch(() => undefined);
       await kit.authentication.login({ email: 'ada@example.com', password: 'y' }, { ip: '5.6.7.8' }).catch(() => undefined);
-      expect(kit.limiter.hits).toEqual(['login:ip:1.2.3.4', 'login:email:ada@example.com', 'login:ip:5.6.7.8', 'login:email:ada@example.com']);
+      expect(kit.limiter.hits).toEqual([
+        'login:ip:1.2.3.4',
+        'login:email:ada@example.com',
+        'login:ip:5.6.7.8',
+        'login:email:ada@example.com',
+      ]);
 
       // third attempt on that email from a fresh IP: the email counter says no, even with the right password
       const error = await expectCode(
@@ -103,7 +110,12 @@ describe('AuthenticationService', () => {
       await kit.administration.updateUser(kit.actor(admin), ada.id, { role: 'manager' });
       await kit.authentication.refresh(first.refreshToken);
       // The same session: the access token names the family the refresh continues.
-      expect(kit.accessTokens.issued.at(-1)).toEqual({ sub: ada.id, role: 'manager', version: ada.version + 1, sessionId: recordOf(first.refreshToken)?.familyId });
+      expect(kit.accessTokens.issued.at(-1)).toEqual({
+        sub: ada.id,
+        role: 'manager',
+        version: ada.version + 1,
+        sessionId: recordOf(first.refreshToken)?.familyId,
+      });
     });
 
     it('reuse of a rotated token revokes the whole family: the newest token fails too', async () => {

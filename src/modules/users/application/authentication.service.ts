@@ -38,10 +38,7 @@ export class AuthenticationService {
    */
   async login(command: LoginCommand, context: AuthRequestContext = {}): Promise<Session> {
     const email = typeof command.email === 'string' ? normalizeEmail(command.email) : '';
-    await enforceAttemptLimits(this.limiter, [
-      context.ip ? `login:ip:${context.ip}` : null,
-      email ? `login:email:${email}` : null,
-    ]);
+    await enforceAttemptLimits(this.limiter, [context.ip ? `login:ip:${context.ip}` : null, email ? `login:email:${email}` : null]);
     const password = typeof command.password === 'string' ? command.password : '';
     const user = email ? await this.users.findByEmail(email) : null;
     if (!user) {

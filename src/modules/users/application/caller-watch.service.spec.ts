@@ -12,7 +12,11 @@ describe('CallerWatchService (long-lived connections follow the caller’s curre
     const admin = await kit.seedUser({ email: 'root@example.com', role: 'admin' });
     const mia = await kit.seedUser({ email: 'mia@example.com', role: 'manager' });
     const watches = new CallerWatchService(kit.currentUser, new SystemClock(), kit.cache);
-    const session = { caller: { id: mia.id, role: 'manager' as const, permissions: permissionsOf('manager') }, tokenVersion: mia.version, expiresAt: inAnHour() };
+    const session = {
+      caller: { id: mia.id, role: 'manager' as const, permissions: permissionsOf('manager') },
+      tokenVersion: mia.version,
+      expiresAt: inAnHour(),
+    };
     return { kit, admin, mia, watches, session };
   }
 

@@ -94,7 +94,16 @@ export class CallerWatchService extends CallerWatch implements OnApplicationShut
     const key = `${session.caller.id}:${session.tokenVersion}:${session.sessionId ?? ''}`;
     let group = this.groups.get(key);
     if (!group) {
-      group = { key, userId: session.caller.id, tokenVersion: session.tokenVersion, sessionId: session.sessionId, caller: session.caller, refreshing: null, dirty: false, watches: new Set() };
+      group = {
+        key,
+        userId: session.caller.id,
+        tokenVersion: session.tokenVersion,
+        sessionId: session.sessionId,
+        caller: session.caller,
+        refreshing: null,
+        dirty: false,
+        watches: new Set(),
+      };
       this.groups.set(key, group);
       let ofUser = this.byUser.get(group.userId);
       if (!ofUser) this.byUser.set(group.userId, (ofUser = new Set()));

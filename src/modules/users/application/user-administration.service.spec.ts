@@ -25,7 +25,12 @@ describe('UserAdministrationService', () => {
       expect(view).toMatchObject({ email: 'mia@example.com', name: 'Mia', role: 'manager', active: true });
       expect(view).not.toHaveProperty('passwordHash');
       expect(kit.events.published).toEqual([
-        expect.objectContaining({ type: 'user.registered', aggregateId: view.id, actorId: admin.id, payload: { email: 'mia@example.com', name: 'Mia', role: 'manager' } }),
+        expect.objectContaining({
+          type: 'user.registered',
+          aggregateId: view.id,
+          actorId: admin.id,
+          payload: { email: 'mia@example.com', name: 'Mia', role: 'manager' },
+        }),
       ]);
       expect((await kit.authentication.login({ email: 'mia@example.com', password: 'initial secret' })).user.id).toBe(view.id);
     });
@@ -80,7 +85,12 @@ describe('UserAdministrationService', () => {
       const mia = await kit.seedUser({ email: 'mia@example.com' });
       const session = await kit.authentication.login({ email: 'mia@example.com', password: 'correct horse' });
       await kit.administration.updateUser(asAdmin, mia.id, { active: false });
-      expect(kit.refreshTokens.all().filter((r) => r.userId === mia.id).map((r) => r.revokedAt)).toEqual([kit.clock.now()]);
+      expect(
+        kit.refreshTokens
+          .all()
+          .filter((r) => r.userId === mia.id)
+          .map((r) => r.revokedAt),
+      ).toEqual([kit.clock.now()]);
       await expectCode(kit.authentication.refresh(session.refreshToken), 'INVALID_REFRESH_TOKEN');
       expect(await kit.currentUser.resolve(mia.id)).toBeNull();
 

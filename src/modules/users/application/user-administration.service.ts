@@ -102,8 +102,7 @@ export class UserAdministrationService {
       const user = await this.users.findById(userId);
       if (!user) throw new UserNotFoundError();
 
-      const losesAdmin =
-        user.isActiveAdmin && ((command.role !== undefined && command.role !== 'admin') || command.active === false);
+      const losesAdmin = user.isActiveAdmin && ((command.role !== undefined && command.role !== 'admin') || command.active === false);
       if (losesAdmin && (await this.users.countActiveAdmins()) <= 1) throw new LastAdminError();
 
       const now = this.clock.now();

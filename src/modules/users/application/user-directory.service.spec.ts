@@ -6,7 +6,13 @@ describe('UserDirectoryService', () => {
     const kit = createUsersTestKit();
     const ada = await kit.seedUser({ email: 'ada@example.com', name: 'Ada', role: 'manager' });
     expect(kit.directory).toBeInstanceOf(UserDirectory);
-    expect(await kit.directory.findById(ada.id)).toEqual({ id: ada.id, email: 'ada@example.com', name: 'Ada', role: 'manager', active: true });
+    expect(await kit.directory.findById(ada.id)).toEqual({
+      id: ada.id,
+      email: 'ada@example.com',
+      name: 'Ada',
+      role: 'manager',
+      active: true,
+    });
     expect(await kit.directory.findById('0190a0b0-0000-7000-8000-00000000dead')).toBeNull();
   });
 
@@ -15,7 +21,12 @@ describe('UserDirectoryService', () => {
     const ada = await kit.seedUser({ email: 'ada@example.com' });
     const bob = await kit.seedUser({ email: 'bob@example.com', active: false });
     const found = await kit.directory.findByIds([ada.id, bob.id, ada.id, '0190a0b0-0000-7000-8000-00000000dead']);
-    expect(found.map((u) => [u.id, u.active]).sort()).toEqual([[ada.id, true], [bob.id, false]].sort());
+    expect(found.map((u) => [u.id, u.active]).sort()).toEqual(
+      [
+        [ada.id, true],
+        [bob.id, false],
+      ].sort(),
+    );
     expect(await kit.directory.findByIds([])).toEqual([]);
     expect(kit.users.calls.filter((c) => c === 'findByIds')).toHaveLength(1);
   });

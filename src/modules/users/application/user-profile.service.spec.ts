@@ -70,7 +70,10 @@ describe('UserProfileService', () => {
     });
 
     it('checks the new password against the policy', async () => {
-      const error = await expectCode(kit.profile.updateMe(ada.id, { password: 'short', currentPassword: 'correct horse' }), 'VALIDATION_FAILED');
+      const error = await expectCode(
+        kit.profile.updateMe(ada.id, { password: 'short', currentPassword: 'correct horse' }),
+        'VALIDATION_FAILED',
+      );
       expect(error.errors?.[0]?.field).toBe('password');
     });
 
@@ -133,16 +136,25 @@ describe('UserProfileService', () => {
         await kit.uow.run(() => kit.users.save(other));
         return realHash(plain);
       });
-      await expectCode(kit.profile.updateMe(ada.id, { password: 'brand new secret', currentPassword: 'correct horse' }), 'CURRENT_PASSWORD_INVALID');
+      await expectCode(
+        kit.profile.updateMe(ada.id, { password: 'brand new secret', currentPassword: 'correct horse' }),
+        'CURRENT_PASSWORD_INVALID',
+      );
       expect(await kit.hasher.verify(stored().passwordHash, 'someone else')).toBe(true);
     });
 
     it('limits current-password guesses per user', async () => {
       kit.limiter.limit = 2;
       for (let i = 0; i < 2; i++) {
-        await expectCode(kit.profile.updateMe(ada.id, { password: 'brand new secret', currentPassword: `guess ${i}` }), 'CURRENT_PASSWORD_INVALID');
+        await expectCode(
+          kit.profile.updateMe(ada.id, { password: 'brand new secret', currentPassword: `guess ${i}` }),
+          'CURRENT_PASSWORD_INVALID',
+        );
       }
-      await expectCode(kit.profile.updateMe(ada.id, { password: 'brand new secret', currentPassword: 'correct horse' }), 'TOO_MANY_ATTEMPTS');
+      await expectCode(
+        kit.profile.updateMe(ada.id, { password: 'brand new secret', currentPassword: 'correct horse' }),
+        'TOO_MANY_ATTEMPTS',
+      );
       expect(kit.limiter.hits).toEqual(Array(3).fill(`password-change:user:${ada.id}`));
     });
   });

@@ -1,11 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Clock, UnitOfWork } from '../../../kernel';
 import { EventPublisher } from '../../events';
-import {
-  CurrentPasswordInvalidError,
-  CurrentPasswordRequiredError,
-  UserNotFoundError,
-} from '../domain/user.errors';
+import { CurrentPasswordInvalidError, CurrentPasswordRequiredError, UserNotFoundError } from '../domain/user.errors';
 import { assertUserFields } from '../domain/user-fields.policy';
 import { enforceAttemptLimits } from './attempt-limits';
 import { AttemptLimiter } from './ports/attempt-limiter.port';

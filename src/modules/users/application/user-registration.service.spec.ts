@@ -35,10 +35,17 @@ describe('UserRegistrationService', () => {
     expect(kit.events.published).toEqual([
       expect.objectContaining({ type: 'user.registered', aggregateId: session.user.id, actorId: session.user.id }),
     ]);
-    expect(kit.accessTokens.issued).toEqual([{ sub: session.user.id, role: 'member', version: 1, sessionId: kit.refreshTokens.all()[0]?.familyId }]);
+    expect(kit.accessTokens.issued).toEqual([
+      { sub: session.user.id, role: 'member', version: 1, sessionId: kit.refreshTokens.all()[0]?.familyId },
+    ]);
 
     const [token] = kit.refreshTokens.all();
-    expect(token).toMatchObject({ userId: session.user.id, tokenHash: hashRefreshToken(session.refreshToken), rotatedAt: null, revokedAt: null });
+    expect(token).toMatchObject({
+      userId: session.user.id,
+      tokenHash: hashRefreshToken(session.refreshToken),
+      rotatedAt: null,
+      revokedAt: null,
+    });
     expect(token?.tokenHash).not.toContain(session.refreshToken);
     expect(token?.expiresAt.toISOString()).toBe('2026-01-31T00:00:00.000Z');
     expect(kit.uow.commits).toBe(1);

@@ -39,10 +39,7 @@ export class UserRegistrationService {
     if (!this.settings.allowRegistration) throw new RegistrationDisabledError();
     // Counted before validation: malformed attempts are attempts too.
     const email = typeof command.email === 'string' ? normalizeEmail(command.email) : '';
-    await enforceAttemptLimits(this.limiter, [
-      context.ip ? `register:ip:${context.ip}` : null,
-      email ? `register:email:${email}` : null,
-    ]);
+    await enforceAttemptLimits(this.limiter, [context.ip ? `register:ip:${context.ip}` : null, email ? `register:email:${email}` : null]);
     assertUserFields({ email: command.email, name: command.name, password: command.password });
     if (await this.users.emailTaken(email)) throw new EmailTakenError();
     // Hash outside the transaction: it is deliberately slow and needs no database.

@@ -10,7 +10,14 @@ describe('permission table', () => {
   });
 
   it('a manager runs tasks and reads the audit trail but cannot manage users, webhooks or retries', () => {
-    for (const p of ['tasks:read:any', 'tasks:edit:any', 'tasks:assign:any', 'tasks:transition:any', 'events:read', 'deliveries:read'] as const) {
+    for (const p of [
+      'tasks:read:any',
+      'tasks:edit:any',
+      'tasks:assign:any',
+      'tasks:transition:any',
+      'events:read',
+      'deliveries:read',
+    ] as const) {
       expect(roleHas('manager', p)).toBe(true);
     }
     for (const p of ['users:manage', 'tasks:delete', 'deliveries:retry', 'webhooks:manage', 'ops:admin'] as const) {

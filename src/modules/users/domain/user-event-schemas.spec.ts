@@ -14,13 +14,22 @@ describe('user event schemas', () => {
 
   it('accept every payload the aggregate records, and nothing it does not (closed schemas)', () => {
     const admin = newId();
-    const user = User.register({ email: ' Someone@Example.TEST ', name: ' Some One ', passwordHash: 'hash', role: 'member', registeredBy: 'self', now: T0 });
+    const user = User.register({
+      email: ' Someone@Example.TEST ',
+      name: ' Some One ',
+      passwordHash: 'hash',
+      role: 'member',
+      registeredBy: 'self',
+      now: T0,
+    });
     user.changeRole('manager', admin, T0);
     user.deactivate(admin, T0);
     user.reactivate(admin, T0);
     const events = user.pullEvents();
     expect(events.map((e) => e.type).sort()).toEqual([...TYPES].sort());
-    const problems = events.flatMap((e) => closedValidator(USER_PUBLISHED_EVENTS[e.type as (typeof TYPES)[number]].payload)(e.payload).map((p) => `${e.type} ${p}`));
+    const problems = events.flatMap((e) =>
+      closedValidator(USER_PUBLISHED_EVENTS[e.type as (typeof TYPES)[number]].payload)(e.payload).map((p) => `${e.type} ${p}`),
+    );
     expect(problems).toEqual([]);
   });
 

@@ -45,5 +45,8 @@ const summaries: { readonly [K in UserEventType]: string } = {
 
 /** Every user event type, described for the outside world (the AsyncAPI document). */
 export const USER_PUBLISHED_EVENTS: { readonly [K in UserEventType]: PublishedEvent } = Object.fromEntries(
-  (Object.keys(schemas) as UserEventType[]).map((type) => [type, { aggregateType: USER_AGGREGATE_TYPE, summary: summaries[type], payload: schemas[type] }]),
+  (Object.keys(schemas) as UserEventType[]).map((type) => [
+    type,
+    { aggregateType: USER_AGGREGATE_TYPE, summary: summaries[type], payload: schemas[type] },
+  ]),
 ) as { [K in UserEventType]: PublishedEvent };

@@ -20,6 +20,7 @@ export class AdminBootstrapRunner implements OnApplicationBootstrap {
     if (!adminEmail || !adminPassword) return;
     const result = await this.bootstrap.ensureAdmin(adminEmail, adminPassword);
     if (result.outcome === 'created') this.logger.log(`created the admin account ${adminEmail} from ADMIN_EMAIL`);
-    if (result.outcome === 'promoted') this.logger.warn(`promoted the existing account ${adminEmail} to admin (ADMIN_EMAIL); its password was reset to ADMIN_PASSWORD`);
+    if (result.outcome === 'promoted')
+      this.logger.warn(`promoted the existing account ${adminEmail} to admin (ADMIN_EMAIL); its password was reset to ADMIN_PASSWORD`);
   }
 }

@@ -32,7 +32,14 @@ class TestableCache extends ListeningUserStateCache {
   }
 }
 
-const ALICE: UserState = { id: '0191f5a0-0000-7000-8000-000000000001', role: 'member', active: true, version: 3, minTokenVersion: 1, keptSessionId: null };
+const ALICE: UserState = {
+  id: '0191f5a0-0000-7000-8000-000000000001',
+  role: 'member',
+  active: true,
+  version: 3,
+  minTokenVersion: 1,
+  keptSessionId: null,
+};
 
 async function readThrough(cache: ListeningUserStateCache, state: UserState): Promise<UserState | undefined> {
   const hit = await cache.get(state.id);

@@ -49,6 +49,9 @@ export class PostgresRefreshTokenStore extends RefreshTokenStore {
   }
 
   async revokeAllForUser(userId: string, exceptFamilyId?: string): Promise<void> {
-    await this.repo.update({ userId, revokedAt: IsNull(), ...(exceptFamilyId ? { familyId: Not(exceptFamilyId) } : {}) }, { revokedAt: () => 'now()' });
+    await this.repo.update(
+      { userId, revokedAt: IsNull(), ...(exceptFamilyId ? { familyId: Not(exceptFamilyId) } : {}) },
+      { revokedAt: () => 'now()' },
+    );
   }
 }

@@ -43,7 +43,8 @@ export class RedisAttemptLimiter extends AttemptLimiter implements OnApplication
       [count, ttlMs] = (await this.redis.eval(HIT_SCRIPT, 1, redisKey, String(this.windowMs))) as [number, number];
       this.warned = false;
     } catch (error) {
-      if (!this.warned) this.logger.warn(`Redis unavailable for auth attempt limits, using the in-process limiter: ${(error as Error).message}`);
+      if (!this.warned)
+        this.logger.warn(`Redis unavailable for auth attempt limits, using the in-process limiter: ${(error as Error).message}`);
       this.warned = true;
       return this.fallback.hit(key);
     }

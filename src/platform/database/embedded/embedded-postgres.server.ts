@@ -1,6 +1,18 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,7 +128,10 @@ export class EmbeddedPostgresServer {
         } else {
           // Every process that used it died (e.g. SIGKILL) but the server is healthy: take it over.
           this.writeOwner();
-          this.log('warn', `adopting a leftover embedded PostgreSQL (pid ${running.postmasterPid}, port ${running.port}) whose owner process is gone`);
+          this.log(
+            'warn',
+            `adopting a leftover embedded PostgreSQL (pid ${running.postmasterPid}, port ${running.port}) whose owner process is gone`,
+          );
         }
       } else {
         this.port = await this.preferredPort();
@@ -199,13 +214,17 @@ export class EmbeddedPostgresServer {
       try {
         const startedBy = await this.withLock(async () => {
           const running = this.runningServer();
-          if (running) return running.port === this.port ? 'another process' : `another process, on port ${running.port} instead of ${this.port}`;
+          if (running)
+            return running.port === this.port ? 'another process' : `another process, on port ${running.port} instead of ${this.port}`;
           await this.launch();
           return 'this process';
         });
         if (startedBy.includes('instead of')) throw new Error(`the server was started by ${startedBy}; this process cannot follow it`);
         await this.waitUntilAccepting(this.options.startTimeoutMs ?? 30_000);
-        this.log('info', `the embedded PostgreSQL is back on port ${this.port} (started by ${startedBy}, ${Date.now() - began} ms after it went down)`);
+        this.log(
+          'info',
+          `the embedded PostgreSQL is back on port ${this.port} (started by ${startedBy}, ${Date.now() - began} ms after it went down)`,
+        );
         return;
       } catch (err) {
         lastError = (err as Error).message;
@@ -250,7 +269,10 @@ export class EmbeddedPostgresServer {
 
   private register(): void {
     mkdirSync(this.clientsDir, { recursive: true });
-    writeFileSync(join(this.clientsDir, String(process.pid)), JSON.stringify({ pid: process.pid, startTime: processStartTime(process.pid) } satisfies ClientRecord));
+    writeFileSync(
+      join(this.clientsDir, String(process.pid)),
+      JSON.stringify({ pid: process.pid, startTime: processStartTime(process.pid) } satisfies ClientRecord),
+    );
   }
 
   private unregister(): void {
@@ -381,7 +403,11 @@ export class EmbeddedPostgresServer {
     if (user) chownSync(pwFile, user.uid, user.gid);
     this.log('info', `initialising the embedded PostgreSQL in ${this.pgData}`);
     try {
-      await run(initdb, ['-D', this.pgData, '-U', 'postgres', `--pwfile=${pwFile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'], user);
+      await run(
+        initdb,
+        ['-D', this.pgData, '-U', 'postgres', `--pwfile=${pwFile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'],
+        user,
+      );
     } finally {
       rmSync(pwFile, { force: true });
     }
@@ -389,11 +415,16 @@ export class EmbeddedPostgresServer {
 
   private async spawnServer(postgres: string, user: OsUser | null): Promise<void> {
     const args = [
-      '-D', this.pgData,
-      '-p', String(this.port),
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=300',
+      '-D',
+      this.pgData,
+      '-p',
+      String(this.port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=300',
     ];
     try {
       if (statSync(this.logFile).size > LOG_FILE_MAX_BYTES) truncateSync(this.logFile, 0);
@@ -430,7 +461,10 @@ export class EmbeddedPostgresServer {
   private logTail(): string {
     try {
       const text = readFileSync(this.logFile, 'utf8').slice(this.logOffset);
-      const lines = text.split('\n').filter(Boolean).map((l) => l.replace(/^\S+ \S+ \S+ \[\d+\] /, ''));
+      const lines = text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.replace(/^\S+ \S+ \S+ \[\d+\] /, ''));
       const fatal = lines.filter((l) => /^(FATAL|PANIC):|^LOG:  could not/.test(l));
       return (fatal.length ? fatal : lines.slice(-3)).join(' | ');
     } catch {
@@ -474,7 +508,9 @@ function run(command: string, args: string[], user: OsUser | null): Promise<void
     child.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
     child.once('error', reject);
     child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} failed (exit ${code}): ${output.join('').trim().split('\n').slice(-3).join(' | ')}`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`${command} failed (exit ${code}): ${output.join('').trim().split('\n').slice(-3).join(' | ')}`)),
     );
   });
 }

@@ -19,12 +19,16 @@ export function ensureServerUser(): OsUser | null {
   const lookup = () => {
     const uid = spawnSync('id', ['-u', SERVER_USER], { encoding: 'utf8' });
     const gid = spawnSync('id', ['-g', SERVER_USER], { encoding: 'utf8' });
-    return uid.status === 0 && gid.status === 0 ? { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()), name: SERVER_USER } : null;
+    return uid.status === 0 && gid.status === 0
+      ? { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()), name: SERVER_USER }
+      : null;
   };
   const existing = lookup();
   if (existing) return existing;
   try {
-    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', '--user-group', SERVER_USER], { stdio: 'pipe' });
+    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', '--user-group', SERVER_USER], {
+      stdio: 'pipe',
+    });
   } catch (err) {
     const again = lookup(); // another process may have created it meanwhile
     if (again) return again;

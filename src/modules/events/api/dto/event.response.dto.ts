@@ -9,7 +9,8 @@ export class EventResponseDto {
   @ApiProperty({ format: 'date-time' }) occurredAt!: string;
   @ApiProperty({ nullable: true, type: String, description: 'X-Request-Id of the request that caused it (inherited by follow-up events)' })
   correlationId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The event whose handler caused this one' }) causationId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The event whose handler caused this one' }) causationId!:
+    string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, example: { title: 'Write the report', assigneeId: '019a…' } })
   payload!: Record<string, unknown>;
 }

@@ -8,7 +8,8 @@ export class NotificationResponseDto {
   @ApiProperty({ example: 'task.assigned' }) type!: string;
   @ApiProperty({ example: 'Assigned to you: Write the quarterly report' }) title!: string;
   @ApiProperty({ example: 'Ada Admin assigned you “Write the quarterly report”.' }) body!: string;
-  @ApiProperty({ nullable: true, type: String, example: 'https://taskwire.example.com/tasks/019ac3f1-5f00-7c22-9e3f-2a3b4c5d6e7f' }) link!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'https://taskwire.example.com/tasks/019ac3f1-5f00-7c22-9e3f-2a3b4c5d6e7f' }) link!:
+    string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: '019ac3f1-5f00-7c22-9e3f-2a3b4c5d6e7f' }) taskId!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Who caused it; null for the system' }) actorId!: string | null;
   @ApiProperty({ example: false }) read!: boolean;

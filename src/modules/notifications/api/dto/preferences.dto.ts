@@ -27,13 +27,16 @@ const TYPE_MAP = {
  */
 export class NotificationPreferencesResponseDto {
   @ApiProperty({ ...TYPE_MAP, example: TYPES_EXAMPLE }) email!: Record<string, boolean>;
-  @ApiProperty({ ...TYPE_MAP, example: { ...TYPES_EXAMPLE, 'task.cancelled': true, 'task.commented': true } }) inApp!: Record<string, boolean>;
+  @ApiProperty({ ...TYPE_MAP, example: { ...TYPES_EXAMPLE, 'task.cancelled': true, 'task.commented': true } }) inApp!: Record<
+    string,
+    boolean
+  >;
 }
 
 export const PREFERENCES_UPDATE_SCHEMA = {
   type: 'object',
   description:
-    'Partial: only the (channel, event type) pairs given change. Keys are channel keys (`email`, `inApp`, or an added channel\'s); ' +
+    "Partial: only the (channel, event type) pairs given change. Keys are channel keys (`email`, `inApp`, or an added channel's); " +
     'values map task event types to booleans. An unknown channel, an unknown type or a non-boolean is a 400 listing each.',
   additionalProperties: { type: 'object', additionalProperties: { type: 'boolean' } },
   example: { email: { 'task.completed': false }, inApp: { 'task.updated': false } },

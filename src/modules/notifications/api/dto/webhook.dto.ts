@@ -9,7 +9,8 @@ export class CreateWebhookRequestDto {
   @ApiProperty({
     maxLength: MAX_WEBHOOK_URL_LENGTH,
     example: 'https://hooks.example.com/taskwire',
-    description: 'http(s) URL. Hosts resolving to loopback, private, link-local, CGNAT, unique-local, multicast or metadata addresses are refused (400 WEBHOOK_URL_NOT_PUBLIC) unless WEBHOOK_ALLOW_PRIVATE=true',
+    description:
+      'http(s) URL. Hosts resolving to loopback, private, link-local, CGNAT, unique-local, multicast or metadata addresses are refused (400 WEBHOOK_URL_NOT_PUBLIC) unless WEBHOOK_ALLOW_PRIVATE=true',
   })
   @IsString()
   @MaxLength(MAX_WEBHOOK_URL_LENGTH)
@@ -50,7 +51,10 @@ export class UpdateWebhookRequestDto {
   @MaxLength(500)
   description?: string | null;
 
-  @ApiPropertyOptional({ example: true, description: '`true` re-enables a disabled endpoint (and clears its failure record); `false` disables it' })
+  @ApiPropertyOptional({
+    example: true,
+    description: '`true` re-enables a disabled endpoint (and clears its failure record); `false` disables it',
+  })
   @IsOptional()
   @IsBoolean()
   active?: boolean;
@@ -61,14 +65,34 @@ export class WebhookResponseDto {
   @ApiProperty({ example: 'https://hooks.example.com/taskwire' }) url!: string;
   @ApiProperty({ type: [String], example: ['task.assigned', 'task.completed'] }) events!: string[];
   @ApiProperty({ nullable: true, type: String, example: 'CRM sync' }) description!: string | null;
-  @ApiProperty({ example: true, description: 'false once disabled (by an admin, or automatically after failing continuously for WEBHOOK_DISABLE_AFTER)' })
+  @ApiProperty({
+    example: true,
+    description: 'false once disabled (by an admin, or automatically after failing continuously for WEBHOOK_DISABLE_AFTER)',
+  })
   active!: boolean;
-  @ApiProperty({ nullable: true, type: String, example: null, description: 'Why it is disabled, e.g. `failing continuously since 2026-11-26T09:00:00.000Z`' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'Why it is disabled, e.g. `failing continuously since 2026-11-26T09:00:00.000Z`',
+  })
   disabledReason!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null }) disabledAt!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null, description: 'Start of the current run of failed attempts' })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'Start of the current run of failed attempts',
+  })
   failingSince!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null, description: 'Until then the previous secret signs too (after a rotation)' })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'Until then the previous secret signs too (after a rotation)',
+  })
   previousSecretExpiresAt!: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-11-29T09:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', example: '2026-11-29T09:00:00.000Z' }) updatedAt!: string;

@@ -34,7 +34,9 @@ export abstract class DeliveryLedger {
    * record() for the planned rows of many events at once (the relay's batch): the same rows, the same
    * idempotency. Adapters override it with one statement; this default records event by event.
    */
-  async recordMany(entries: ReadonlyArray<{ event: Pick<EventView, 'id' | 'type'>; planned: readonly PlannedDelivery[] }>): Promise<Delivery[]> {
+  async recordMany(
+    entries: ReadonlyArray<{ event: Pick<EventView, 'id' | 'type'>; planned: readonly PlannedDelivery[] }>,
+  ): Promise<Delivery[]> {
     const all: Delivery[] = [];
     for (const { event, planned } of entries) all.push(...(await this.record(event, planned)));
     return all;

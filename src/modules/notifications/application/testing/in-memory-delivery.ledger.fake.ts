@@ -13,7 +13,9 @@ export class InMemoryDeliveryLedger extends DeliveryLedger {
     const inserted: Delivery[] = [];
     for (const p of planned) {
       const target = p.recipientId ?? p.webhookId;
-      const exists = [...this.rows.values()].some((r) => r.eventId === event.id && r.channel === p.channel && (r.recipientId ?? r.webhookId) === target);
+      const exists = [...this.rows.values()].some(
+        (r) => r.eventId === event.id && r.channel === p.channel && (r.recipientId ?? r.webhookId) === target,
+      );
       if (exists) continue;
       const now = this.now();
       const row = {
@@ -55,7 +57,8 @@ export class InMemoryDeliveryLedger extends DeliveryLedger {
     const now = this.now().getTime();
     if (!row) return null;
     const due = row.nextAttemptAt?.getTime() ?? 0;
-    const claimable = ((row.status === 'pending' || row.status === 'failed') && due <= now + 2000) || (row.status === 'sending' && due < now);
+    const claimable =
+      ((row.status === 'pending' || row.status === 'failed') && due <= now + 2000) || (row.status === 'sending' && due < now);
     if (!claimable) return null;
     row.status = 'sending';
     row.attempts += 1;
@@ -128,7 +131,13 @@ export class InMemoryDeliveryLedger extends DeliveryLedger {
   async overdue(graceMs: number, limit: number): Promise<Array<Pick<Delivery, 'id' | 'channel'>>> {
     const now = this.now().getTime();
     return [...this.rows.values()]
-      .filter((r) => r.nextAttemptAt && (r.status === 'sending' ? r.nextAttemptAt.getTime() < now : (r.status === 'pending' || r.status === 'failed') && r.nextAttemptAt.getTime() < now - graceMs))
+      .filter(
+        (r) =>
+          r.nextAttemptAt &&
+          (r.status === 'sending'
+            ? r.nextAttemptAt.getTime() < now
+            : (r.status === 'pending' || r.status === 'failed') && r.nextAttemptAt.getTime() < now - graceMs),
+      )
       .slice(0, limit)
       .map((r) => ({ id: r.id, channel: r.channel }));
   }

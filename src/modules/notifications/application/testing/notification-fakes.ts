@@ -61,8 +61,24 @@ export class FakeChannelRegistry extends NotificationChannelRegistry {
   }
   static builtIns(email = new RecordingChannel(), inApp = new RecordingChannel(), extra: RegisteredChannel[] = []): FakeChannelRegistry {
     return new FakeChannelRegistry([
-      { name: EMAIL_CHANNEL, preferenceKey: 'email', queue: 'email', eventTypes: typesCarriedBy(EMAIL_CHANNEL), concurrency: 1, transactional: false, adapter: email },
-      { name: IN_APP_CHANNEL, preferenceKey: 'inApp', queue: 'in-app', eventTypes: typesCarriedBy(IN_APP_CHANNEL), concurrency: 1, transactional: true, adapter: inApp },
+      {
+        name: EMAIL_CHANNEL,
+        preferenceKey: 'email',
+        queue: 'email',
+        eventTypes: typesCarriedBy(EMAIL_CHANNEL),
+        concurrency: 1,
+        transactional: false,
+        adapter: email,
+      },
+      {
+        name: IN_APP_CHANNEL,
+        preferenceKey: 'inApp',
+        queue: 'in-app',
+        eventTypes: typesCarriedBy(IN_APP_CHANNEL),
+        concurrency: 1,
+        transactional: true,
+        adapter: inApp,
+      },
       ...extra,
     ]);
   }

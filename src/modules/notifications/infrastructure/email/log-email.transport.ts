@@ -8,6 +8,9 @@ export class LogEmailTransport extends EmailTransport {
   private readonly logger = new Logger('Email');
 
   async send(email: OutgoingEmail): Promise<void> {
-    this.logger.log({ to: email.to.email, subject: email.subject, messageId: email.messageId, text: email.text }, `email to ${email.to.email}: ${email.subject}`);
+    this.logger.log(
+      { to: email.to.email, subject: email.subject, messageId: email.messageId, text: email.text },
+      `email to ${email.to.email}: ${email.subject}`,
+    );
   }
 }

@@ -42,7 +42,11 @@ export class ListTasksQueryDto extends PageQueryDto {
   @IsString()
   q?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Only tasks due strictly before this time (tasks without a due date never match)', example: '2025-12-31T00:00:00Z' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Only tasks due strictly before this time (tasks without a due date never match)',
+    example: '2025-12-31T00:00:00Z',
+  })
   @IsOptional()
   @IsDateTime()
   dueBefore?: string;
@@ -50,7 +54,8 @@ export class ListTasksQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     enum: TASK_SORTS,
     default: DEFAULT_TASK_SORT,
-    description: '`-` = descending. Ties break on id. Tasks without a due date sort after every date (`dueAt`) or before (`-dueAt`). priority: low < normal < high < urgent.',
+    description:
+      '`-` = descending. Ties break on id. Tasks without a due date sort after every date (`dueAt`) or before (`-dueAt`). priority: low < normal < high < urgent.',
   })
   @IsOptional()
   @IsIn(TASK_SORTS)

@@ -11,7 +11,10 @@ export function isDateTimeString(value: unknown): value is string {
 /** A UUID exactly as the kernel understands ids (the domain re-checks with the same function). */
 export function IsUuidId(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
-    { name: 'isUuidId', validator: { validate: (value) => isUuid(value), defaultMessage: buildMessage((each) => `${each}$property must be a UUID`, options) } },
+    {
+      name: 'isUuidId',
+      validator: { validate: (value) => isUuid(value), defaultMessage: buildMessage((each) => `${each}$property must be a UUID`, options) },
+    },
     options,
   );
 }
@@ -22,7 +25,10 @@ export function IsDateTime(options?: ValidationOptions): PropertyDecorator {
       name: 'isDateTime',
       validator: {
         validate: (value) => isDateTimeString(value),
-        defaultMessage: buildMessage((each) => `${each}$property must be an ISO 8601 date-time with a time zone, e.g. 2025-12-01T17:00:00Z`, options),
+        defaultMessage: buildMessage(
+          (each) => `${each}$property must be an ISO 8601 date-time with a time zone, e.g. 2025-12-01T17:00:00Z`,
+          options,
+        ),
       },
     },
     options,

@@ -16,7 +16,8 @@ export class TaskResponseDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: USER }) assigneeId!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2025-12-01T17:00:00.000Z' }) dueAt!: string | null;
   @ApiProperty({ type: [String], example: ['finance', 'q3'] }) labels!: string[];
-  @ApiProperty({ type: 'integer', minimum: 1, example: 2, description: 'Grows by one with every change; the ETag is derived from it' }) version!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 2, description: 'Grows by one with every change; the ETag is derived from it' })
+  version!: number;
   @ApiProperty({ format: 'date-time', example: '2025-11-20T09:30:00.000Z' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', example: '2025-11-20T09:31:12.000Z' }) updatedAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null }) completedAt!: string | null;
@@ -46,7 +47,8 @@ export class TaskWatcherResponseDto {
 
 export class TaskWatcherListResponseDto {
   @ApiProperty({ type: [TaskWatcherResponseDto], description: 'Every watcher, oldest first' }) data!: TaskWatcherResponseDto[];
-  @ApiProperty({ nullable: true, type: String, example: null, description: 'Always null: the whole list fits one page' }) nextCursor!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'Always null: the whole list fits one page' }) nextCursor!:
+    string | null;
 }
 
 /** An event of the task's audit trail (docs/api.md "Events and audit"). */
@@ -55,15 +57,30 @@ export class TaskEventResponseDto {
   @ApiProperty({ example: 'task.assigned' }) type!: string;
   @ApiProperty({ example: 'task' }) aggregateType!: string;
   @ApiProperty({ format: 'uuid', example: ID }) aggregateId!: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Who caused it; null for the system', example: USER }) actorId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Who caused it; null for the system', example: USER })
+  actorId!: string | null;
   @ApiProperty({ format: 'date-time', example: '2025-11-20T09:30:00.000Z' }) occurredAt!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'X-Request-Id of the causing request', example: '019ad0c4-5e1f-7000-8000-00000000abcd' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'X-Request-Id of the causing request',
+    example: '019ad0c4-5e1f-7000-8000-00000000abcd',
+  })
   correlationId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The event whose handler caused this one', example: null }) causationId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The event whose handler caused this one', example: null })
+  causationId!: string | null;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    example: { title: 'Prepare the Q3 report', creatorId: USER, assigneeId: USER, state: 'assigned', version: 2, previousAssigneeId: null, previousState: 'draft' },
+    example: {
+      title: 'Prepare the Q3 report',
+      creatorId: USER,
+      assigneeId: USER,
+      state: 'assigned',
+      version: 2,
+      previousAssigneeId: null,
+      previousState: 'draft',
+    },
   })
   payload!: Record<string, unknown>;
 }

@@ -15,7 +15,13 @@ export class TransitionTaskRequestDto {
   @IsIn(TASK_STATES)
   state!: string;
 
-  @ApiPropertyOptional({ maxLength: 500, nullable: true, type: String, description: 'Why (kept as `cancellationReason` when cancelling)', example: 'Superseded by the annual report' })
+  @ApiPropertyOptional({
+    maxLength: 500,
+    nullable: true,
+    type: String,
+    description: 'Why (kept as `cancellationReason` when cancelling)',
+    example: 'Superseded by the annual report',
+  })
   @IsOptional()
   @SatisfiesTaskRule(normalizeReason)
   reason?: string | null;

@@ -24,7 +24,13 @@ export class UpdateTaskRequestDto {
   @IsIn(TASK_PRIORITIES)
   priority?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: '`null` clears it', example: '2025-12-05T12:00:00Z' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: '`null` clears it',
+    example: '2025-12-05T12:00:00Z',
+  })
   @IsOptional()
   @IsDateTime()
   dueAt?: string | null;

@@ -25,9 +25,7 @@ export class InMemoryTaskCommentRepository extends TaskCommentRepository {
   }
 
   async list(taskId: string, limit: number, after: TaskCommentCursor | null): Promise<TaskCommentPage> {
-    const matching = this.rows
-      .filter((c) => c.taskId === taskId && (after === null || order(c, after) > 0))
-      .sort(order);
+    const matching = this.rows.filter((c) => c.taskId === taskId && (after === null || order(c, after) > 0)).sort(order);
     const items = matching.slice(0, limit).map((c) => ({ ...c }));
     const last = items[items.length - 1];
     return {

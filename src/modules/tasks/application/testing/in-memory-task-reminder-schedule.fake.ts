@@ -40,7 +40,9 @@ export class InMemoryTaskReminderSchedule extends TaskReminderSchedule {
   }
 
   async nextFiresAt(leadMs: number): Promise<Date | null> {
-    const times = [...this.tasks.reminders.values()].filter((r) => r.firedAt === null).map((r) => reminderFiresAt(r.kind, r.dueAt, leadMs).getTime());
+    const times = [...this.tasks.reminders.values()]
+      .filter((r) => r.firedAt === null)
+      .map((r) => reminderFiresAt(r.kind, r.dueAt, leadMs).getTime());
     return times.length ? new Date(Math.min(...times)) : null;
   }
 

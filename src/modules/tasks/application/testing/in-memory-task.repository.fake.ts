@@ -141,12 +141,17 @@ export class InMemoryTaskRepository extends TaskRepository {
     if (f.dueBefore !== undefined && (task.dueAt === null || task.dueAt.getTime() >= f.dueBefore.getTime())) return false;
     if (f.q !== undefined) {
       const text = `${task.title} ${task.description ?? ''}`.toLowerCase();
-      if (!f.q.toLowerCase().split(/\s+/).every((term) => text.includes(term))) return false;
+      if (
+        !f.q
+          .toLowerCase()
+          .split(/\s+/)
+          .every((term) => text.includes(term))
+      )
+        return false;
     }
     if (f.visibleTo !== undefined) {
       const me = f.visibleTo;
-      const visible =
-        task.creatorId === me || task.assigneeId === me || (this.watchers?.watchingSync(task.id, me) ?? false);
+      const visible = task.creatorId === me || task.assigneeId === me || (this.watchers?.watchingSync(task.id, me) ?? false);
       if (!visible) return false;
     }
     return true;

@@ -37,7 +37,11 @@ export function createTaskTestKit() {
   const eventQueries = new PublishedEventQueries(publisher);
   const schedule = new InMemoryTaskReminderSchedule(tasks, uow);
   /** Mutable, so a test can change DUE_SOON_LEAD between scans. */
-  const reminderSettings: TaskReminderSettings = { dueSoonLeadMs: 24 * 3_600_000, batchSize: DEFAULT_REMINDER_BATCH_SIZE, pollIntervalMs: 1000 };
+  const reminderSettings: TaskReminderSettings = {
+    dueSoonLeadMs: 24 * 3_600_000,
+    batchSize: DEFAULT_REMINDER_BATCH_SIZE,
+    pollIntervalMs: 1000,
+  };
 
   /** A registered user (in the directory) and the matching caller. */
   const user = (role: Role, options: { active?: boolean; name?: string } = {}): CurrentUser => {

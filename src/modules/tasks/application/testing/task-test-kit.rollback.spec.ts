@@ -9,7 +9,16 @@ describe('Tasks test kit rollback', () => {
     const kept = kit.tasks.put(aTask());
     await kit.watchers.add(kept.id, 'w0', kit.clock.now());
     const task = aTask();
-    const event = { id: newId(), type: 'task.created', aggregateType: 'task', aggregateId: task.id, actorId: null, occurredAt: kit.clock.now(), payload: {}, idempotencyKey: `task:${task.id}:created` };
+    const event = {
+      id: newId(),
+      type: 'task.created',
+      aggregateType: 'task',
+      aggregateId: task.id,
+      actorId: null,
+      occurredAt: kit.clock.now(),
+      payload: {},
+      idempotencyKey: `task:${task.id}:created`,
+    };
     await expect(
       kit.uow.run(async () => {
         await kit.tasks.save(task, null);

@@ -8,7 +8,8 @@ export class SessionResponseDto {
 
   @ApiProperty({
     description: 'HS256 JWT to send as `Authorization: Bearer <accessToken>`',
-    example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMTkyZjNhNC01YjZjLTdkOGUtOWYwMS0yMzQ1Njc4OWFiY2QiLCJyb2xlIjoibWVtYmVyIn0.c2lnbmF0dXJl',
+    example:
+      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMTkyZjNhNC01YjZjLTdkOGUtOWYwMS0yMzQ1Njc4OWFiY2QiLCJyb2xlIjoibWVtYmVyIn0.c2lnbmF0dXJl',
   })
   accessToken!: string;
 

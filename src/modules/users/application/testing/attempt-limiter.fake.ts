@@ -17,6 +17,8 @@ export class FakeAttemptLimiter extends AttemptLimiter {
     const count = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, count);
     const limit = Number.isFinite(this.limit) ? this.limit : Number.MAX_SAFE_INTEGER;
-    return count <= this.limit ? { allowed: true, retryAfterSeconds: 0, limit } : { allowed: false, retryAfterSeconds: this.retryAfterSeconds, limit };
+    return count <= this.limit
+      ? { allowed: true, retryAfterSeconds: 0, limit }
+      : { allowed: false, retryAfterSeconds: this.retryAfterSeconds, limit };
   }
 }

@@ -11,7 +11,14 @@ export class InMemoryUserDirectory extends UserDirectory {
 
   /** A member with a made-up email and name unless `overrides` say otherwise. */
   add(id: string, overrides: Partial<DirectoryUser> = {}): DirectoryUser {
-    return this.put({ id, email: `${id.slice(0, 8)}@example.test`, name: `User ${id.slice(0, 4)}`, role: 'member', active: true, ...overrides });
+    return this.put({
+      id,
+      email: `${id.slice(0, 8)}@example.test`,
+      name: `User ${id.slice(0, 4)}`,
+      role: 'member',
+      active: true,
+      ...overrides,
+    });
   }
 
   setActive(id: string, active: boolean): void {
