@@ -2,6 +2,8 @@ import { Client } from 'pg';
 import { TestResponse } from '../support/http-client';
 import { TestApp } from '../support/test-app';
 import type { Session } from '../support/auth-fixtures';
+import type { Schemas } from '../../clients/typescript/src';
+import { createTask } from '../support/api';
 
 export const API = '/api/v1';
 
@@ -28,6 +30,7 @@ export function errorFields(res: TestResponse): string[] {
 export function tasksApi(t: TestApp) {
   const opts = (who: Session | null, headers?: Record<string, string>) => ({ token: who?.accessToken, headers });
   return {
+    t,
     create: (who: Session | null, body: unknown, headers?: Record<string, string>) => t.http.post(`${API}/tasks`, body, opts(who, headers)),
     list: (who: Session | null, query = '') => t.http.get(`${API}/tasks${query ? `?${query}` : ''}`, opts(who)),
     get: (who: Session | null, id: string, headers?: Record<string, string>) => t.http.get(`${API}/tasks/${id}`, opts(who, headers)),
@@ -52,11 +55,9 @@ export function tasksApi(t: TestApp) {
 }
 export type TasksApi = ReturnType<typeof tasksApi>;
 
-/** Creates a task (201 expected) and returns its body. */
-export async function newTask(api: TasksApi, who: Session, body: Record<string, unknown> = {}): Promise<any> {
-  const res = await api.create(who, { title: 'A task', ...body });
-  if (res.status !== 201) throw new Error(`create task: ${res.status} ${res.text}`);
-  return res.body;
+/** Creates a task (201 expected) and returns its body: the shared typed helper (test/support/api.ts). */
+export async function newTask(api: TasksApi, who: Session, body: Partial<Schemas['CreateTaskRequestDto']> = {}): Promise<any> {
+  return createTask(api.t, who, { title: 'A task', ...body });
 }
 
 /** Event types stored for a task, oldest first, read straight from the outbox / audit table. */

@@ -38,7 +38,7 @@ import { RetrySchedule } from './domain/retry-schedule';
 import { DeliveryDeadLetters } from './infrastructure/delivery-dead-letters';
 import { DeliveryMetrics } from './infrastructure/delivery-metrics';
 import { DeliveryQueues } from './infrastructure/delivery-queues';
-import { DeliveryWorkers } from './infrastructure/delivery-workers';
+import { DeliveryWorkers } from './infrastructure/delivery.processor';
 import { DiscoveredChannelRegistry } from './infrastructure/discovered-channel.registry';
 import { DnsAddressResolver } from './infrastructure/dns-address.resolver';
 import { emailTransportProvider } from './infrastructure/email/email-transport.factory';

@@ -4,7 +4,7 @@ import { ProcessorCoverageCheck, ProcessorCoverageError } from '../../../platfor
 import { QueueBackendSettings } from '../../../platform/queue/queue-backend';
 import { FakeChannelRegistry, RecordingChannel, fakeSettings } from '../application/testing/notification-fakes';
 import { DeliveryQueues } from './delivery-queues';
-import { DeliveryWorkers } from './delivery-workers';
+import { DeliveryWorkers } from './delivery.processor';
 
 /** The delivery queues and workers are built by hand (not BullModule / @Processor): the start-up check must still see them. */
 describe('processor coverage of the hand-made delivery queues', () => {
