@@ -1,6 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -57,7 +56,9 @@ export interface RelayStats {
  *   batch inside this transaction, each under a savepoint with its `handler_runs` rows: their work,
  *   "handled" and "published" commit together — one transaction per batch, not one per event. A
  *   handler that fails (or waits on a lock too long) is rolled back to its savepoint alone and the
- *   bus runs it per event as before. An event whose every bus listener ran that way gets no job.
+ *   bus runs it per event as before. Every event still gets its job: the
+ *   job finds those handlers done (handler_runs), and it is where the event's `process events` span
+ *   and its correlated "handled" log line live (docs/operations.md).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -80,8 +81,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Optional() private readonly relayedHandlers?: RelayedEventHandlers,
     @Optional() private readonly txHost?: TransactionHost<TransactionalAdapterTypeOrm>,
     @Optional() private readonly cls?: ClsService,
-    /** The bus: an event whose every listener ran in the batch needs no job on the `events` queue. */
-    @Optional() private readonly bus?: EventEmitter2,
   ) {
     this.metrics = registry ? OutboxMetrics.on(registry, dataSource) : null;
   }
@@ -193,8 +192,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       );
       if (events.length === 0) return 0;
       await this.runRelayedHandlers(em, events);
-      const jobs = events.filter((e) => !this.handledByAll(e));
-      if (jobs.length) await this.enqueue(jobs);
+      await this.enqueue(events);
       await em.query(`UPDATE events.events SET published_at = now() WHERE id = ANY($1::uuid[])`, [events.map((e) => e.view.id)]);
       this.stats.batches += 1;
       this.stats.enqueued += events.length;
@@ -243,16 +241,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         );
       }
     }
-  }
-
-  /**
-   * Every bus listener of the event's type ran in the batch (each batch handler is also the bus
-   * listener of its types, one listener per type): its job would only find them done, so it is not
-   * added — on BullMQ's PostgreSQL backend that spares an add, a fetch and a completion commit per
-   * event. When in doubt (listeners not subscribed yet, other listeners) the job is added.
-   */
-  private handledByAll(e: RelayedEvent): boolean {
-    return e.handled.length > 0 && this.bus !== undefined && this.bus.listenerCount(e.view.type) === e.handled.length;
   }
 
   /**
