@@ -150,7 +150,10 @@ export class DeliveryAttemptService {
    */
   private async digestStep(delivery: Delivery, leaseToken: string): Promise<AttemptOutcome | null> {
     const digests = this.digests!;
-    if (delivery.digestId) return this.sendDigest(delivery, delivery.digestId);
+    if (delivery.digestId) {
+      const outcome = await this.sendDigest(delivery, delivery.digestId);
+      if (outcome) return outcome;
+    }
     const setting = (await digests.settingsOf([delivery.recipientId!])).get(delivery.recipientId!) ?? 'off';
     if (setting === 'off') return null;
     const parsed = parseEmailDigest(setting);
@@ -160,12 +163,16 @@ export class DeliveryAttemptService {
     return { kind: 'later', until: held.closesAt };
   }
 
-  /** Claims the window, sends ONE email listing every row it holds, marks them all sent: one transaction. */
-  private async sendDigest(delivery: Delivery, digestId: string): Promise<AttemptOutcome> {
-    return this.unitOfWork.run(async (): Promise<AttemptOutcome> => {
+  /**
+   * Claims the window, sends ONE email listing every row it holds, marks them all sent: one transaction.
+   * Null when the window went out without this row (it was held a moment after the list was read):
+   * the row, claimed by us and not sent, is then held again (in the user's next window) or sent.
+   */
+  private async sendDigest(delivery: Delivery, digestId: string): Promise<AttemptOutcome | null> {
+    return this.unitOfWork.run(async (): Promise<AttemptOutcome | null> => {
       const locked = await this.digests!.lock(digestId);
       if (locked.kind === 'busy') return { kind: 'later', until: new Date(this.clock.now().getTime() + 2000) };
-      if (locked.kind === 'sent') return { kind: 'skipped', reason: `sent in digest ${digestId}` };
+      if (locked.kind === 'sent') return null;
       if (locked.kind === 'open') return { kind: 'later', until: locked.closesAt };
       const actorIds = locked.deliveries.map((d) => d.event.actorId).filter((id): id is string => !!id);
       const found = await this.people.submit([locked.userId, ...new Set(actorIds)]);
@@ -183,7 +190,10 @@ export class DeliveryAttemptService {
           items,
         });
       }
-      await this.digests!.markSent(digestId);
+      await this.digests!.markSent(
+        digestId,
+        items.map((i) => i.deliveryId),
+      );
       this.logger.log({ digestId, deliveryId: delivery.id, items: items.length }, 'digest sent');
       return { kind: 'sent', attempt: delivery.attempts - delivery.scheduleOffset };
     });

@@ -127,4 +127,20 @@ describe('email digests (DeliveryAttemptService with in-memory ports)', () => {
     expect(s.transport.sent[0].subject).toBe('[taskwire] 2 notifications');
     expect((await s.ledger.find(rows[0].id))!.status).toBe('sent');
   });
+
+  it('holds a row that missed its window (joined after the list was read) in the next window instead of losing it', async () => {
+    const s = setup();
+    await s.digests.saveSetting(USER, '10s');
+    const rows = [await s.delivery('Listed'), await s.delivery('Late')];
+    for (const d of rows) await s.service.attempt(d.id);
+    const first = (await s.ledger.find(rows[0].id))!.digestId!;
+    s.clock.advance(10_000);
+    await s.digests.markSent(first, [rows[0].id]); // a flush whose list did not include the late row
+    expect(await s.service.attempt(rows[1].id)).toEqual({ kind: 'later', until: new Date(s.clock.now().getTime() + 10_000) });
+    const late = (await s.ledger.find(rows[1].id))!;
+    expect([late.status, late.digestId === first]).toEqual(['pending', false]);
+    s.clock.advance(10_000);
+    expect(await s.service.attempt(rows[1].id)).toEqual({ kind: 'sent', attempt: 1 });
+    expect(s.transport.sent.map((e) => e.subject)).toEqual(['[taskwire] 1 notification']);
+  });
 });

@@ -112,8 +112,7 @@ export class PostgresEmailDigests extends EmailDigests {
                   FROM events.events e WHERE e.id = d.event_id) x) AS event
          FROM notifications.deliveries d
         WHERE d.digest_id = $1 AND d.status IN ('pending', 'sending', 'failed')
-        ORDER BY d.created_at, d.id
-        FOR UPDATE OF d`,
+        ORDER BY d.created_at, d.id`,
       [digestId],
     );
     return {
@@ -123,12 +122,12 @@ export class PostgresEmailDigests extends EmailDigests {
     };
   }
 
-  async markSent(digestId: string): Promise<number> {
+  async markSent(digestId: string, deliveryIds: readonly string[]): Promise<number> {
     const rows = await this.query(
       `UPDATE notifications.deliveries SET status = 'sent', sent_at = now(), next_attempt_at = NULL, lease_token = NULL,
               attempts = CASE WHEN status = 'sending' THEN attempts ELSE attempts + 1 END, updated_at = now()
-        WHERE digest_id = $1 AND status IN ('pending', 'sending', 'failed') RETURNING 1`,
-      [digestId],
+        WHERE digest_id = $1 AND id = ANY($2::uuid[]) AND status IN ('pending', 'sending', 'failed') RETURNING 1`,
+      [digestId, [...deliveryIds]],
     );
     await this.query(`UPDATE notifications.email_digests SET sent_at = now() WHERE id = $1`, [digestId]);
     return rows.length;

@@ -30,8 +30,15 @@ export abstract class EmailDigests {
     userId: string,
     windowMs: number,
   ): Promise<{ digestId: string; closesAt: Date } | null>;
-  /** Inside a transaction: locks the window (SKIP LOCKED) and, when it has closed, returns every row it still holds. */
+  /**
+   * Inside a transaction: locks the window (SKIP LOCKED) and, when it has closed, returns every row it still holds
+   * (without locking them: the claims of their own jobs must not wait for the SMTP send).
+   */
   abstract lock(digestId: string): Promise<LockedDigest>;
-  /** Inside the same transaction, after the email was accepted: every held row `sent`, the window closed for good. */
-  abstract markSent(digestId: string): Promise<number>;
+  /**
+   * Inside the same transaction, after the email was accepted: the rows it listed `sent` (only those:
+   * a row held a moment after the list was read is not marked, and goes out on its own), the window
+   * closed for good.
+   */
+  abstract markSent(digestId: string, deliveryIds: readonly string[]): Promise<number>;
 }

@@ -46,8 +46,8 @@ export class InMemoryEmailDigests extends EmailDigests {
     return { kind: 'due', userId: window.userId, deliveries };
   }
 
-  async markSent(digestId: string): Promise<number> {
-    const rows = this.held(digestId);
+  async markSent(digestId: string, deliveryIds: readonly string[]): Promise<number> {
+    const rows = this.held(digestId).filter((r) => deliveryIds.includes(r.id));
     for (const row of rows) Object.assign(row, { status: 'sent', sentAt: this.ledger.now(), nextAttemptAt: null, leaseToken: null });
     this.windows.get(digestId)!.sentAt = this.ledger.now();
     return rows.length;
