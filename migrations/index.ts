@@ -12,6 +12,7 @@ import { UserStateNotify1764380600000 } from './1764380600000-user-state-notify'
 import { NotificationsSchema1764380700000 } from './1764380700000-notifications-schema';
 import { TaskReminders1764380800000 } from './1764380800000-task-reminders';
 import { UserMinTokenVersion1764380820000 } from './1764380820000-user-min-token-version';
+import { EmailDigests1764380900000 } from './1764380900000-email-digests';
 
 export const MIGRATIONS = [
   Platform1764380000000,
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   NotificationsSchema1764380700000,
   TaskReminders1764380800000,
   UserMinTokenVersion1764380820000,
+  EmailDigests1764380900000,
 ];

@@ -88,7 +88,10 @@ describe('OpenAPI document (/docs/openapi.json)', () => {
       if (!schema || seen.has(schema)) return;
       seen.add(schema);
       if (schema.$ref) return check(schemas()[schema.$ref.split('/').pop()], at, seen);
-      if (schema.properties && schema.additionalProperties !== false) open.push(at);
+      // A typed map (additionalProperties: a schema, e.g. the preferences body's channel maps next to
+      // `emailDigest`) declares what other keys may be; only an unconstrained one is open.
+      const typedMap = typeof schema.additionalProperties === 'object' && schema.additionalProperties !== null;
+      if (schema.properties && schema.additionalProperties !== false && !typedMap) open.push(at);
       for (const [name, child] of Object.entries((schema.properties ?? {}) as Json)) check(child, `${at}.${name}`, seen);
       if (schema.items) check(schema.items, `${at}[]`, seen);
     };

@@ -59,7 +59,7 @@ describe('notifications: a channel added by another module', () => {
 
   it('appears in preferences, and its switch is honoured', async () => {
     const prefs = await t.http.get('/api/v1/notification-preferences', { token: member.accessToken });
-    expect(Object.keys(prefs.body).sort()).toEqual(['chat', 'email', 'inApp']);
+    expect(Object.keys(prefs.body).sort()).toEqual(['chat', 'email', 'emailDigest', 'inApp']);
     const put = await t.http.put('/api/v1/notification-preferences', { chat: { 'task.assigned': false } }, { token: member.accessToken });
     expect(put.status).toBe(200);
     expect(put.body.chat['task.assigned']).toBe(false);

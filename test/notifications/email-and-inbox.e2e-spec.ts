@@ -181,7 +181,8 @@ describe('notifications: email over SMTP and the in-app inbox', () => {
   it('honours preferences: a switched-off pair is recorded as suppressed and nothing is sent', async () => {
     const defaults = await t.http.get('/api/v1/notification-preferences', { token: other.accessToken });
     expect(defaults.status).toBe(200);
-    expect(Object.keys(defaults.body).sort()).toEqual(['email', 'inApp']);
+    expect(Object.keys(defaults.body).sort()).toEqual(['email', 'emailDigest', 'inApp']);
+    expect(defaults.body.emailDigest).toBe('off');
     expect(defaults.body.email).toEqual({
       'task.created': true,
       'task.updated': true,

@@ -25,6 +25,7 @@ export interface DeliveryRow {
   nextAttemptAt: string | null;
   sentAt: string | null;
   suppressedReason: string | null;
+  digestId: string | null;
 }
 
 export async function deliveriesOf(t: TestApp, token: string, eventId: string): Promise<DeliveryRow[]> {

@@ -852,6 +852,12 @@ export interface components {
             createdAt: string;
             /**
              * Format: uuid
+             * @description Email deliveries folded into one digest email (the `emailDigest` preference) share this id; null otherwise
+             * @example null
+             */
+            digestId: string | null;
+            /**
+             * Format: uuid
              * @example 019ac3f1-6a00-7b11-8d2e-1f2a3b4c5d6e
              */
             eventId: string;
@@ -976,6 +982,11 @@ export interface components {
             email: {
                 [key: string]: boolean;
             };
+            /**
+             * @description Email digest window: "off" (default: every email at once) or "10s".."24h" (e.g. "15m", "1h"). With a window, the first email notification opens it, every email notification inside it is held, and when it closes ONE email lists them all (their ledger rows share a `digestId`). In-app and webhooks are not affected.
+             * @example off
+             */
+            emailDigest: string;
             /**
              * @description Task event type → on/off (every task event type is listed; unset ones are on)
              * @example {
@@ -3136,6 +3147,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * @description "off" or a digest window from "10s" to "24h"
+                     * @example 15m
+                     */
+                    emailDigest?: string;
+                } & {
                     [key: string]: {
                         [key: string]: boolean;
                     };

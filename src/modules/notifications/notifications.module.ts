@@ -28,6 +28,7 @@ import { DeliveryQueue } from './application/ports/delivery-queue.port';
 import { NotificationChannelRegistry } from './application/ports/notification-channel.registry.port';
 import { NotificationInbox } from './application/ports/notification-inbox.port';
 import { NotificationPreferenceStore } from './application/ports/notification-preference.store.port';
+import { EmailDigests } from './application/ports/email-digests.port';
 import { TaskWatchers } from './application/ports/task-watchers.port';
 import { WebhookDispatcher } from './application/ports/webhook-dispatcher.port';
 import { WebhookEndpointRepository } from './application/ports/webhook-endpoint.repository.port';
@@ -45,6 +46,7 @@ import { emailTransportProvider } from './infrastructure/email/email-transport.f
 import { GuardedHttpClient } from './infrastructure/guarded-http.client';
 import { PostgresDeliveryLedger } from './infrastructure/postgres-delivery.ledger';
 import { PostgresNotificationPreferenceStore } from './infrastructure/postgres-notification-preference.store';
+import { PostgresEmailDigests } from './infrastructure/postgres-email-digests';
 import { PostgresNotificationInbox } from './infrastructure/postgres-notification.inbox';
 import { PostgresWebhookEndpointRepository } from './infrastructure/postgres-webhook-endpoint.repository';
 import { QueueDashboard } from './infrastructure/queue-dashboard';
@@ -90,6 +92,7 @@ export class NotificationsModule {
         { provide: DeliveryLedger, useClass: PostgresDeliveryLedger },
         { provide: NotificationInbox, useClass: PostgresNotificationInbox },
         { provide: NotificationPreferenceStore, useClass: PostgresNotificationPreferenceStore },
+        { provide: EmailDigests, useClass: PostgresEmailDigests },
         { provide: WebhookEndpointRepository, useClass: PostgresWebhookEndpointRepository },
         { provide: AddressResolver, useClass: DnsAddressResolver },
         { provide: TaskWatchers, useClass: TaskAudienceWatchers },

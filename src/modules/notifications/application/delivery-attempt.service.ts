@@ -1,11 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { Clock, UnitOfWork } from '../../../kernel';
 import { UserDirectory } from '../../users';
 import { EventView } from '../../events';
 import { Delivery } from '../domain/delivery';
 import { DeliveryFailure, classifyDeliveryError } from '../domain/delivery-failure';
 import { notificationText } from '../domain/notification-catalogue';
-import { WEBHOOK_CHANNEL } from '../domain/notification-channels';
+import { EMAIL_CHANNEL, WEBHOOK_CHANNEL } from '../domain/notification-channels';
+import { parseEmailDigest } from '../domain/email-digest';
+import { EmailChannel } from './email.channel';
+import { EmailDigests } from './ports/email-digests.port';
 import { batchedUserLookup } from './batched-user-lookup';
 import { NotificationSettings } from './notification-settings';
 import { ChannelMessage } from './ports/notification-channel.port';
@@ -73,6 +76,8 @@ export class DeliveryAttemptService {
     private readonly settings: NotificationSettings,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
+    @Optional() private readonly digests?: EmailDigests,
+    @Optional() private readonly emailChannel?: EmailChannel,
   ) {
     this.people = batchedUserLookup(users);
   }
@@ -94,6 +99,10 @@ export class DeliveryAttemptService {
     );
     renewal.unref();
     try {
+      if (delivery.channel === EMAIL_CHANNEL && this.digests && this.emailChannel) {
+        const digested = await this.digestStep(delivery, leaseToken);
+        if (digested) return digested;
+      }
       if (delivery.channel === WEBHOOK_CHANNEL) await this.sendWebhook(delivery, leaseToken, event);
       else {
         const suppressed = await this.sendToUser(delivery, leaseToken, event, attempt);
@@ -132,6 +141,62 @@ export class DeliveryAttemptService {
       }
       await new Promise((resolve) => setTimeout(resolve, VISIBILITY_STEP_MS));
     }
+  }
+
+  /**
+   * Email digests (docs/notifications.md): a row already held in a window is sent with the whole
+   * window once it has closed; a new email of a user with a window is held in it instead of sent.
+   * Null: the digest is off for this user, send as usual.
+   */
+  private async digestStep(delivery: Delivery, leaseToken: string): Promise<AttemptOutcome | null> {
+    const digests = this.digests!;
+    if (delivery.digestId) {
+      const outcome = await this.sendDigest(delivery, delivery.digestId);
+      if (outcome) return outcome;
+    }
+    const setting = (await digests.settingsOf([delivery.recipientId!])).get(delivery.recipientId!) ?? 'off';
+    if (setting === 'off') return null;
+    const parsed = parseEmailDigest(setting);
+    if (!('digest' in parsed) || parsed.digest === 'off') return null;
+    const held = await digests.hold(delivery.id, leaseToken, delivery.recipientId!, parsed.digest.windowMs);
+    if (!held) return { kind: 'skipped', reason: 'lease lost before the delivery was held' };
+    return { kind: 'later', until: held.closesAt };
+  }
+
+  /**
+   * Claims the window, sends ONE email listing every row it holds, marks them all sent: one transaction.
+   * Null when the window went out without this row (it was held a moment after the list was read):
+   * the row, claimed by us and not sent, is then held again (in the user's next window) or sent.
+   */
+  private async sendDigest(delivery: Delivery, digestId: string): Promise<AttemptOutcome | null> {
+    return this.unitOfWork.run(async (): Promise<AttemptOutcome | null> => {
+      const locked = await this.digests!.lock(digestId);
+      if (locked.kind === 'busy') return { kind: 'later', until: new Date(this.clock.now().getTime() + 2000) };
+      if (locked.kind === 'sent') return null;
+      if (locked.kind === 'open') return { kind: 'later', until: locked.closesAt };
+      const actorIds = locked.deliveries.map((d) => d.event.actorId).filter((id): id is string => !!id);
+      const found = await this.people.submit([locked.userId, ...new Set(actorIds)]);
+      const recipient = found.find((u) => u.id === locked.userId);
+      if (!recipient || !recipient.active) throw DeliveryFailure.unrecoverable('recipient is deactivated or no longer exists');
+      const items = locked.deliveries.map((d) => {
+        const actor = d.event.actorId ? found.find((u) => u.id === d.event.actorId) : undefined;
+        const text = notificationText(d.event, actor?.name ?? null, this.settings.appPublicUrl);
+        return { deliveryId: d.id, title: text.title, link: text.link };
+      });
+      if (items.length) {
+        await this.emailChannel!.deliverDigest({
+          digestId,
+          recipient: { id: recipient.id, email: recipient.email, name: recipient.name },
+          items,
+        });
+      }
+      await this.digests!.markSent(
+        digestId,
+        items.map((i) => i.deliveryId),
+      );
+      this.logger.log({ digestId, deliveryId: delivery.id, items: items.length }, 'digest sent');
+      return { kind: 'sent', attempt: delivery.attempts - delivery.scheduleOffset };
+    });
   }
 
   /** Returns a reason when the delivery turned out to be suppressed (recipient deactivated since). */

@@ -1,5 +1,5 @@
 import { notificationText, taskLink } from '../domain/notification-catalogue';
-import { escapeHtml, formatEmail as layOut } from './email-formatter';
+import { escapeHtml, formatDigestEmail, formatEmail as layOut } from './email-formatter';
 
 const URL = 'https://app.example.test';
 const TASK = '019ac3f1-1111-7000-8000-000000000001';
@@ -86,5 +86,18 @@ describe('email formatter', () => {
       link: null,
       emailLines: [],
     });
+  });
+
+  it('lays a digest out as one email: the count in the subject, each item with its catalogue title and task link', () => {
+    const items = ['task.assigned', 'task.commented', 'task.completed'].map((type) =>
+      notificationText(event(type, { state: 'assigned', body: 'hi' }), 'Ada', URL),
+    );
+    const email = formatDigestEmail(items, 'Mia');
+    expect(email.subject).toBe('[taskwire] 3 notifications');
+    for (const item of items) {
+      expect(email.text).toContain(`- ${item.title}\n  ${taskLink(URL, TASK)}`);
+      expect(email.html).toContain(`<a href="${taskLink(URL, TASK)}">${escapeHtml(item.title)}</a>`);
+    }
+    expect(formatDigestEmail(items.slice(0, 1), 'Mia').subject).toBe('[taskwire] 1 notification');
   });
 });

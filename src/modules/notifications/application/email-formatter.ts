@@ -50,3 +50,35 @@ export function formatEmail(words: EmailWords, recipientName: string): Formatted
   ].join('\n');
   return { subject, text, html };
 }
+
+/**
+ * One email for a closed digest window: the count in the subject, then every held notification
+ * with its title and task link (the same catalogue texts a single email is laid out from), oldest first.
+ */
+export function formatDigestEmail(items: ReadonlyArray<Pick<EmailWords, 'title' | 'link'>>, recipientName: string): FormattedEmail {
+  const subject = `${SUBJECT_PREFIX}${items.length} notification${items.length === 1 ? '' : 's'}`;
+  const text = [
+    `Hi ${recipientName},`,
+    '',
+    `${items.length === 1 ? 'One notification' : `${items.length} notifications`} since your last digest:`,
+    '',
+    ...items.flatMap((item) => [`- ${item.title.replace(/[\r\n]+/g, ' ')}`, ...(item.link ? [`  ${item.link}`] : [])]),
+    '',
+    '— taskwire',
+    'You receive this digest because of your notification preferences (emailDigest); you can turn it off there.',
+    '',
+  ].join('\n');
+  const html = [
+    '<!doctype html>',
+    '<html><body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1f2328">',
+    `<p>Hi ${escapeHtml(recipientName)},</p>`,
+    '<ul>',
+    ...items.map((item) =>
+      item.link ? `<li><a href="${escapeHtml(item.link)}">${escapeHtml(item.title)}</a></li>` : `<li>${escapeHtml(item.title)}</li>`,
+    ),
+    '</ul>',
+    '<p style="color: #656d76; font-size: 12px">— taskwire · You receive this digest because of your notification preferences; you can turn it off there.</p>',
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}

@@ -33,6 +33,8 @@ export interface Delivery {
   /** pending/failed: when the next attempt is due; sending: when the worker's lease runs out. */
   nextAttemptAt: Date | null;
   sentAt: Date | null;
+  /** The email digest window this (email) delivery was held in and sent with; null otherwise. */
+  digestId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -60,6 +62,7 @@ export interface DeliveryView {
   nextAttemptAt: string | null;
   sentAt: string | null;
   suppressedReason: SuppressedReason | null;
+  digestId: string | null;
   createdAt: string;
 }
 
@@ -87,6 +90,7 @@ export function toDeliveryView(d: Delivery): DeliveryView {
     nextAttemptAt: open && d.nextAttemptAt ? d.nextAttemptAt.toISOString() : null,
     sentAt: d.sentAt ? d.sentAt.toISOString() : null,
     suppressedReason: d.suppressedReason,
+    digestId: d.digestId,
     createdAt: d.createdAt.toISOString(),
   };
 }

@@ -14,12 +14,13 @@ export interface DeliveryRow {
   last_error: string | null;
   next_attempt_at: Date | null;
   sent_at: Date | null;
+  digest_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
 export const DELIVERY_COLUMNS =
-  'id, event_id, event_type, channel, recipient_id, webhook_id, status, suppressed_reason, attempts, schedule_offset, last_error, next_attempt_at, sent_at, created_at, updated_at';
+  'id, event_id, event_type, channel, recipient_id, webhook_id, status, suppressed_reason, attempts, schedule_offset, last_error, next_attempt_at, sent_at, digest_id, created_at, updated_at';
 
 export function toDelivery(row: DeliveryRow): Delivery {
   return {
@@ -36,6 +37,7 @@ export function toDelivery(row: DeliveryRow): Delivery {
     lastError: row.last_error,
     nextAttemptAt: row.next_attempt_at ? new Date(row.next_attempt_at) : null,
     sentAt: row.sent_at ? new Date(row.sent_at) : null,
+    digestId: row.digest_id ?? null,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };

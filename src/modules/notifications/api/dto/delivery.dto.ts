@@ -43,6 +43,14 @@ export class DeliveryResponseDto {
     description: 'Why the recipient was not told: the actor of the change, a deactivated user, or their preference',
   })
   suppressedReason!: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Email deliveries folded into one digest email (the `emailDigest` preference) share this id; null otherwise',
+    example: null,
+  })
+  digestId!: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-11-29T10:15:00.950Z' }) createdAt!: string;
 }
 

@@ -32,6 +32,7 @@ export class InMemoryDeliveryLedger extends DeliveryLedger {
         lastError: null,
         nextAttemptAt: p.status === 'pending' ? now : null,
         sentAt: null,
+        digestId: null as string | null,
         createdAt: now,
         updatedAt: now,
         leaseToken: null,
