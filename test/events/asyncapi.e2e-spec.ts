@@ -2,6 +2,7 @@ import { Parser } from '@asyncapi/parser';
 import { ValidateFunction } from 'ajv';
 import { closedSchema, schemaValidatorFactory } from '../../src/kernel/testing/closed-schema';
 import { EVENT_TYPES } from '../../src/modules/events';
+import { apiAs } from '../support/api';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
 import { HttpReceiver, ReceivedRequest, startHttpReceiver } from '../support/http-receiver';
 import { SseClient } from '../support/sse-client';
@@ -86,24 +87,25 @@ describe('AsyncAPI document (/docs/asyncapi.json)', () => {
   });
 
   it('every event type the app records validates against its schema, in GET /events, on the stream and in webhook bodies', async () => {
-    const hook = (path: string, events: string[]) =>
-      t.http.post('/api/v1/webhooks', { url: `${receiver.url}${path}`, events }, { token: admin.accessToken });
+    const api = apiAs(t, admin);
+    const hook = async (path: string, events: string[]) =>
+      (await api.POST('/api/v1/webhooks', { body: { url: `${receiver.url}${path}`, events } })).response;
     expect((await hook('/all', ['*'])).status).toBe(201);
     expect((await hook('/down', ['task.commented'])).status).toBe(201);
+    const patchUser = async (id: string, body: { role?: 'manager'; active?: boolean }) =>
+      (await api.PATCH('/api/v1/users/{id}', { params: { path: { id } }, body })).response.status;
     receiver.answer = (req) => ({ status: req.path === '/down' ? 500 : 200 });
     const stream = await SseClient.open(`${t.running.url}/api/v1/events/stream`, { authorization: `Bearer ${admin.accessToken}` });
     expect(stream.status).toBe(200);
 
     // Users: registered (self and by an admin), role changed, deactivated (which also unassigns), reactivated.
-    const registered = await t.http.post('/api/v1/auth/register', {
-      email: 'self-registered@taskwire.test',
-      password: 'user-password-123',
-      name: 'Self',
+    const registered = await apiAs(t).POST('/api/v1/auth/register', {
+      body: { email: 'self-registered@taskwire.test', password: 'user-password-123', name: 'Self' },
     });
-    expect(registered.status).toBe(201);
+    expect(registered.response.status).toBe(201);
     const member = await createUser(t, 'member');
     const leaver = await createUser(t, 'member');
-    expect((await t.http.patch(`/api/v1/users/${member.id}`, { role: 'manager' }, { token: admin.accessToken })).status).toBe(200);
+    expect(await patchUser(member.id, { role: 'manager' })).toBe(200);
 
     // Tasks: every type, with the optional members present somewhere (dueAt, labels, reasons).
     const full = await createTask(t, admin.accessToken, {
@@ -113,8 +115,8 @@ describe('AsyncAPI document (/docs/asyncapi.json)', () => {
       dueAt: '2031-01-01T10:00:00.000Z',
       labels: ['a', 'b'],
     });
-    const edit = { title: 'Fuller', description: null, priority: 'urgent', dueAt: null, labels: ['c'] };
-    expect((await t.http.patch(`/api/v1/tasks/${full.id}`, edit, { token: admin.accessToken })).status).toBe(200);
+    const edit = { title: 'Fuller', description: null, priority: 'urgent' as const, dueAt: null, labels: ['c'] };
+    expect((await api.PATCH('/api/v1/tasks/{id}', { params: { path: { id: full.id } }, body: edit })).response.status).toBe(200);
     await assignTask(t, admin.accessToken, full.id, member.id);
     await transition(t, member.accessToken, full.id, 'in_progress');
     await transition(t, member.accessToken, full.id, 'assigned', 'blocked on review');
@@ -124,8 +126,8 @@ describe('AsyncAPI document (/docs/asyncapi.json)', () => {
     await transition(t, member.accessToken, given.id, 'draft', 'not mine');
     await transition(t, admin.accessToken, given.id, 'cancelled', 'obsolete');
     const released = await createTask(t, admin.accessToken, { title: 'Released', assigneeId: leaver.id });
-    expect((await t.http.patch(`/api/v1/users/${leaver.id}`, { active: false }, { token: admin.accessToken })).status).toBe(200);
-    expect((await t.http.patch(`/api/v1/users/${leaver.id}`, { active: true }, { token: admin.accessToken })).status).toBe(200);
+    expect(await patchUser(leaver.id, { active: false })).toBe(200);
+    expect(await patchUser(leaver.id, { active: true })).toBe(200);
     // Reminders (system events): due within DUE_SOON_LEAD (24h) → task.due_soon at once; already past → task.overdue at once.
     await createTask(t, admin.accessToken, {
       title: 'Due soon',
@@ -135,13 +137,14 @@ describe('AsyncAPI document (/docs/asyncapi.json)', () => {
     await createTask(t, admin.accessToken, { title: 'Overdue', dueAt: new Date(Date.now() - 60_000).toISOString(), assigneeId: member.id });
     const talked = await createTask(t, admin.accessToken, { title: 'Talked about' });
     const comment = { body: 'A comment the /down webhook fails to receive' };
-    expect((await t.http.post(`/api/v1/tasks/${talked.id}/comments`, comment, { token: admin.accessToken })).status).toBe(201);
-    expect((await t.http.delete(`/api/v1/tasks/${talked.id}`, { token: admin.accessToken })).status).toBe(204);
+    const talkedPath = { params: { path: { id: talked.id } } };
+    expect((await api.POST('/api/v1/tasks/{id}/comments', { ...talkedPath, body: comment })).response.status).toBe(201);
+    expect((await api.DELETE('/api/v1/tasks/{id}', talkedPath)).response.status).toBe(204);
 
     // The audit trail has every type — webhook.disabled once /down has failed for WEBHOOK_DISABLE_AFTER.
     const events = await eventually(async () => {
-      const page = await t.http.get('/api/v1/events?limit=100', { token: admin.accessToken });
-      const data = page.body.data as EventEnvelope[];
+      const page = await api.GET('/api/v1/events', { params: { query: { limit: 100 } } });
+      const data = page.data!.data as EventEnvelope[];
       const releasedByTheSystem = data.some((e) => e.type === 'task.unassigned' && e.aggregateId === released.id);
       return releasedByTheSystem && new Set(data.map((e) => e.type)).size === EVENT_TYPES.length ? data : undefined;
     }, 20_000);

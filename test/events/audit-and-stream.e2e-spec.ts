@@ -1,7 +1,12 @@
-import { adminSession, createUser } from '../support/auth-fixtures';
+import { apiAs } from '../support/api';
+import { Session, adminSession, createUser } from '../support/auth-fixtures';
 import { SseClient } from '../support/sse-client';
 import { TestApp, startTestApp } from '../support/test-app';
 
+/**
+ * The bad-filter and malformed-id requests stay raw (`a.http`): what a typed client would not send
+ * is the point there; the event stream is SSE (test/support/sse-client.ts).
+ */
 describe('audit trail and live stream (HTTP)', () => {
   let a: TestApp;
   let b: TestApp; // a second app instance on the same database: another process, as far as the stream is concerned
@@ -14,30 +19,33 @@ describe('audit trail and live stream (HTTP)', () => {
     await b?.close();
     await a?.close();
   });
+  /** A new member created by the admin through app `t`; the whole typed result. */
+  const newUser = (t: TestApp, admin: Session, prefix: string, name: string, headers: Record<string, string> = {}) =>
+    apiAs(t, admin).POST('/api/v1/users', {
+      body: { email: `${prefix}-${Date.now()}@taskwire.test`, name, password: 'user-password-123', role: 'member' },
+      headers,
+    });
 
   it('records user events with actor and the request id as correlation id', async () => {
     const admin = await adminSession(a);
     const requestId = `audit-${Date.now()}`;
-    const created = await a.http.post(
-      '/api/v1/users',
-      { email: `audited-${Date.now()}@taskwire.test`, name: 'Audited', password: 'user-password-123', role: 'member' },
-      { token: admin.accessToken, headers: { 'x-request-id': requestId } },
-    );
-    expect(created.status).toBe(201);
-    const page = await a.http.get(`/api/v1/events?aggregateId=${created.body.id}`, { token: admin.accessToken });
-    expect(page.status).toBe(200);
-    expect(page.body.data).toHaveLength(1);
-    expect(page.body.data[0]).toMatchObject({
+    const api = apiAs(a, admin);
+    const created = await newUser(a, admin, 'audited', 'Audited', { 'x-request-id': requestId });
+    expect(created.response.status).toBe(201);
+    const page = await api.GET('/api/v1/events', { params: { query: { aggregateId: created.data!.id } } });
+    expect(page.response.status).toBe(200);
+    expect(page.data!.data).toHaveLength(1);
+    expect(page.data!.data[0]).toMatchObject({
       type: 'user.registered',
       aggregateType: 'user',
-      aggregateId: created.body.id,
+      aggregateId: created.data!.id,
       actorId: admin.id,
       correlationId: requestId,
       causationId: null,
     });
-    const one = await a.http.get(`/api/v1/events/${page.body.data[0].id}`, { token: admin.accessToken });
-    expect(one.status).toBe(200);
-    expect(one.body.id).toBe(page.body.data[0].id);
+    const one = await api.GET('/api/v1/events/{id}', { params: { path: { id: page.data!.data[0].id } } });
+    expect(one.response.status).toBe(200);
+    expect(one.data!.id).toBe(page.data!.data[0].id);
   });
 
   it('pages oldest first with an opaque cursor and filters by type and time', async () => {
@@ -45,14 +53,17 @@ describe('audit trail and live stream (HTTP)', () => {
     const before = new Date().toISOString();
     for (let i = 0; i < 5; i++) await createUser(a, 'member');
     const seen: string[] = [];
+    const pageAfter = (cursor: string | null) =>
+      apiAs(a, admin).GET('/api/v1/events', {
+        params: { query: { type: 'user.registered', after: before, limit: 2, ...(cursor ? { cursor } : {}) } },
+      });
     let cursor: string | null = null;
     do {
-      const query: string = `/api/v1/events?type=user.registered&after=${encodeURIComponent(before)}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
-      const res = await a.http.get(query, { token: admin.accessToken });
-      expect(res.status).toBe(200);
-      expect(res.body.data.length).toBeLessThanOrEqual(2);
-      seen.push(...res.body.data.map((e: { occurredAt: string; type: string }) => `${e.occurredAt}|${e.type}`));
-      cursor = res.body.nextCursor;
+      const { data, response } = await pageAfter(cursor);
+      expect(response.status).toBe(200);
+      expect(data!.data.length).toBeLessThanOrEqual(2);
+      seen.push(...data!.data.map((e) => `${e.occurredAt}|${e.type}`));
+      cursor = data!.nextCursor;
     } while (cursor);
     expect(seen).toHaveLength(5);
     expect([...seen].sort()).toEqual(seen);
@@ -75,17 +86,16 @@ describe('audit trail and live stream (HTTP)', () => {
       expect([query, res.status, res.body.code]).toEqual([query, 400, 'VALIDATION_FAILED']);
     }
     expect((await a.http.get('/api/v1/events/not-a-uuid', { token: admin.accessToken })).status).toBe(400);
-    expect((await a.http.get('/api/v1/events/01a22500-0000-7000-8000-000000000000', { token: admin.accessToken })).body.code).toBe(
-      'EVENT_NOT_FOUND',
-    );
+    const unknown = await apiAs(a, admin).GET('/api/v1/events/{id}', { params: { path: { id: '01a22500-0000-7000-8000-000000000000' } } });
+    expect(unknown.error?.code).toBe('EVENT_NOT_FOUND');
   });
 
   it('keeps the audit trail from members (403) and anonymous callers (401)', async () => {
     const member = await createUser(a, 'member');
     const manager = await createUser(a, 'manager');
-    expect((await a.http.get('/api/v1/events', { token: member.accessToken })).status).toBe(403);
-    expect((await a.http.get('/api/v1/events')).status).toBe(401);
-    expect((await a.http.get('/api/v1/events', { token: manager.accessToken })).status).toBe(200);
+    expect((await apiAs(a, member).GET('/api/v1/events')).response.status).toBe(403);
+    expect((await apiAs(a).GET('/api/v1/events')).response.status).toBe(401);
+    expect((await apiAs(a, manager).GET('/api/v1/events')).response.status).toBe(200);
   });
 
   it('streams an event committed by another process, filtered by visibility, and resumes after Last-Event-ID', async () => {
@@ -97,12 +107,9 @@ describe('audit trail and live stream (HTTP)', () => {
     expect(memberStream.status).toBe(200);
     try {
       // Written through the other instance (b): reaches a's stream through PostgreSQL NOTIFY.
-      const first = await b.http.post(
-        '/api/v1/users',
-        { email: `streamed-${Date.now()}@taskwire.test`, name: 'S', password: 'user-password-123', role: 'member' },
-        { token: admin.accessToken },
-      );
-      expect(first.status).toBe(201);
+      const created = await newUser(b, admin, 'streamed', 'S');
+      expect(created.response.status).toBe(201);
+      const first = { body: created.data! };
       const message = await adminStream.waitFor((m) => m.event === 'user.registered' && JSON.parse(m.data).aggregateId === first.body.id);
       expect(message.id).toBe(JSON.parse(message.data).id);
 
@@ -114,12 +121,8 @@ describe('audit trail and live stream (HTTP)', () => {
       adminStream.close();
       const missed = [];
       for (let i = 0; i < 2; i++) {
-        const res = await b.http.post(
-          '/api/v1/users',
-          { email: `missed-${i}-${Date.now()}@taskwire.test`, name: 'M', password: 'user-password-123', role: 'member' },
-          { token: admin.accessToken },
-        );
-        missed.push(res.body.id);
+        const res = await newUser(b, admin, `missed-${i}`, 'M');
+        missed.push(res.data!.id);
       }
       const resumed = await SseClient.open(`${a.running.url}/api/v1/events/stream`, {
         authorization: `Bearer ${admin.accessToken}`,
@@ -127,12 +130,8 @@ describe('audit trail and live stream (HTTP)', () => {
       });
       try {
         for (const id of missed) await resumed.waitFor((m) => m.event === 'user.registered' && JSON.parse(m.data).aggregateId === id);
-        const later = await a.http.post(
-          '/api/v1/users',
-          { email: `later-${Date.now()}@taskwire.test`, name: 'L', password: 'user-password-123', role: 'member' },
-          { token: admin.accessToken },
-        );
-        await resumed.waitFor((m) => JSON.parse(m.data).aggregateId === later.body.id);
+        const later = await newUser(a, admin, 'later', 'L');
+        await resumed.waitFor((m) => JSON.parse(m.data).aggregateId === later.data!.id);
         const ids = resumed.messages.map((m) => m.id);
         expect(new Set(ids).size).toBe(ids.length);
         expect(ids).not.toContain(message.id);

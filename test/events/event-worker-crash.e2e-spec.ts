@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { HttpClient } from '../support/http-client';
+import { createTaskwireClient } from '../../clients/typescript/src';
 import { AppProcess, ROOT, freePort, waitForReady } from '../support/process-runner';
 import { createSuiteDatabase, dropSuiteDatabase } from '../support/test-database';
 import { TEST_JWT_SECRET, eventually } from '../support/test-app';
@@ -90,18 +90,21 @@ describe('event jobs survive a worker killed mid-job (PostgreSQL queue backend)'
 
   it('re-runs the in-flight event job within seconds of a new worker starting', async () => {
     const api = await start('api');
-    const http = new HttpClient(`http://127.0.0.1:${api.port}`);
+    // the API is a child process, not a TestApp: the typed client directly on its URL
+    const baseUrl = `http://127.0.0.1:${api.port}`;
     const worker = await start('worker');
-    const token = (await http.post('/api/v1/auth/login', { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD })).body
-      .accessToken as string;
-    const member = await http.post(
-      '/api/v1/users',
-      { email: 'event-crash-member@taskwire.test', name: 'Mem Ber', password: 'user-password-123', role: 'member' },
-      { token },
-    );
-    expect(member.status).toBe(201);
-    const task = await http.post('/api/v1/tasks', { title: 'Assigned while the worker dies' }, { token });
-    expect(task.status).toBe(201);
+    const login = await createTaskwireClient(baseUrl).POST('/api/v1/auth/login', {
+      body: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
+    });
+    const client = createTaskwireClient(baseUrl, { token: login.data!.accessToken });
+    const created = await client.POST('/api/v1/users', {
+      body: { email: 'event-crash-member@taskwire.test', name: 'Mem Ber', password: 'user-password-123', role: 'member' },
+    });
+    expect(created.response.status).toBe(201);
+    const member = created.data!;
+    const createdTask = await client.POST('/api/v1/tasks', { body: { title: 'Assigned while the worker dies' } });
+    expect(createdTask.response.status).toBe(201);
+    const task = createdTask.data!;
 
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
@@ -120,13 +123,16 @@ describe('event jobs survive a worker killed mid-job (PostgreSQL queue backend)'
     await holder.connect();
     await holder.query('BEGIN');
     await holder.query('LOCK TABLE events.handler_runs IN SHARE MODE');
-    expect((await http.post(`/api/v1/tasks/${task.body.id}/assign`, { assigneeId: member.body.id }, { token })).status).toBe(200);
+    expect(
+      (await client.POST('/api/v1/tasks/{id}/assign', { params: { path: { id: task.id } }, body: { assigneeId: member.id } })).response
+        .status,
+    ).toBe(200);
     const [jobId] = await eventually(async () => {
       const ids = await activeEventJobs();
       return ids.length ? ids : undefined;
     }, 30_000);
-    const owed = () => http.get(`/api/v1/deliveries?eventId=${jobId}`, { token });
-    expect((await owed()).body.data).toEqual([]); // the ledger shows nothing owed while the job is stuck
+    const owed = async () => (await client.GET('/api/v1/deliveries', { params: { query: { eventId: jobId } } })).data!;
+    expect((await owed()).data).toEqual([]); // the ledger shows nothing owed while the job is stuck
 
     worker.child.kill('SIGKILL');
     expect((await worker.exited).signal).toBe('SIGKILL');
@@ -137,14 +143,14 @@ describe('event jobs survive a worker killed mid-job (PostgreSQL queue backend)'
     const readyAt = Date.now();
     const rows = await eventually(
       async () => {
-        const data = (await owed()).body.data as Array<{ channel: string; recipientId: string }>;
+        const { data } = await owed();
         return data.length ? data : undefined;
       },
       RECOVERY_BOUND_MS,
       250,
     );
     const recoveredMs = Date.now() - readyAt;
-    expect(rows.map((r) => r.recipientId)).toContain(member.body.id);
+    expect(rows.map((r) => r.recipientId)).toContain(member.id);
     expect(recoveredMs).toBeLessThan(RECOVERY_BOUND_MS);
     const handled = await db.query(`SELECT handler FROM events.handler_runs WHERE event_id = $1`, [jobId]);
     expect(handled.rowCount).toBeGreaterThan(0);

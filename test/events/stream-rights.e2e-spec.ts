@@ -1,5 +1,5 @@
 import { EventStreamService } from '../../src/modules/events/infrastructure/event-stream.service';
-import { createTask } from '../support/api';
+import { apiAs, createTask } from '../support/api';
 import { Session, adminSession, createUser, login } from '../support/auth-fixtures';
 import { SseClient } from '../support/sse-client';
 import { TestApp, eventually, startTestApp } from '../support/test-app';
@@ -42,7 +42,10 @@ describe('live stream follows the caller’s current rights (HTTP, real SSE)', (
       const before = await newTask(a, other, 'private, seen while a manager');
       await stream.waitFor(isCreatedOf(before));
 
-      expect((await a.http.patch(`/api/v1/users/${manager.id}`, { role: 'member' }, { token: admin.accessToken })).status).toBe(200);
+      expect(
+        (await apiAs(a, admin).PATCH('/api/v1/users/{id}', { params: { path: { id: manager.id } }, body: { role: 'member' } })).response
+          .status,
+      ).toBe(200);
       const hidden = await newTask(a, other, 'private, after the demotion');
       const own = await newTask(a, manager, 'the demoted user’s own task'); // committed after `hidden`, so it arrives after it
       await stream.waitFor(isCreatedOf(own));
@@ -60,7 +63,10 @@ describe('live stream follows the caller’s current rights (HTTP, real SSE)', (
     expect(stream.status).toBe(200);
     try {
       await stream.waitFor(isCreatedOf(await newTask(a, member, 'before the deactivation')));
-      expect((await b.http.patch(`/api/v1/users/${member.id}`, { active: false }, { token: admin.accessToken })).status).toBe(200);
+      expect(
+        (await apiAs(b, admin).PATCH('/api/v1/users/{id}', { params: { path: { id: member.id } }, body: { active: false } })).response
+          .status,
+      ).toBe(200);
       expect(await stream.endsWithin(6000)).toBe(true);
       expect(stream.closedByServer).toBe(true);
       expect((await open(a, member)).status).toBe(401);
@@ -78,12 +84,10 @@ describe('live stream follows the caller’s current rights (HTTP, real SSE)', (
     try {
       expect([kept.status, ended.status]).toEqual([200, 200]);
       await Promise.all([kept, ended].map(async (s) => s.waitFor(isCreatedOf(await newTask(a, member, 'before the password change')))));
-      const changed = await b.http.patch(
-        '/api/v1/users/me',
-        { password: 'a brand new secret', currentPassword: member.password },
-        { token: phone.accessToken },
-      );
-      expect(changed.status).toBe(200);
+      const changed = await apiAs(b, phone).PATCH('/api/v1/users/me', {
+        body: { password: 'a brand new secret', currentPassword: member.password },
+      });
+      expect(changed.response.status).toBe(200);
       expect(await ended.endsWithin(6000)).toBe(true);
       expect(ended.closedByServer).toBe(true);
       const after = await newTask(a, phone, 'after the password change');
@@ -167,20 +171,20 @@ describe('live stream and access token expiry (HTTP, real SSE)', () => {
     const stream = await SseClient.open(`${t.running.url}/api/v1/events/stream`, { authorization: `Bearer ${member.accessToken}` });
     expect(stream.status).toBe(200);
     try {
-      const res = await t.http.post('/api/v1/tasks', { title: 'seen before expiry' }, { token: member.accessToken });
-      const last = await stream.waitFor((m) => JSON.parse(m.data).aggregateId === res.body.id);
+      const seen = await createTask(t, member, { title: 'seen before expiry' });
+      const last = await stream.waitFor((m) => JSON.parse(m.data).aggregateId === seen.id);
       expect(await stream.endsWithin(8000)).toBe(true);
       expect(stream.closedByServer).toBe(true);
 
       const fresh = await login(t, member.email, member.password);
-      const missed = await t.http.post('/api/v1/tasks', { title: 'while disconnected' }, { token: fresh.accessToken });
+      const missed = await createTask(t, fresh, { title: 'while disconnected' });
       const resumed = await SseClient.open(`${t.running.url}/api/v1/events/stream`, {
         authorization: `Bearer ${fresh.accessToken}`,
         'last-event-id': last.id!,
       });
       try {
         expect(resumed.status).toBe(200);
-        await resumed.waitFor((m) => JSON.parse(m.data).aggregateId === missed.body.id);
+        await resumed.waitFor((m) => JSON.parse(m.data).aggregateId === missed.id);
       } finally {
         resumed.close();
       }

@@ -1,3 +1,4 @@
+import { apiAs } from '../support/api';
 import { ChatChannel, ChatChannelModule, DuplicateChannelModule } from '../support/fixtures/chat-channel.module';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
 import { TestApp, eventually, startTestApp } from '../support/test-app';
@@ -51,8 +52,8 @@ describe('notifications: a channel added by another module', () => {
 
   it('does not get event types it did not declare', async () => {
     const task = await createTask(t, admin.accessToken, { title: 'Not for chat', assigneeId: member.id });
-    const edited = await t.http.patch(`/api/v1/tasks/${task.id}`, { priority: 'urgent' }, { token: admin.accessToken });
-    expect(edited.status).toBe(200);
+    const edited = await apiAs(t, admin).PATCH('/api/v1/tasks/{id}', { params: { path: { id: task.id } }, body: { priority: 'urgent' } });
+    expect(edited.response.status).toBe(200);
     const rows = await settledDeliveries(t, admin.accessToken, await eventIdOf(t, admin.accessToken, task.id, 'task.updated'), 1);
     expect(rows.map((r) => r.channel)).toEqual(['in_app']);
   });

@@ -1,4 +1,5 @@
 import { DeliveryLedger } from '../../src/modules/notifications/application/ports/delivery-ledger.port';
+import { apiAs } from '../support/api';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
 import { HttpReceiver, startHttpReceiver } from '../support/http-receiver';
 import { TestApp, eventually, startTestApp } from '../support/test-app';
@@ -34,12 +35,8 @@ describe('delivery concurrency (NOTIFY_CONCURRENCY=3)', () => {
       return { status: 204 };
     };
     const inFlight = () => receiver.requests.filter((r) => r.path === '/held').length - answered;
-    const created = await t.http.post(
-      '/api/v1/webhooks',
-      { url: `${receiver.url}/held`, events: ['task.created'] },
-      { token: admin.accessToken },
-    );
-    expect(created.status).toBe(201);
+    const created = await apiAs(t, admin).POST('/api/v1/webhooks', { body: { url: `${receiver.url}/held`, events: ['task.created'] } });
+    expect(created.response.status).toBe(201);
 
     const tasks = await Promise.all(Array.from({ length: 8 }, (_, i) => createTask(t, admin.accessToken, { title: `held ${i}` })));
     await eventually(() => inFlight() === 3, 15_000);
@@ -63,20 +60,16 @@ describe('delivery concurrency (NOTIFY_CONCURRENCY=3)', () => {
   it('sends each of many deliveries processed together exactly once, over every channel', async () => {
     receiver.answer = () => ({ status: 204 });
     const member = await createUser(t, 'member');
-    const created = await t.http.post(
-      '/api/v1/webhooks',
-      { url: `${receiver.url}/many`, events: ['task.assigned'] },
-      { token: admin.accessToken },
-    );
-    expect(created.status).toBe(201);
+    const created = await apiAs(t, admin).POST('/api/v1/webhooks', { body: { url: `${receiver.url}/many`, events: ['task.assigned'] } });
+    expect(created.response.status).toBe(201);
     const tasks = await Promise.all(
       Array.from({ length: 30 }, (_, i) => createTask(t, admin.accessToken, { title: `many ${i}`, assigneeId: member.id })),
     );
 
     await eventually(() => receiver.requests.filter((r) => r.path === '/many').length >= 30, 30_000);
     const inbox = await eventually(async () => {
-      const res = await t.http.get('/api/v1/notifications?limit=100', { token: member.accessToken });
-      return res.body.data.length >= 30 ? (res.body.data as Array<{ taskId: string; type: string }>) : undefined;
+      const { data } = await apiAs(t, member).GET('/api/v1/notifications', { params: { query: { limit: 100 } } });
+      return data!.data.length >= 30 ? data!.data : undefined;
     }, 30_000);
     await new Promise((r) => setTimeout(r, 500)); // a duplicate would arrive by now
     const hooks = receiver.requests.filter((r) => r.path === '/many');

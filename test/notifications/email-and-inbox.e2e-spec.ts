@@ -1,3 +1,4 @@
+import { apiAs } from '../support/api';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
 import { SmtpSink, startSmtpSink } from '../support/smtp-sink';
 import { TestApp, eventually, startTestApp } from '../support/test-app';
@@ -8,7 +9,8 @@ const APP_PUBLIC_URL = 'https://taskwire.example.test';
 /**
  * The pipeline end to end through the API, with email over real SMTP (the `smtp-server` package
  * as the sink): recipients by the rules, the in-app inbox API, preferences, the actor, inactive
- * users, and the ledger that records all of it.
+ * users, and the ledger that records all of it. Valid calls go through the typed client; the
+ * malformed ids, filters, cursors and preference bodies stay raw (`t.http`): they are the input under test.
  */
 describe('notifications: email over SMTP and the in-app inbox', () => {
   let t: TestApp;
@@ -61,10 +63,11 @@ describe('notifications: email over SMTP and the in-app inbox', () => {
     expect(mail.messageId).toBe(`<${rows.find((r) => r.channel === 'email')!.id}@taskwire.test>`);
     expect(rows.every((r) => r.attempts === 1 && r.sentAt !== null && r.lastError === null && r.nextAttemptAt === null)).toBe(true);
 
-    const inbox = await t.http.get('/api/v1/notifications', { token: member.accessToken });
-    expect(inbox.status).toBe(200);
-    expect(inbox.body.data).toHaveLength(1);
-    expect(inbox.body.data[0]).toMatchObject({
+    const asMember = apiAs(t, member);
+    const inbox = await asMember.GET('/api/v1/notifications');
+    expect(inbox.response.status).toBe(200);
+    expect(inbox.data!.data).toHaveLength(1);
+    expect(inbox.data!.data[0]).toMatchObject({
       eventId,
       type: 'task.assigned',
       title: 'Assigned to you: Write the quarterly report',
@@ -74,52 +77,56 @@ describe('notifications: email over SMTP and the in-app inbox', () => {
       read: false,
       readAt: null,
     });
-    expect((await t.http.get('/api/v1/notifications/unread-count', { token: member.accessToken })).body).toEqual({ count: 1 });
+    expect((await asMember.GET('/api/v1/notifications/unread-count')).data).toEqual({ count: 1 });
     // Nobody else's inbox has it.
-    expect((await t.http.get('/api/v1/notifications', { token: other.accessToken })).body.data).toEqual([]);
+    expect((await apiAs(t, other).GET('/api/v1/notifications')).data!.data).toEqual([]);
   });
 
   it('reads one, reads all, and keeps every inbox private', async () => {
     const task = await createTask(t, admin.accessToken, { title: 'Inbox drill', assigneeId: member.id });
-    const edited = await t.http.patch(`/api/v1/tasks/${task.id}`, { priority: 'high' }, { token: admin.accessToken });
-    expect(edited.status).toBe(200);
+    const edited = await apiAs(t, admin).PATCH('/api/v1/tasks/{id}', { params: { path: { id: task.id } }, body: { priority: 'high' } });
+    expect(edited.response.status).toBe(200);
+    const asMember = apiAs(t, member);
+    const asOther = apiAs(t, other);
+    const readOne = (api: typeof asMember, id: string) => api.POST('/api/v1/notifications/{id}/read', { params: { path: { id } } });
     // assigned (in-app) + updated (in-app, to the assignee)
     const unread = await eventually(async () => {
-      const res = await t.http.get('/api/v1/notifications?unread=true', { token: member.accessToken });
-      const mine = (res.body.data as Array<{ id: string; taskId: string; type: string }>).filter((n) => n.taskId === task.id);
+      const res = await asMember.GET('/api/v1/notifications', { params: { query: { unread: 'true' } } });
+      const mine = res.data!.data.filter((n) => n.taskId === task.id);
       return mine.length === 2 ? mine : undefined;
     });
     expect(unread.map((n) => n.type)).toEqual(['task.updated', 'task.assigned']); // newest first
 
     const [updated] = unread;
-    expect((await t.http.post(`/api/v1/notifications/${updated.id}/read`, undefined, { token: other.accessToken })).status).toBe(404);
+    expect((await readOne(asOther, updated.id)).response.status).toBe(404);
     expect((await t.http.post(`/api/v1/notifications/not-a-uuid/read`, undefined, { token: member.accessToken })).status).toBe(400);
-    const read = await t.http.post(`/api/v1/notifications/${updated.id}/read`, undefined, { token: member.accessToken });
-    expect(read.status).toBe(204);
-    expect((await t.http.post(`/api/v1/notifications/${updated.id}/read`, undefined, { token: member.accessToken })).status).toBe(204); // idempotent
-    const after = await t.http.get('/api/v1/notifications', { token: member.accessToken });
-    expect(after.body.data.find((n: { id: string }) => n.id === updated.id)).toMatchObject({ read: true, readAt: expect.any(String) });
-    const unreadBefore = (await t.http.get('/api/v1/notifications/unread-count', { token: member.accessToken })).body.count;
+    const read = await readOne(asMember, updated.id);
+    expect(read.response.status).toBe(204);
+    expect((await readOne(asMember, updated.id)).response.status).toBe(204); // idempotent
+    const after = await asMember.GET('/api/v1/notifications');
+    expect(after.data!.data.find((n) => n.id === updated.id)).toMatchObject({ read: true, readAt: expect.any(String) });
+    const unreadBefore = (await asMember.GET('/api/v1/notifications/unread-count')).data!.count;
     expect(unreadBefore).toBeGreaterThanOrEqual(1);
 
-    expect((await t.http.post('/api/v1/notifications/read-all', undefined, { token: member.accessToken })).status).toBe(204);
-    expect((await t.http.get('/api/v1/notifications/unread-count', { token: member.accessToken })).body).toEqual({ count: 0 });
-    expect((await t.http.get('/api/v1/notifications?unread=true', { token: member.accessToken })).body).toEqual({
+    expect((await asMember.POST('/api/v1/notifications/read-all')).response.status).toBe(204);
+    expect((await asMember.GET('/api/v1/notifications/unread-count')).data).toEqual({ count: 0 });
+    expect((await asMember.GET('/api/v1/notifications', { params: { query: { unread: 'true' } } })).data).toEqual({
       data: [],
       nextCursor: null,
     });
   });
 
   it('pages the inbox with an opaque cursor and rejects bad ones', async () => {
-    const first = await t.http.get('/api/v1/notifications?limit=1', { token: member.accessToken });
-    expect(first.body.data).toHaveLength(1);
-    expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await t.http.get(`/api/v1/notifications?limit=1&cursor=${first.body.nextCursor}`, { token: member.accessToken });
-    expect(second.body.data).toHaveLength(1);
+    const asMember = apiAs(t, member);
+    const first = (await asMember.GET('/api/v1/notifications', { params: { query: { limit: 1 } } })).data!;
+    expect(first.data).toHaveLength(1);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = (await asMember.GET('/api/v1/notifications', { params: { query: { limit: 1, cursor: first.nextCursor! } } })).data!;
+    expect(second.data).toHaveLength(1);
     // Newest first by when it happened (createdAt), then id: the second page holds the next older one.
     // (Ids are assigned at delivery, and deliveries of close events may run in either order.)
     const position = (n: { createdAt: string; id: string }) => `${new Date(n.createdAt).toISOString()}|${n.id}`;
-    expect(position(second.body.data[0]) < position(first.body.data[0])).toBe(true);
+    expect(position(second.data[0]) < position(first.data[0])).toBe(true);
     const bad = await t.http.get('/api/v1/notifications?cursor=nonsense', { token: member.accessToken });
     expect(bad.status).toBe(400);
     expect((await t.http.get('/api/v1/notifications?unread=yes', { token: member.accessToken })).status).toBe(400);
@@ -149,8 +156,8 @@ describe('notifications: email over SMTP and the in-app inbox', () => {
       watch(t, watcher.accessToken, task.id),
       watch(t, leaver.accessToken, task.id),
     ]);
-    const deactivated = await t.http.patch(`/api/v1/users/${leaver.id}`, { active: false }, { token: admin.accessToken });
-    expect(deactivated.status).toBe(200);
+    const deactivated = await apiAs(t, admin).PATCH('/api/v1/users/{id}', { params: { path: { id: leaver.id } }, body: { active: false } });
+    expect(deactivated.response.status).toBe(200);
     await transition(t, assignee.accessToken, task.id, 'in_progress');
     await transition(t, assignee.accessToken, task.id, 'completed');
 
@@ -179,11 +186,12 @@ describe('notifications: email over SMTP and the in-app inbox', () => {
   });
 
   it('honours preferences: a switched-off pair is recorded as suppressed and nothing is sent', async () => {
-    const defaults = await t.http.get('/api/v1/notification-preferences', { token: other.accessToken });
-    expect(defaults.status).toBe(200);
-    expect(Object.keys(defaults.body).sort()).toEqual(['email', 'emailDigest', 'inApp']);
-    expect(defaults.body.emailDigest).toBe('off');
-    expect(defaults.body.email).toEqual({
+    const asOther = apiAs(t, other);
+    const defaults = await asOther.GET('/api/v1/notification-preferences');
+    expect(defaults.response.status).toBe(200);
+    expect(Object.keys(defaults.data!).sort()).toEqual(['email', 'emailDigest', 'inApp']);
+    expect(defaults.data!.emailDigest).toBe('off');
+    expect(defaults.data!.email).toEqual({
       'task.created': true,
       'task.updated': true,
       'task.assigned': true,
@@ -198,11 +206,11 @@ describe('notifications: email over SMTP and the in-app inbox', () => {
       'task.overdue': true,
     });
 
-    const put = await t.http.put('/api/v1/notification-preferences', { email: { 'task.assigned': false } }, { token: other.accessToken });
-    expect(put.status).toBe(200);
-    expect(put.body.email['task.assigned']).toBe(false);
-    expect(put.body.inApp['task.assigned']).toBe(true);
-    expect((await t.http.get('/api/v1/notification-preferences', { token: other.accessToken })).body).toEqual(put.body);
+    const put = await asOther.PUT('/api/v1/notification-preferences', { body: { email: { 'task.assigned': false } } });
+    expect(put.response.status).toBe(200);
+    expect(put.data!.email['task.assigned']).toBe(false);
+    expect(put.data!.inApp['task.assigned']).toBe(true);
+    expect((await asOther.GET('/api/v1/notification-preferences')).data).toEqual(put.data);
 
     const task = await createTask(t, admin.accessToken, { title: 'Quietly assigned' });
     await assignTask(t, admin.accessToken, task.id, other.id);
@@ -259,28 +267,28 @@ describe('notifications: email over SMTP and the in-app inbox', () => {
     await new Promise((r) => setTimeout(r, 800)); // longer than the whole retry schedule
     expect(sink.received.filter((m) => m.to.includes(target.email))).toHaveLength(1);
 
-    const dead = await t.http.get(`/api/v1/deliveries?status=dead&recipientId=${target.id}`, { token: admin.accessToken });
-    expect(dead.body.data.map((d: { id: string }) => d.id)).toEqual([email.id]);
+    const asAdmin = apiAs(t, admin);
+    const retry = (api: typeof asAdmin, id: string) => api.POST('/api/v1/deliveries/{id}/retry', { params: { path: { id } } });
+    const dead = await asAdmin.GET('/api/v1/deliveries', { params: { query: { status: 'dead', recipientId: target.id } } });
+    expect(dead.data!.data.map((d) => d.id)).toEqual([email.id]);
 
     // Only admins retry; managers read.
-    const manager = await createUser(t, 'manager');
-    expect((await t.http.post(`/api/v1/deliveries/${email.id}/retry`, undefined, { token: manager.accessToken })).status).toBe(403);
-    expect((await t.http.get(`/api/v1/deliveries?eventId=${eventId}`, { token: manager.accessToken })).status).toBe(200);
+    const manager = apiAs(t, await createUser(t, 'manager'));
+    expect((await retry(manager, email.id)).response.status).toBe(403);
+    expect((await manager.GET('/api/v1/deliveries', { params: { query: { eventId } } })).response.status).toBe(200);
 
     refuse = false;
-    const retried = await t.http.post(`/api/v1/deliveries/${email.id}/retry`, undefined, { token: admin.accessToken });
-    expect(retried.status).toBe(202);
-    expect(retried.body).toMatchObject({ id: email.id, status: 'pending' });
+    const retried = await retry(asAdmin, email.id);
+    expect(retried.response.status).toBe(202);
+    expect(retried.data).toMatchObject({ id: email.id, status: 'pending' });
     const after = await settledDeliveries(t, admin.accessToken, eventId, 2);
     expect(after.find((r) => r.id === email.id)).toMatchObject({ status: 'sent', attempts: 2 });
     expect(mailsTo(target.email)).toHaveLength(1);
 
-    const again = await t.http.post(`/api/v1/deliveries/${email.id}/retry`, undefined, { token: admin.accessToken });
-    expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ code: 'DELIVERY_NOT_DEAD', status: 409 });
-    expect(
-      (await t.http.post(`/api/v1/deliveries/019ac3f1-0000-7000-8000-000000000000/retry`, undefined, { token: admin.accessToken })).status,
-    ).toBe(404);
+    const again = await retry(asAdmin, email.id);
+    expect(again.response.status).toBe(409);
+    expect(again.error).toMatchObject({ code: 'DELIVERY_NOT_DEAD', status: 409 });
+    expect((await retry(asAdmin, '019ac3f1-0000-7000-8000-000000000000')).response.status).toBe(404);
     expect((await t.http.post(`/api/v1/deliveries/nope/retry`, undefined, { token: admin.accessToken })).status).toBe(400);
     sink.answer = () => ({ accept: true });
   });
@@ -295,9 +303,10 @@ describe('notifications: email over SMTP and the in-app inbox', () => {
     await check('eventId=nope', 400);
     await check('recipientId=nope', 400);
     await check('cursor=%%%', 400);
-    const page = await t.http.get('/api/v1/deliveries?limit=2', { token: admin.accessToken });
-    expect(page.body.data).toHaveLength(2);
-    const next = await t.http.get(`/api/v1/deliveries?limit=2&cursor=${page.body.nextCursor}`, { token: admin.accessToken });
-    expect(next.body.data[0].id < page.body.data[1].id).toBe(true);
+    const asAdmin = apiAs(t, admin);
+    const page = (await asAdmin.GET('/api/v1/deliveries', { params: { query: { limit: 2 } } })).data!;
+    expect(page.data).toHaveLength(2);
+    const next = (await asAdmin.GET('/api/v1/deliveries', { params: { query: { limit: 2, cursor: page.nextCursor! } } })).data!;
+    expect(next.data[0].id < page.data[1].id).toBe(true);
   });
 });

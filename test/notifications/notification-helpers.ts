@@ -1,3 +1,4 @@
+import { apiAs } from '../support/api';
 import { TestApp, eventually } from '../support/test-app';
 
 /** Small API helpers for the notification suites; the task ones are the shared typed ones (test/support/api.ts). */
@@ -6,8 +7,8 @@ export { assignTask, createTask, transition, watch } from '../support/api';
 /** The id of the task's (last) event of this type, once it is in the audit trail. */
 export async function eventIdOf(t: TestApp, token: string, taskId: string, type: string): Promise<string> {
   return eventually(async () => {
-    const res = await t.http.get(`/api/v1/tasks/${taskId}/events?limit=100`, { token });
-    const events = (res.body.data ?? []) as Array<{ id: string; type: string }>;
+    const { data } = await apiAs(t, token).GET('/api/v1/tasks/{id}/events', { params: { path: { id: taskId }, query: { limit: 100 } } });
+    const events = data?.data ?? [];
     return events.filter((e) => e.type === type).pop()?.id;
   });
 }
@@ -29,9 +30,9 @@ export interface DeliveryRow {
 }
 
 export async function deliveriesOf(t: TestApp, token: string, eventId: string): Promise<DeliveryRow[]> {
-  const res = await t.http.get(`/api/v1/deliveries?eventId=${eventId}&limit=100`, { token });
-  if (res.status !== 200) throw new Error(`deliveries: ${res.status} ${res.text}`);
-  return res.body.data;
+  const { data, error, response } = await apiAs(t, token).GET('/api/v1/deliveries', { params: { query: { eventId, limit: 100 } } });
+  if (response.status !== 200) throw new Error(`deliveries: ${response.status} ${JSON.stringify(error)}`);
+  return data!.data;
 }
 
 /** Waits until every delivery of the event has settled (none pending or failed) and returns them. */

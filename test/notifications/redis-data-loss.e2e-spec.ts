@@ -1,4 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { apiAs } from '../support/api';
 import { Session, adminSession } from '../support/auth-fixtures';
 import { HttpReceiver, startHttpReceiver } from '../support/http-receiver';
 import { freePort } from '../support/process-runner';
@@ -55,12 +56,8 @@ describeWithRedis('deliveries after the queue backend lost its data (private red
   it('retries a failed delivery whose retry job was flushed away, and it ends sent', async () => {
     let flushed = false;
     receiver.answer = () => ({ status: flushed ? 204 : 500 });
-    const hook = await t.http.post(
-      '/api/v1/webhooks',
-      { url: `${receiver.url}/flaky`, events: ['task.created'] },
-      { token: admin.accessToken },
-    );
-    expect(hook.status).toBe(201);
+    const hook = await apiAs(t, admin).POST('/api/v1/webhooks', { body: { url: `${receiver.url}/flaky`, events: ['task.created'] } });
+    expect(hook.response.status).toBe(201);
 
     const task = await createTask(t, admin.accessToken, { title: 'Survives a FLUSHALL' });
     const eventId = await eventIdOf(t, admin.accessToken, task.id, 'task.created');

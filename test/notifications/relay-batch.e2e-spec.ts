@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { DeliveryQueues } from '../../src/modules/notifications/infrastructure/delivery-queues';
 import { QueueNames } from '../../src/platform/queue';
+import { apiAs } from '../support/api';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
 import { TestApp, eventually, startTestApp } from '../support/test-app';
 import { assignTask, createTask, eventIdOf, settledDeliveries } from './notification-helpers';
@@ -35,7 +36,7 @@ describe('notifications: deliveries recorded in the relay batch', () => {
   });
 
   const inbox = async (session: Session) =>
-    (await t.http.get('/api/v1/notifications?limit=100', { token: session.accessToken })).body.data as Array<{ eventId: string }>;
+    (await apiAs(t, session).GET('/api/v1/notifications', { params: { query: { limit: 100 } } })).data!.data;
 
   it('writes the ledger rows and the in-app notification in the relay transaction; the event’s job finds the handler done', async () => {
     const task = await createTask(t, admin.accessToken, { title: 'Relayed in one batch' });

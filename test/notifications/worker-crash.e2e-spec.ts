@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { AppProcess, ROOT, freePort, waitForReady } from '../support/process-runner';
 import { SmtpSink, startSmtpSink } from '../support/smtp-sink';
 import { createSuiteDatabase, dropSuiteDatabase } from '../support/test-database';
-import { HttpClient } from '../support/http-client';
+import { createTaskwireClient } from '../../clients/typescript/src';
 import { TEST_JWT_SECRET, eventually } from '../support/test-app';
 
 /**
@@ -100,28 +100,32 @@ describe('notifications survive a worker killed mid-delivery', () => {
     };
 
     const api = await start('api');
-    const http = new HttpClient(`http://127.0.0.1:${api.port}`);
+    // the API is a child process, not a TestApp: the typed client directly on its URL
+    const baseUrl = `http://127.0.0.1:${api.port}`;
     let worker = await start('worker');
 
-    const login = await http.post('/api/v1/auth/login', { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
-    expect(login.status).toBe(200);
-    const token = login.body.accessToken as string;
-    const user = await http.post(
-      '/api/v1/users',
-      { email: 'crash-victim@taskwire.test', name: 'Vic Tim', password: 'user-password-123', role: 'member' },
-      { token },
+    const login = await createTaskwireClient(baseUrl).POST('/api/v1/auth/login', {
+      body: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
+    });
+    expect(login.response.status).toBe(200);
+    const client = createTaskwireClient(baseUrl, { token: login.data!.accessToken });
+    const user = await client.POST('/api/v1/users', {
+      body: { email: 'crash-victim@taskwire.test', name: 'Vic Tim', password: 'user-password-123', role: 'member' },
+    });
+    expect(user.response.status).toBe(201);
+    const task = (await client.POST('/api/v1/tasks', { body: { title: 'Survive the crash' } })).data!;
+    const taskPath = { params: { path: { id: task.id } } };
+    expect((await client.POST('/api/v1/tasks/{id}/assign', { ...taskPath, body: { assigneeId: user.data!.id } })).response.status).toBe(
+      200,
     );
-    expect(user.status).toBe(201);
-    const task = await http.post('/api/v1/tasks', { title: 'Survive the crash' }, { token });
-    expect((await http.post(`/api/v1/tasks/${task.body.id}/assign`, { assigneeId: user.body.id }, { token })).status).toBe(200);
 
     await arrived; // the worker is in the middle of the SMTP transaction
     const eventId = await eventually(async () => {
-      const res = await http.get(`/api/v1/tasks/${task.body.id}/events`, { token });
-      return (res.body.data as Array<{ id: string; type: string }>).find((e) => e.type === 'task.assigned')?.id;
+      const { data } = await client.GET('/api/v1/tasks/{id}/events', taskPath);
+      return data!.data.find((e) => e.type === 'task.assigned')?.id;
     });
     const emailRow = async () =>
-      ((await http.get(`/api/v1/deliveries?eventId=${eventId}&channel=email`, { token })).body.data as Array<Record<string, unknown>>)[0];
+      (await client.GET('/api/v1/deliveries', { params: { query: { eventId, channel: 'email' } } })).data!.data[0];
     expect(await emailRow()).toMatchObject({ status: 'pending', attempts: 1, sentAt: null }); // claimed (sending) shows as pending
 
     worker.child.kill('SIGKILL');
@@ -137,7 +141,7 @@ describe('notifications survive a worker killed mid-delivery', () => {
       90_000,
       250,
     );
-    expect(sent).toMatchObject({ attempts: 2, recipientId: user.body.id });
+    expect(sent).toMatchObject({ attempts: 2, recipientId: user.data!.id });
     expect(sink.accepted).toHaveLength(1);
     expect(sink.accepted[0].to).toEqual(['crash-victim@taskwire.test']);
     expect(sink.accepted[0].messageId).toBe(sink.received[0].messageId); // the same message, resent

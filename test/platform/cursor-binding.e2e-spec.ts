@@ -1,3 +1,4 @@
+import { apiAs, createTask } from '../support/api';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
 import { TestApp, eventually, startTestApp } from '../support/test-app';
 
@@ -6,6 +7,8 @@ import { TestApp, eventually, startTestApp } from '../support/test-app';
  * (every query parameter but `cursor` and `limit`). Reused with other filters it is a 400 on
  * `cursor` — it used to be accepted and paged from a position in another result set. One
  * mechanism for every listing; a few of each context are checked here.
+ * The setup goes through the typed client; the listings stay raw URL strings, because the query
+ * string as sent (its order, a cursor echoed back verbatim or forged) is what is under test.
  */
 describe('cursors bound to their filters', () => {
   let t: TestApp;
@@ -20,17 +23,14 @@ describe('cursors bound to their filters', () => {
     await createUser(t, 'member');
     await createUser(t, 'manager');
     for (let i = 0; i < 3; i++) {
-      await t.http.post('/api/v1/tasks', { title: `draft ${i}`, labels: ['a', 'b'] }, { token: admin.accessToken });
-      await t.http.post(
-        '/api/v1/tasks',
-        { title: `assigned ${i}`, assigneeId: member.id, labels: ['a', 'b'] },
-        { token: admin.accessToken },
-      );
+      await createTask(t, admin, { title: `draft ${i}`, labels: ['a', 'b'] });
+      await createTask(t, admin, { title: `assigned ${i}`, assigneeId: member.id, labels: ['a', 'b'] });
     }
-    taskA = (await t.http.post('/api/v1/tasks', { title: 'A' }, { token: admin.accessToken })).body.id;
-    taskB = (await t.http.post('/api/v1/tasks', { title: 'B' }, { token: admin.accessToken })).body.id;
+    taskA = (await createTask(t, admin, { title: 'A' })).id;
+    taskB = (await createTask(t, admin, { title: 'B' })).id;
+    const api = apiAs(t, admin);
     for (const id of [taskA, taskB])
-      for (let i = 0; i < 3; i++) await t.http.post(`/api/v1/tasks/${id}/comments`, { body: `c${i}` }, { token: admin.accessToken });
+      for (let i = 0; i < 3; i++) await api.POST('/api/v1/tasks/{id}/comments', { params: { path: { id } }, body: { body: `c${i}` } });
   });
   afterAll(() => t?.close());
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess, ROOT, freePort, waitForReady } from '../support/process-runner';
 import { createSuiteDatabase, dropSuiteDatabase } from '../support/test-database';
-import { HttpClient } from '../support/http-client';
+import { TaskwireClient, createTaskwireClient } from '../../clients/typescript/src';
 import { TEST_JWT_SECRET, eventually } from '../support/test-app';
 
 interface EventEnvelope {
@@ -90,43 +90,40 @@ describe('reminders survive a killed worker and never fire twice with two worker
     return p;
   };
 
-  let http: HttpClient;
-  let token: string;
+  // the API is a child process, not a TestApp: the typed client directly on its URL
+  let asAdmin: TaskwireClient;
+  let asMember: TaskwireClient;
   let memberId: string;
-  let memberToken: string;
   const reminders = async (taskIds: readonly string[]): Promise<EventEnvelope[]> => {
     const all: EventEnvelope[] = [];
-    for (const type of ['task.due_soon', 'task.overdue']) {
-      const res = await http.get(`/api/v1/events?type=${type}&limit=100`, { token });
-      all.push(...(res.body.data as EventEnvelope[]).filter((e) => taskIds.includes(e.aggregateId)));
+    for (const type of ['task.due_soon', 'task.overdue'] as const) {
+      const { data } = await asAdmin.GET('/api/v1/events', { params: { query: { type, limit: 100 } } });
+      all.push(...(data!.data as EventEnvelope[]).filter((e) => taskIds.includes(e.aggregateId)));
     }
     return all;
   };
   const createDue = async (title: string, dueInMs: number): Promise<string> => {
-    const res = await http.post(
-      '/api/v1/tasks',
-      { title, dueAt: new Date(Date.now() + dueInMs).toISOString(), assigneeId: memberId },
-      { token },
-    );
-    expect(res.status).toBe(201);
-    return res.body.id as string;
+    const res = await asAdmin.POST('/api/v1/tasks', {
+      body: { title, dueAt: new Date(Date.now() + dueInMs).toISOString(), assigneeId: memberId },
+    });
+    expect(res.response.status).toBe(201);
+    return res.data!.id;
   };
   const inboxTitles = async (): Promise<string[]> =>
-    ((await http.get('/api/v1/notifications?limit=100', { token: memberToken })).body.data as Array<{ title: string }>).map((n) => n.title);
+    (await asMember.GET('/api/v1/notifications', { params: { query: { limit: 100 } } })).data!.data.map((n) => n.title);
 
   it('a reminder whose moment passed while the only worker was down fires once when it comes back', async () => {
     const api = await start('api');
-    http = new HttpClient(`http://127.0.0.1:${api.port}`);
+    const baseUrl = `http://127.0.0.1:${api.port}`;
+    const signIn = async (email: string, password: string) =>
+      (await createTaskwireClient(baseUrl).POST('/api/v1/auth/login', { body: { email, password } })).data!.accessToken;
     let worker = await start('worker');
-    token = (await http.post('/api/v1/auth/login', { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD })).body.accessToken;
-    const member = await http.post(
-      '/api/v1/users',
-      { email: 'reminded@taskwire.test', name: 'Remi', password: 'user-password-123', role: 'member' },
-      { token },
-    );
-    memberId = member.body.id;
-    memberToken = (await http.post('/api/v1/auth/login', { email: 'reminded@taskwire.test', password: 'user-password-123' })).body
-      .accessToken;
+    asAdmin = createTaskwireClient(baseUrl, { token: await signIn(env.ADMIN_EMAIL, env.ADMIN_PASSWORD) });
+    const member = await asAdmin.POST('/api/v1/users', {
+      body: { email: 'reminded@taskwire.test', name: 'Remi', password: 'user-password-123', role: 'member' },
+    });
+    memberId = member.data!.id;
+    asMember = createTaskwireClient(baseUrl, { token: await signIn('reminded@taskwire.test', 'user-password-123') });
 
     const taskId = await createDue('Across the crash', 25_000); // due_soon 5 s from now (lead 20 s)
     worker.child.kill('SIGKILL');

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { CLAIM_DUE_REMINDERS_SQL } from '../../src/modules/tasks/infrastructure/postgres-task-reminder.schedule';
+import { apiAs } from '../support/api';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
 import { SmtpSink, startSmtpSink } from '../support/smtp-sink';
 import { TestApp, eventually, startTestApp } from '../support/test-app';
@@ -53,8 +54,8 @@ describe('due-date reminders', () => {
 
   const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
   const remindersOf = async (taskId: string): Promise<EventEnvelope[]> => {
-    const res = await t.http.get(`/api/v1/events?aggregateId=${taskId}&limit=100`, { token: admin.accessToken });
-    return (res.body.data as EventEnvelope[]).filter((e) => e.type === 'task.due_soon' || e.type === 'task.overdue');
+    const { data } = await apiAs(t, admin).GET('/api/v1/events', { params: { query: { aggregateId: taskId, limit: 100 } } });
+    return (data!.data as EventEnvelope[]).filter((e) => e.type === 'task.due_soon' || e.type === 'task.overdue');
   };
   const keysOf = async (taskId: string): Promise<string[]> =>
     (
@@ -102,8 +103,8 @@ describe('due-date reminders', () => {
     expect(mail.text).toContain(`${APP_PUBLIC_URL}/tasks/${task.id}`);
     const overdueMail = await eventually(() => sink.accepted.find((m) => m.to.includes(manager.email) && m.subject.includes('Overdue')));
     expect(overdueMail.text).toContain(`It was due at ${dueAt.slice(0, 16).replace('T', ' ')} UTC`);
-    const inbox = await t.http.get('/api/v1/notifications', { token: watcher.accessToken });
-    expect(inbox.body.data.map((n: { title: string }) => n.title)).toContain('Overdue: File the taxes');
+    const inbox = await apiAs(t, watcher).GET('/api/v1/notifications');
+    expect(inbox.data!.data.map((n) => n.title)).toContain('Overdue: File the taxes');
   });
 
   it('a task created with dueAt already past is overdue at once, and never due soon', async () => {
@@ -122,12 +123,17 @@ describe('due-date reminders', () => {
     const deleted = await createTask(t, manager.accessToken, { title: 'Deleted', dueAt: inSeconds(3) });
     const cleared = await createTask(t, manager.accessToken, { title: 'Cleared', dueAt: inSeconds(3) });
     const newDue = inSeconds(3);
-    expect((await t.http.patch(`/api/v1/tasks/${moved.id}`, { dueAt: newDue }, { token: manager.accessToken })).status).toBe(200);
+    const asManager = apiAs(t, manager);
+    expect(
+      (await asManager.PATCH('/api/v1/tasks/{id}', { params: { path: { id: moved.id } }, body: { dueAt: newDue } })).response.status,
+    ).toBe(200);
     await transition(t, assignee.accessToken, completed.id, 'in_progress');
     await transition(t, assignee.accessToken, completed.id, 'completed');
     await transition(t, manager.accessToken, cancelled.id, 'cancelled', 'not needed');
-    expect((await t.http.delete(`/api/v1/tasks/${deleted.id}`, { token: admin.accessToken })).status).toBe(204);
-    expect((await t.http.patch(`/api/v1/tasks/${cleared.id}`, { dueAt: null }, { token: manager.accessToken })).status).toBe(200);
+    expect((await apiAs(t, admin).DELETE('/api/v1/tasks/{id}', { params: { path: { id: deleted.id } } })).response.status).toBe(204);
+    expect(
+      (await asManager.PATCH('/api/v1/tasks/{id}', { params: { path: { id: cleared.id } }, body: { dueAt: null } })).response.status,
+    ).toBe(200);
 
     await eventually(async () => (await keysOf(moved.id)).length === 2, 10_000);
     expect(await keysOf(moved.id)).toEqual([`task:${moved.id}:due_soon:${newDue}`, `task:${moved.id}:overdue:${newDue}`]);
@@ -136,15 +142,12 @@ describe('due-date reminders', () => {
   });
 
   it('GET /notification-preferences lists the reminder types, and switching one off suppresses it', async () => {
-    const prefs = await t.http.get('/api/v1/notification-preferences', { token: assignee.accessToken });
-    expect(prefs.body.email).toMatchObject({ 'task.due_soon': true, 'task.overdue': true });
-    expect(prefs.body.inApp).toMatchObject({ 'task.due_soon': true, 'task.overdue': true });
-    const off = await t.http.put(
-      '/api/v1/notification-preferences',
-      { email: { 'task.due_soon': false } },
-      { token: assignee.accessToken },
-    );
-    expect(off.status).toBe(200);
+    const asAssignee = apiAs(t, assignee);
+    const prefs = (await asAssignee.GET('/api/v1/notification-preferences')).data!;
+    expect(prefs.email).toMatchObject({ 'task.due_soon': true, 'task.overdue': true });
+    expect(prefs.inApp).toMatchObject({ 'task.due_soon': true, 'task.overdue': true });
+    const off = await asAssignee.PUT('/api/v1/notification-preferences', { body: { email: { 'task.due_soon': false } } });
+    expect(off.response.status).toBe(200);
     const task = await createTask(t, manager.accessToken, { title: 'Quiet reminder', dueAt: inSeconds(1), assigneeId: assignee.id });
     const soon = await eventually(async () => (await remindersOf(task.id)).find((e) => e.type === 'task.due_soon'), 10_000);
     expect(pick(await settledDeliveries(t, admin.accessToken, soon.id, 2))).toEqual(

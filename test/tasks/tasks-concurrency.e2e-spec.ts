@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { apiAs } from '../support/api';
 import { TestApp, eventually, startTestApp } from '../support/test-app';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
 import { TasksApi, newTask, storedEventTypes, tasksApi } from './task-test-helpers';
@@ -81,12 +82,12 @@ describe('tasks: concurrent writes and the user.deactivated reaction', () => {
     await api.transition(leaver, done.id, 'completed');
     const someoneElses = await newTask(api, manager, { title: 'not the leaver’s', assigneeId: worker.id });
 
-    const res = await t.http.patch(
-      `/api/v1/users/${leaver.id}`,
-      { active: false },
-      { token: admin.accessToken, headers: { 'x-request-id': 'deactivate-leaver' } },
-    );
-    expect(res.status).toBe(200);
+    const res = await apiAs(t, admin).PATCH('/api/v1/users/{id}', {
+      params: { path: { id: leaver.id } },
+      body: { active: false },
+      headers: { 'x-request-id': 'deactivate-leaver' },
+    });
+    expect(res.response.status).toBe(200);
 
     for (const task of [assigned, started]) {
       const released = await eventually(async () => {

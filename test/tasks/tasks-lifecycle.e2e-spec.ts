@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { EventVisibilityRegistry } from '../../src/modules/events';
 import { TaskAudience } from '../../src/modules/tasks';
 import { permissionsOf } from '../../src/modules/users';
+import { apiAs } from '../support/api';
 import { TestApp, startTestApp } from '../support/test-app';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
 import { TasksApi, UNKNOWN_ID, errorFields, expectProblem, newTask, storedEventTypes, tasksApi } from './task-test-helpers';
@@ -190,7 +191,11 @@ describe('tasks: lifecycle, comments, watchers, audit trail, visibility', () => 
       const task = await taskIn('draft');
       expectProblem(await api.assign(manager, task.id, UNKNOWN_ID), 422, 'ASSIGNEE_NOT_FOUND');
       const leaver = await createUser(t, 'member');
-      expect((await t.http.patch(`/api/v1/users/${leaver.id}`, { active: false }, { token: admin.accessToken })).status).toBe(200);
+      const deactivated = await apiAs(t, admin).PATCH('/api/v1/users/{id}', {
+        params: { path: { id: leaver.id } },
+        body: { active: false },
+      });
+      expect(deactivated.response.status).toBe(200);
       expectProblem(await api.assign(manager, task.id, leaver.id), 422, 'ASSIGNEE_INACTIVE');
       for (const body of [{}, { assigneeId: 'bob' }, { assigneeId: null }, { assigneeId: stranger.id, extra: 1 }]) {
         const res = await t.http.post(`/api/v1/tasks/${task.id}/assign`, body, { token: manager.accessToken });

@@ -1,9 +1,12 @@
 import { Client } from 'pg';
+import { apiAs } from '../support/api';
 import { TestApp, startTestApp } from '../support/test-app';
 import { dropSuiteDatabase } from '../support/test-database';
 import { ADMIN_ENV, login } from '../support/auth-fixtures';
 
 /** Configuration-driven behaviour: auth attempt limits, ALLOW_REGISTRATION, ADMIN_EMAIL bootstrap. */
+const signIn = (t: TestApp, email: string, password: string) => apiAs(t).POST('/api/v1/auth/login', { body: { email, password } });
+
 describe('auth settings', () => {
   describe('AUTH_RATE_LIMIT=3/1m and ALLOW_REGISTRATION=false', () => {
     let t: TestApp;
@@ -13,23 +16,25 @@ describe('auth settings', () => {
     afterAll(() => t?.close());
 
     it('answers the 4th login attempt for one email with 429, Retry-After and TOO_MANY_ATTEMPTS', async () => {
-      const attempt = () => t.http.post('/api/v1/auth/login', { email: 'victim@example.com', password: 'guess-guess-guess' });
-      for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
-      const limited = await attempt();
+      const attempt = () => signIn(t, 'victim@example.com', 'guess-guess-guess');
+      for (let i = 0; i < 3; i++) expect((await attempt()).response.status).toBe(401);
+      const { error, response: limited } = await attempt();
       expect(limited.status).toBe(429);
       expect(limited.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(limited.body.code).toBe('TOO_MANY_ATTEMPTS');
+      expect(error?.code).toBe('TOO_MANY_ATTEMPTS');
       const retryAfter = Number(limited.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(60);
       // The per-IP counter is over the limit too, so even the right password of another account waits.
-      const admin = await t.http.post('/api/v1/auth/login', { email: ADMIN_ENV.ADMIN_EMAIL, password: ADMIN_ENV.ADMIN_PASSWORD });
-      expect(admin.status).toBe(429);
+      const admin = await signIn(t, ADMIN_ENV.ADMIN_EMAIL, ADMIN_ENV.ADMIN_PASSWORD);
+      expect(admin.response.status).toBe(429);
     });
 
     it('refuses self-registration with 403 REGISTRATION_DISABLED (before counting or validating)', async () => {
-      const res = await t.http.post('/api/v1/auth/register', { email: 'someone@example.com', password: 'password-123', name: 'Someone' });
-      expect({ status: res.status, code: res.body.code }).toEqual({ status: 403, code: 'REGISTRATION_DISABLED' });
+      const res = await apiAs(t).POST('/api/v1/auth/register', {
+        body: { email: 'someone@example.com', password: 'password-123', name: 'Someone' },
+      });
+      expect({ status: res.response.status, code: res.error?.code }).toEqual({ status: 403, code: 'REGISTRATION_DISABLED' });
     });
   });
 
@@ -38,7 +43,7 @@ describe('auth settings', () => {
     const env = { AUTH_RATE_LIMIT: '3/1m', QUEUE_PREFIX: `tw-shared-${Date.now().toString(36)}` };
     const [a, b] = await Promise.all([startTestApp({ env }), startTestApp({ env })]);
     try {
-      const attempt = (app: TestApp) => app.http.post('/api/v1/auth/login', { email: 'shared@example.com', password: 'guess-guess-guess' });
+      const attempt = async (app: TestApp) => (await signIn(app, 'shared@example.com', 'guess-guess-guess')).response;
       expect((await attempt(a)).status).toBe(401);
       expect((await attempt(b)).status).toBe(401);
       expect((await attempt(a)).status).toBe(401);
@@ -65,9 +70,7 @@ describe('auth settings', () => {
       });
       try {
         // An active admin exists, so the new variables create nobody.
-        expect(
-          (await second.http.post('/api/v1/auth/login', { email: 'other-admin@example.com', password: 'other-password-1' })).status,
-        ).toBe(401);
+        expect((await signIn(second, 'other-admin@example.com', 'other-password-1')).response.status).toBe(401);
         const db = new Client({ connectionString: second.databaseUrl });
         await db.connect();
         try {
@@ -88,12 +91,10 @@ describe('auth settings', () => {
       const first = await startTestApp();
       let databaseUrl: string;
       try {
-        const squatter = await first.http.post('/api/v1/auth/register', {
-          email: 'boss@example.com',
-          password: 'squatter-password',
-          name: 'Squatter',
+        const squatter = await apiAs(first).POST('/api/v1/auth/register', {
+          body: { email: 'boss@example.com', password: 'squatter-password', name: 'Squatter' },
         });
-        expect(squatter.status).toBe(201);
+        expect(squatter.response.status).toBe(201);
         databaseUrl = first.databaseUrl;
       } finally {
         await first.close({ keepDatabase: true });
@@ -103,9 +104,7 @@ describe('auth settings', () => {
         env: { ADMIN_EMAIL: 'Boss@Example.com', ADMIN_PASSWORD: 'the-real-admin-password' },
       });
       try {
-        expect((await second.http.post('/api/v1/auth/login', { email: 'boss@example.com', password: 'squatter-password' })).status).toBe(
-          401,
-        );
+        expect((await signIn(second, 'boss@example.com', 'squatter-password')).response.status).toBe(401);
         const admin = await login(second, 'boss@example.com', 'the-real-admin-password');
         expect(admin.role).toBe('admin');
       } finally {

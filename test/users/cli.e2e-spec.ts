@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { apiAs } from '../support/api';
 import { ROOT } from '../support/process-runner';
 import { TestApp, startTestApp } from '../support/test-app';
 import { createSuiteDatabase, dropSuiteDatabase } from '../support/test-database';
@@ -102,12 +103,10 @@ describe('CLI: create-admin', () => {
     try {
       const ops = await login(t, 'ops@example.com', 'ops-password-123');
       expect(ops.role).toBe('admin');
-      const member = await t.http.post(
-        '/api/v1/users',
-        { email: 'lead@example.com', name: 'Lead', password: 'lead-password-1', role: 'member' },
-        { token: ops.accessToken },
-      );
-      expect(member.status).toBe(201);
+      const member = await apiAs(t, ops).POST('/api/v1/users', {
+        body: { email: 'lead@example.com', name: 'Lead', password: 'lead-password-1', role: 'member' },
+      });
+      expect(member.response.status).toBe(201);
     } finally {
       await t.close();
       t = undefined;

@@ -1,31 +1,39 @@
 import { newId } from '../../src/kernel';
+import { Schemas } from '../../clients/typescript/src';
+import { apiAs, describeWithApp } from '../support/api';
 import { TestResponse } from '../support/http-client';
 import { TestApp, startTestApp } from '../support/test-app';
 import { Session, adminSession, createUser, login } from '../support/auth-fixtures';
 
-/** Roles, deactivation, the last-admin rule and the team directory, over real HTTP. */
-describe('user administration and the directory (/users)', () => {
+/** A typed result as status + body (the problem on an error), for the problem assertions. */
+const wire = <T>(r: { data?: T; error?: Schemas['ProblemDto']; response: Response }) => ({
+  status: r.response.status,
+  body: (r.error ?? r.data) as (T & { code?: undefined }) | Schemas['ProblemDto'] | undefined,
+});
+
+/**
+ * Roles, deactivation, the last-admin rule and the team directory, over real HTTP. Valid calls go
+ * through the typed client; the invalid bodies, malformed ids and bad query strings stay raw (`t.http`).
+ */
+describeWithApp('user administration and the directory (/users)', {}, (ctx) => {
   let t: TestApp;
   let admin: Session;
   const api = (path: string) => `/api/v1${path}`;
-  const expectProblem = (res: TestResponse, status: number, code: string) => {
+  const expectProblem = (res: { status: number; body?: { code?: string } }, status: number, code: string) => {
     expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
   };
+  const path = (id: string) => ({ params: { path: { id } } });
 
-  beforeAll(async () => {
-    t = await startTestApp();
-    admin = await adminSession(t);
+  beforeAll(() => {
+    ({ t, admin } = ctx);
   });
-  afterAll(() => t?.close());
 
   it('POST /users creates a user with the given role (201 + Location); only admins may', async () => {
-    const res = await t.http.post(
-      api('/users'),
-      { email: 'Lin@Example.com', name: 'Lin', password: 'password-123', role: 'manager' },
-      { token: admin.accessToken },
-    );
-    expect(res.status).toBe(201);
-    expect(res.body).toEqual({
+    const res = await apiAs(t, admin).POST('/api/v1/users', {
+      body: { email: 'Lin@Example.com', name: 'Lin', password: 'password-123', role: 'manager' },
+    });
+    expect(res.response.status).toBe(201);
+    expect(res.data).toEqual({
       id: expect.any(String),
       email: 'lin@example.com',
       name: 'Lin',
@@ -34,21 +42,22 @@ describe('user administration and the directory (/users)', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
-    expect(res.headers.get('location')).toBe(`/api/v1/users/${res.body.id}`);
+    expect(res.response.headers.get('location')).toBe(`/api/v1/users/${res.data!.id}`);
 
     const manager = await createUser(t, 'manager');
     const member = await createUser(t, 'member');
     for (const who of [manager, member]) {
+      const as = apiAs(t, who);
       expectProblem(
-        await t.http.post(
-          api('/users'),
-          { email: `x-${who.id}@example.com`, name: 'X', password: 'password-123', role: 'admin' },
-          { token: who.accessToken },
+        wire(
+          await as.POST('/api/v1/users', {
+            body: { email: `x-${who.id}@example.com`, name: 'X', password: 'password-123', role: 'admin' },
+          }),
         ),
         403,
         'FORBIDDEN',
       );
-      expectProblem(await t.http.patch(api(`/users/${who.id}`), { role: 'admin' }, { token: who.accessToken }), 403, 'FORBIDDEN');
+      expectProblem(wire(await as.PATCH('/api/v1/users/{id}', { ...path(who.id), body: { role: 'admin' } })), 403, 'FORBIDDEN');
     }
     const invalid = await t.http.post(
       api('/users'),
@@ -61,40 +70,49 @@ describe('user administration and the directory (/users)', () => {
 
   it('a role change takes effect on the very next request with the same access token', async () => {
     const user = await createUser(t, 'member');
-    const tryCreate = () =>
-      t.http.post(
-        api('/users'),
-        { email: `made-by-${newId()}@example.com`, name: 'Made', password: 'password-123', role: 'member' },
-        { token: user.accessToken },
+    const tryCreate = async () =>
+      wire(
+        await apiAs(t, user).POST('/api/v1/users', {
+          body: { email: `made-by-${newId()}@example.com`, name: 'Made', password: 'password-123', role: 'member' },
+        }),
       );
     expectProblem(await tryCreate(), 403, 'FORBIDDEN');
 
-    const promoted = await t.http.patch(api(`/users/${user.id}`), { role: 'admin' }, { token: admin.accessToken });
-    expect(promoted.status).toBe(200);
-    expect(promoted.body.role).toBe('admin');
+    const asAdmin = apiAs(t, admin);
+    const promoted = await asAdmin.PATCH('/api/v1/users/{id}', { ...path(user.id), body: { role: 'admin' } });
+    expect(promoted.response.status).toBe(200);
+    expect(promoted.data!.role).toBe('admin');
     // Same (old) token, whose claims still say "member": the current role decides.
     expect((await tryCreate()).status).toBe(201);
 
-    expect((await t.http.patch(api(`/users/${user.id}`), { role: 'member' }, { token: admin.accessToken })).status).toBe(200);
+    expect((await asAdmin.PATCH('/api/v1/users/{id}', { ...path(user.id), body: { role: 'member' } })).response.status).toBe(200);
     expectProblem(await tryCreate(), 403, 'FORBIDDEN');
   });
 
   it('deactivation takes effect on the very next request and ends every session; reactivation restores sign-in', async () => {
     const user = await createUser(t, 'manager', { password: 'manager-password' });
-    expect((await t.http.get(api('/users/me'), { token: user.accessToken })).status).toBe(200);
+    const asUser = apiAs(t, user);
+    const asAdmin = apiAs(t, admin);
+    const anonymous = apiAs(t);
+    expect((await asUser.GET('/api/v1/users/me')).response.status).toBe(200);
 
-    const off = await t.http.patch(api(`/users/${user.id}`), { active: false }, { token: admin.accessToken });
-    expect(off.status).toBe(200);
-    expect(off.body.active).toBe(false);
+    const off = await asAdmin.PATCH('/api/v1/users/{id}', { ...path(user.id), body: { active: false } });
+    expect(off.response.status).toBe(200);
+    expect(off.data!.active).toBe(false);
 
-    const me = await t.http.get(api('/users/me'), { token: user.accessToken });
-    expectProblem(me, 401, 'UNAUTHENTICATED');
-    expect(me.headers.get('www-authenticate')).toMatch(/^Bearer /);
-    expectProblem(await t.http.post(api('/auth/refresh'), { refreshToken: user.refreshToken }), 401, 'INVALID_REFRESH_TOKEN');
-    expectProblem(await t.http.post(api('/auth/login'), { email: user.email, password: 'manager-password' }), 401, 'INVALID_CREDENTIALS');
+    const me = await asUser.GET('/api/v1/users/me');
+    expectProblem(wire(me), 401, 'UNAUTHENTICATED');
+    expect(me.response.headers.get('www-authenticate')).toMatch(/^Bearer /);
+    const signIn = () => anonymous.POST('/api/v1/auth/login', { body: { email: user.email, password: 'manager-password' } });
+    expectProblem(
+      wire(await anonymous.POST('/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })),
+      401,
+      'INVALID_REFRESH_TOKEN',
+    );
+    expectProblem(wire(await signIn()), 401, 'INVALID_CREDENTIALS');
 
-    expect((await t.http.patch(api(`/users/${user.id}`), { active: true }, { token: admin.accessToken })).status).toBe(200);
-    expect((await t.http.post(api('/auth/login'), { email: user.email, password: 'manager-password' })).status).toBe(200);
+    expect((await asAdmin.PATCH('/api/v1/users/{id}', { ...path(user.id), body: { active: true } })).response.status).toBe(200);
+    expect((await signIn()).response.status).toBe(200);
   });
 
   it('the last active admin can be neither demoted nor deactivated (409 LAST_ADMIN)', async () => {
@@ -102,7 +120,8 @@ describe('user administration and the directory (/users)', () => {
     const solo = await startTestApp();
     try {
       const only = await adminSession(solo);
-      const patchUser = (id: string, body: unknown, token: string) => solo.http.patch(api(`/users/${id}`), body, { token });
+      const patchUser = async (id: string, body: Schemas['UpdateUserRequestDto'], token: string) =>
+        wire(await apiAs(solo, token).PATCH('/api/v1/users/{id}', { ...path(id), body }));
       expectProblem(await patchUser(only.id, { role: 'manager' }, only.accessToken), 409, 'LAST_ADMIN');
       expectProblem(await patchUser(only.id, { active: false }, only.accessToken), 409, 'LAST_ADMIN');
       // Renaming is fine, and so is a no-op "role: admin".
@@ -117,21 +136,19 @@ describe('user administration and the directory (/users)', () => {
 
       // Two admins demoting each other at the same moment: exactly one succeeds.
       // (created by `second`: the bootstrap admin the fixtures use is no admin any more)
-      const created = await solo.http.post(
-        api('/users'),
-        { email: 'third@example.com', name: 'Third', password: 'password-123', role: 'admin' },
-        { token: second.accessToken },
-      );
-      expect(created.status).toBe(201);
+      const created = await apiAs(solo, second).POST('/api/v1/users', {
+        body: { email: 'third@example.com', name: 'Third', password: 'password-123', role: 'admin' },
+      });
+      expect(created.response.status).toBe(201);
       const third = await login(solo, 'third@example.com', 'password-123');
       const results = await Promise.all([
         patchUser(second.id, { role: 'member' }, third.accessToken),
         patchUser(third.id, { role: 'member' }, second.accessToken),
       ]);
       expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
-      expect(results.find((r) => r.status === 409)?.body.code).toBe('LAST_ADMIN');
-      const admins = await solo.http.get(api('/users?role=admin&active=true'), { token: only.accessToken });
-      expect(admins.body.data).toHaveLength(1);
+      expect(results.find((r) => r.status === 409)?.body?.code).toBe('LAST_ADMIN');
+      const admins = await apiAs(solo, only).GET('/api/v1/users', { params: { query: { role: 'admin', active: true } } });
+      expect(admins.data!.data).toHaveLength(1);
     } finally {
       await solo.close();
     }
@@ -142,12 +159,17 @@ describe('user administration and the directory (/users)', () => {
     const bad = await t.http.get(api('/users/not-a-uuid'), { token: member.accessToken });
     expectProblem(bad, 400, 'VALIDATION_FAILED');
     expect(bad.body.errors).toEqual([{ field: 'id', message: 'must be a UUID' }]);
-    expectProblem(await t.http.get(api(`/users/${newId()}`), { token: member.accessToken }), 404, 'USER_NOT_FOUND');
-    expectProblem(await t.http.patch(api(`/users/${newId()}`), { name: 'Nobody' }, { token: admin.accessToken }), 404, 'USER_NOT_FOUND');
-    const found = await t.http.get(api(`/users/${admin.id}`), { token: member.accessToken });
-    expect(found.status).toBe(200);
-    expect(found.body).toMatchObject({ id: admin.id, email: admin.email, role: 'admin' });
-    expect((await t.http.get(api(`/users/${admin.id.toUpperCase()}`), { token: member.accessToken })).body.id).toBe(admin.id);
+    const asMember = apiAs(t, member);
+    expectProblem(wire(await asMember.GET('/api/v1/users/{id}', path(newId()))), 404, 'USER_NOT_FOUND');
+    expectProblem(
+      wire(await apiAs(t, admin).PATCH('/api/v1/users/{id}', { ...path(newId()), body: { name: 'Nobody' } })),
+      404,
+      'USER_NOT_FOUND',
+    );
+    const found = await asMember.GET('/api/v1/users/{id}', path(admin.id));
+    expect(found.response.status).toBe(200);
+    expect(found.data).toMatchObject({ id: admin.id, email: admin.email, role: 'admin' });
+    expect((await asMember.GET('/api/v1/users/{id}', path(admin.id.toUpperCase()))).data!.id).toBe(admin.id);
   });
 
   it('GET /users filters by role, active and q, and pages with an opaque cursor', async () => {
@@ -157,7 +179,7 @@ describe('user administration and the directory (/users)', () => {
       created.push(
         await createUser(t, i % 2 ? 'manager' : 'member', { email: `dir-${tag}-${i}@example.com`, name: `Directory ${tag} ${i}` }),
       );
-    await t.http.patch(api(`/users/${created[4].id}`), { active: false }, { token: admin.accessToken });
+    await apiAs(t, admin).PATCH('/api/v1/users/{id}', { ...path(created[4].id), body: { active: false } });
     const member = created[0];
     const list = (query: string) => t.http.get(api(`/users?${query}`), { token: member.accessToken });
 

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { apiAs } from '../support/api';
 import { TestApp, startTestApp } from '../support/test-app';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
 
@@ -26,7 +27,10 @@ describe('user state across API processes (cache invalidation)', () => {
     await a?.close();
   });
 
-  const status = (t: TestApp, s: Session) => t.http.get('/api/v1/admin/status', { token: s.accessToken }).then((r) => r.status);
+  const status = (t: TestApp, s: Session) =>
+    apiAs(t, s)
+      .GET('/api/v1/admin/status')
+      .then((r) => r.response.status);
   /** The other process learns of a commit asynchronously (a NOTIFY); allow it a moment, no more. */
   async function eventually(t: TestApp, s: Session, expected: number): Promise<number> {
     const deadline = Date.now() + 2000;
@@ -45,11 +49,15 @@ describe('user state across API processes (cache invalidation)', () => {
     expect(await status(b, user)).toBe(403);
     for (let i = 0; i < 3; i++) expect(await status(b, user)).toBe(403);
 
-    expect((await a.http.patch(`/api/v1/users/${user.id}`, { role: 'admin' }, { token: admin.accessToken })).status).toBe(200);
+    expect(
+      (await apiAs(a, admin).PATCH('/api/v1/users/{id}', { params: { path: { id: user.id } }, body: { role: 'admin' } })).response.status,
+    ).toBe(200);
     expect(await status(a, user)).toBe(200); // the process that made the change: the very next request
     expect(await eventually(b, user, 200)).toBe(200);
 
-    expect((await a.http.patch(`/api/v1/users/${user.id}`, { active: false }, { token: admin.accessToken })).status).toBe(200);
+    expect(
+      (await apiAs(a, admin).PATCH('/api/v1/users/{id}', { params: { path: { id: user.id } }, body: { active: false } })).response.status,
+    ).toBe(200);
     expect(await status(a, user)).toBe(401);
     expect(await eventually(b, user, 401)).toBe(401);
   });
