@@ -25,6 +25,11 @@ describe('canonicalJson', () => {
     expect(canonicalJson(query)).toBe('{"a":"2","z":"1"}');
   });
 
+  it('keeps a member named __proto__ as a member (fast-check found it dropped)', () => {
+    const value = JSON.parse('{"__proto__":0,"a":1}') as unknown;
+    expect(canonicalJson(value)).toBe('{"__proto__":0,"a":1}');
+  });
+
   it('uses toJSON (dates) as JSON.stringify would', () => {
     expect(canonicalJson({ at: new Date('2026-01-02T03:04:05.000Z') })).toBe('{"at":"2026-01-02T03:04:05.000Z"}');
   });

@@ -14,7 +14,8 @@ function sortKeys(value: unknown): unknown {
   const json = (value as { toJSON?: () => unknown }).toJSON;
   if (typeof json === 'function') return sortKeys(json.call(value));
   if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortKeys(item)));
-  const sorted: Record<string, unknown> = {};
+  // No prototype: a member named "__proto__" (valid JSON) stays a member instead of setting one.
+  const sorted = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value).sort()) {
     const member = (value as Record<string, unknown>)[key];
     if (member !== undefined) sorted[key] = sortKeys(member);
