@@ -1,12 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { ProcessCluster, startProcessCluster } from '../support/process-cluster';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTaskwireClient } from '../../clients/typescript/src';
-import { AppProcess, ROOT, freePort, waitForReady } from '../support/process-runner';
-import { createSuiteDatabase, dropSuiteDatabase } from '../support/test-database';
 import { TEST_JWT_SECRET, eventually } from '../support/test-app';
 
 /** Well under the ~75 s the default stall detection (30 s lock, 30 s interval) took, and above what ours needs (~10 s). */
@@ -21,33 +16,9 @@ const RECOVERY_BOUND_MS = 20_000;
  * Always the PostgreSQL queue backend (REDIS_URL is not passed on), in both CI modes.
  */
 describe('event jobs survive a worker killed mid-job (PostgreSQL queue backend)', () => {
+  let cluster: ProcessCluster;
   let databaseUrl: string;
-  let dataDir: string;
-  let build: string;
   let db: Client;
-  const processes: AppProcess[] = [];
-
-  beforeAll(async () => {
-    // A build of its own (as worker-crash.e2e-spec.ts): another suite's build cannot pull the code away.
-    mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
-    build = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'taskwire-event-crash-'));
-    execFileSync(
-      join(ROOT, 'node_modules', '.bin', 'swc'),
-      ['src', 'migrations', '-d', build, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'],
-      { cwd: ROOT },
-    );
-    databaseUrl = await createSuiteDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'taskwire-event-crash-'));
-  }, 120_000);
-  afterAll(async () => {
-    await db?.end().catch(() => undefined);
-    for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
-    await Promise.all(processes.map((p) => p.exited));
-    if (databaseUrl) await dropSuiteDatabase(databaseUrl);
-    rmSync(dataDir, { recursive: true, force: true });
-    if (build) rmSync(build, { recursive: true, force: true });
-  });
-
   const env = {
     JWT_SECRET: TEST_JWT_SECRET,
     QUEUE_PREFIX: `tw-event-crash-${randomBytes(4).toString('hex')}`,
@@ -56,37 +27,15 @@ describe('event jobs survive a worker killed mid-job (PostgreSQL queue backend)'
     RATE_LIMIT: '100000/1m',
     AUTH_RATE_LIMIT: '100000/1m',
   };
-  const start = async (role: 'api' | 'worker') => {
-    const clean = { ...process.env };
-    delete clean.DATABASE_URL;
-    delete clean.REDIS_URL;
-    const port = await freePort();
-    const child = spawn(process.execPath, [join(build, 'src', 'main.js')], {
-      cwd: ROOT,
-      env: {
-        ...clean,
-        ...env,
-        LOG_FORMAT: 'json',
-        LOG_LEVEL: 'warn',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: databaseUrl,
-        DATA_DIR: dataDir,
-        APP_ROLE: role,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    const p: AppProcess = { child, port, output: () => out, exited };
-    processes.push(p);
-    await waitForReady(p, 60_000);
-    return p;
-  };
+  beforeAll(async () => {
+    cluster = await startProcessCluster('event-crash', env);
+    databaseUrl = cluster.databaseUrl;
+  }, 120_000);
+  afterAll(async () => {
+    await db?.end().catch(() => undefined);
+    await cluster?.close();
+  });
+  const start = (role: 'api' | 'worker') => cluster.start(role);
 
   it('re-runs the in-flight event job within seconds of a new worker starting', async () => {
     const api = await start('api');

@@ -1,11 +1,6 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { ProcessCluster, startProcessCluster } from '../support/process-cluster';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { AppProcess, ROOT, freePort, waitForReady } from '../support/process-runner';
 import { SmtpSink, startSmtpSink } from '../support/smtp-sink';
-import { createSuiteDatabase, dropSuiteDatabase } from '../support/test-database';
 import { HttpClient } from '../support/http-client';
 import { TEST_JWT_SECRET, eventually } from '../support/test-app';
 
@@ -17,77 +12,30 @@ import { TEST_JWT_SECRET, eventually } from '../support/test-app';
  * and every email row ends `sent` with its digestId.
  */
 describe('email digests survive a worker killed while a window is open', () => {
+  let cluster: ProcessCluster;
   let sink: SmtpSink;
-  let databaseUrl: string;
-  let dataDir: string;
   let release: () => void = () => undefined;
-  const processes: AppProcess[] = [];
-
-  let build: string;
-
-  beforeAll(async () => {
-    // A build of its own: another suite's `scripts/build.js` (which empties dist/) cannot pull the
-    // code from under these processes. Under node_modules/ so Node finds the dependencies.
-    mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
-    build = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'taskwire-digest-crash-'));
-    execFileSync(
-      join(ROOT, 'node_modules', '.bin', 'swc'),
-      ['src', 'migrations', '-d', build, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'],
-      { cwd: ROOT },
-    );
-    sink = await startSmtpSink();
-    databaseUrl = await createSuiteDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'taskwire-crash-'));
-  }, 120_000);
-  afterAll(async () => {
-    release();
-    for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
-    await Promise.all(processes.map((p) => p.exited));
-    await sink?.close();
-    if (databaseUrl) await dropSuiteDatabase(databaseUrl);
-    rmSync(dataDir, { recursive: true, force: true });
-    if (build) rmSync(build, { recursive: true, force: true });
-  });
-
-  /** Like process-runner's startProcess (`node main.js` as a real OS process), from our own build. */
-  const spawnApp = (processEnv: Record<string, string>, port: number): AppProcess => {
-    const clean = { ...process.env };
-    delete clean.DATABASE_URL;
-    delete clean.REDIS_URL;
-    const child = spawn(process.execPath, [join(build, 'src', 'main.js')], {
-      cwd: ROOT,
-      env: { ...clean, LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...processEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    return { child, port, output: () => out, exited };
-  };
-
   const env = {
-    DATABASE_URL: '',
-    DATA_DIR: '',
     JWT_SECRET: TEST_JWT_SECRET,
     QUEUE_PREFIX: `tw-crash-${randomBytes(4).toString('hex')}`,
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     EMAIL_TRANSPORT: 'smtp',
-    SMTP_URL: '',
     ADMIN_EMAIL: 'crash-admin@taskwire.test',
     ADMIN_PASSWORD: 'crash-admin-password',
     RATE_LIMIT: '100000/1m',
     AUTH_RATE_LIMIT: '100000/1m',
     NOTIFY_RETRY_SCHEDULE: '1s,1s,1s',
   };
-  const start = async (role: 'api' | 'worker') => {
-    const p = spawnApp({ ...env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, SMTP_URL: sink.url, APP_ROLE: role }, await freePort());
-    processes.push(p);
-    await waitForReady(p, 60_000);
-    return p;
-  };
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    cluster = await startProcessCluster('digest-crash', env);
+  }, 120_000);
+  afterAll(async () => {
+    release();
+    await cluster?.close();
+    await sink?.close();
+  });
+  const start = (role: 'api' | 'worker') => cluster.start(role, { SMTP_URL: sink.url });
 
   it('sends the digest once, with every held item, after kill -9 while the window is open and while it is being sent', async () => {
     let digestArrived!: () => void;

@@ -1,10 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { ProcessCluster, startProcessCluster } from '../support/process-cluster';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { AppProcess, ROOT, freePort, waitForReady } from '../support/process-runner';
-import { createSuiteDatabase, dropSuiteDatabase } from '../support/test-database';
 import { TaskwireClient, createTaskwireClient } from '../../clients/typescript/src';
 import { TEST_JWT_SECRET, eventually } from '../support/test-app';
 
@@ -22,31 +17,7 @@ interface EventEnvelope {
  * queue backend had to remember it); and two workers scanning one schedule record each reminder once.
  */
 describe('reminders survive a killed worker and never fire twice with two workers', () => {
-  let databaseUrl: string;
-  let dataDir: string;
-  let build: string;
-  const processes: AppProcess[] = [];
-
-  beforeAll(async () => {
-    // A build of its own (see worker-crash.e2e-spec.ts): another suite's build cannot empty it.
-    mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
-    build = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'taskwire-reminders-'));
-    execFileSync(
-      join(ROOT, 'node_modules', '.bin', 'swc'),
-      ['src', 'migrations', '-d', build, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'],
-      { cwd: ROOT },
-    );
-    databaseUrl = await createSuiteDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'taskwire-reminders-'));
-  }, 120_000);
-  afterAll(async () => {
-    for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
-    await Promise.all(processes.map((p) => p.exited));
-    if (databaseUrl) await dropSuiteDatabase(databaseUrl);
-    rmSync(dataDir, { recursive: true, force: true });
-    if (build) rmSync(build, { recursive: true, force: true });
-  });
-
+  let cluster: ProcessCluster;
   const env = {
     JWT_SECRET: TEST_JWT_SECRET,
     QUEUE_PREFIX: `tw-remind-${randomBytes(4).toString('hex')}`,
@@ -58,37 +29,13 @@ describe('reminders survive a killed worker and never fire twice with two worker
     AUTH_RATE_LIMIT: '100000/1m',
     DUE_SOON_LEAD: '20s',
   };
-  const start = async (role: 'api' | 'worker') => {
-    const clean = { ...process.env };
-    delete clean.DATABASE_URL;
-    delete clean.REDIS_URL;
-    const port = await freePort();
-    const child = spawn(process.execPath, [join(build, 'src', 'main.js')], {
-      cwd: ROOT,
-      env: {
-        ...clean,
-        LOG_FORMAT: 'json',
-        LOG_LEVEL: 'warn',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ...env,
-        DATABASE_URL: databaseUrl,
-        DATA_DIR: dataDir,
-        APP_ROLE: role,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    const p: AppProcess = { child, port, output: () => out, exited };
-    processes.push(p);
-    await waitForReady(p, 60_000);
-    return p;
-  };
+  beforeAll(async () => {
+    cluster = await startProcessCluster('reminders', env);
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.close();
+  });
+  const start = (role: 'api' | 'worker') => cluster.start(role);
 
   // the API is a child process, not a TestApp: the typed client directly on its URL
   let asAdmin: TaskwireClient;

@@ -1,6 +1,6 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, freePort } from '../../support/process-runner';
@@ -17,27 +17,8 @@ export interface SpawnedApp {
   stop(): Promise<void>;
 }
 
-/**
- * Builds src/ with swc into a directory of the calling suite (under node_modules/.cache, so Node
- * still finds the project's node_modules): suites rebuilding dist/ at the same time cannot disturb
- * it. Returns the directory; remove it with `removeBuild`.
- */
-export function privateBuild(): string {
-  mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
-  const dir = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'taskwire-obs-e2e-'));
-  execFileSync(
-    join(ROOT, 'node_modules', '.bin', 'swc'),
-    ['src', 'migrations', '-d', dir, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'],
-    {
-      cwd: ROOT,
-    },
-  );
-  return dir;
-}
-
-export function removeBuild(dir: string | undefined): void {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-}
+// A private build per suite: see test/support/process-cluster.ts.
+export { privateBuild, removeBuild } from '../../support/process-cluster';
 
 /**
  * `node <build>/src/main.js` as a real process on a suite database of its own (and on Redis when
