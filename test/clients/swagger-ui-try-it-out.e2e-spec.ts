@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { Browser, chromium } from 'playwright-core';
+import { Browser } from 'playwright-core';
+import { artifactPath, describeWithChromium, launchChromium } from '../support/chromium';
 import { TestApp, startTestApp } from '../support/test-app';
 import { Session, adminSession } from '../support/auth-fixtures';
-import { ROOT } from '../support/process-runner';
 
 /**
  * Swagger UI friction of issue 16, in a real Chromium: "Try it out" on GET /tasks pre-filled five
@@ -12,11 +10,7 @@ import { ROOT } from '../support/process-runner';
  * with nothing typed lists the caller's tasks, and 401 shows a 401 example.
  * Screenshot: test-artifacts/swagger-ui-list-tasks.png. Skipped when /usr/bin/chromium is absent.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`swagger-ui-try-it-out.e2e-spec: SKIPPED — ${CHROMIUM} is not installed (apt-get install -y chromium)`);
-
-(available ? describe : describe.skip)('Swagger UI: GET /tasks "Try it out" in headless Chromium', () => {
+describeWithChromium('swagger-ui-try-it-out.e2e-spec', 'Swagger UI: GET /tasks "Try it out" in headless Chromium', () => {
   let t: TestApp;
   let admin: Session;
   let browser: Browser;
@@ -26,20 +20,7 @@ if (!available) console.warn(`swagger-ui-try-it-out.e2e-spec: SKIPPED — ${CHRO
     admin = await adminSession(t);
     const created = await t.http.post('/api/v1/tasks', { title: 'Visible in Swagger UI' }, { token: admin.accessToken });
     expect(created.status).toBe(201);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -86,8 +67,7 @@ if (!available) console.warn(`swagger-ui-try-it-out.e2e-spec: SKIPPED — ${CHRO
     for (const filter of ['state', 'priority', 'label', 'q', 'dueBefore', 'assigneeId', 'creatorId'])
       expect(url.searchParams.has(filter)).toBe(false);
 
-    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await status.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'swagger-ui-list-tasks.png'), fullPage: false });
+    await page.screenshot({ path: artifactPath('swagger-ui-list-tasks.png'), fullPage: false });
   });
 });

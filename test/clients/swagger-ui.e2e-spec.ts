@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { Browser, chromium } from 'playwright-core';
+import { Browser } from 'playwright-core';
+import { artifactPath, describeWithChromium, launchChromium } from '../support/chromium';
 import { TestApp, startTestApp } from '../support/test-app';
 import { Session, adminSession } from '../support/auth-fixtures';
-import { ROOT } from '../support/process-runner';
 
 /**
  * Swagger UI in a real browser (Debian's Chromium, headless, driven by Playwright): open /docs,
@@ -12,11 +10,7 @@ import { ROOT } from '../support/process-runner';
  *
  * Needs /usr/bin/chromium (`apt-get install -y chromium`); skipped with a message when absent.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`swagger-ui.e2e-spec: SKIPPED — ${CHROMIUM} is not installed (apt-get install -y chromium)`);
-
-(available ? describe : describe.skip)('Swagger UI in headless Chromium', () => {
+describeWithChromium('swagger-ui.e2e-spec', 'Swagger UI in headless Chromium', () => {
   let t: TestApp;
   let admin: Session;
   let browser: Browser;
@@ -24,20 +18,7 @@ if (!available) console.warn(`swagger-ui.e2e-spec: SKIPPED — ${CHROMIUM} is no
   beforeAll(async () => {
     t = await startTestApp();
     admin = await adminSession(t);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ], // Playwright gives it a fresh, empty profile of its own
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -80,9 +61,8 @@ if (!available) console.warn(`swagger-ui.e2e-spec: SKIPPED — ${CHROMIUM} is no
     const responseBody = await operation.locator('.live-responses-table tr.response .response-col_description').first().innerText();
     expect(responseBody).toContain('Made in Swagger UI');
 
-    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await status.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'swagger-ui.png'), fullPage: false });
+    await page.screenshot({ path: artifactPath('swagger-ui.png'), fullPage: false });
 
     // The task really exists, made by the admin whose token was pasted.
     const list = await t.http.get('/api/v1/tasks?label=browser', { token: admin.accessToken });

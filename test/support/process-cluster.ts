@@ -1,8 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, ROOT, freePort, waitForReady } from './process-runner';
+import { AppProcess, ROOT, freePort, startProcess, waitForReady } from './process-runner';
 import { createSuiteDatabase, dropSuiteDatabase } from './test-database';
 
 /**
@@ -27,21 +27,7 @@ export function removeBuild(dir: string | undefined): void {
 
 /** `node <build>/src/main.js` as a real OS process (what `npm start` runs), JSON logs captured. */
 export function spawnBuiltApp(build: string, env: Record<string, string>, port: number): AppProcess {
-  const clean = { ...process.env };
-  delete clean.DATABASE_URL;
-  delete clean.REDIS_URL;
-  const child = spawn(process.execPath, [join(build, 'src', 'main.js')], {
-    cwd: ROOT,
-    env: { ...clean, LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, port, output: () => out, exited };
+  return startProcess(env, port, join(build, 'src', 'main.js'));
 }
 
 export interface ProcessCluster {

@@ -12,12 +12,12 @@ export interface AppProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `node dist/src/main.js` as a real OS process, as `npm start` would. */
-export function startProcess(env: Record<string, string | undefined>, port: number): AppProcess {
+/** Starts `node dist/src/main.js` (or another build's main) as a real OS process, as `npm start` would. */
+export function startProcess(env: Record<string, string | undefined>, port: number, main = MAIN): AppProcess {
   const clean = { ...process.env };
   delete clean.DATABASE_URL;
   delete clean.REDIS_URL;
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [main], {
     cwd: ROOT,
     env: { ...clean, LOG_FORMAT: 'json', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
