@@ -15,6 +15,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,6 +138,16 @@ async function waitReady(url, child, name, timeoutMs = 120_000) {
   }
 }
 const freePort = () => 3500 + Math.floor(Math.random() * 2000);
+/** A port nothing listens on now (the OS picks it), for servers whose start-up we wait for. */
+const unusedPort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
 // --- build ------------------------------------------------------------------------------------------
@@ -453,7 +464,7 @@ async function main() {
   const pgVersion = await withDb(sharedUrl, async (db) => (await db.query('SHOW server_version')).rows[0].server_version);
   log(`taskwire ready on ${tw.url} (${tw.readyMs.toFixed(0)} ms), PostgreSQL ${pgVersion}`);
 
-  const refPort = freePort() + 2000;
+  const refPort = await unusedPort();
   const ref = track(
     spawn(process.execPath, ['server.js'], {
       cwd: refDir,
@@ -466,11 +477,17 @@ async function main() {
   serverPids[0] = ref.pid;
   serverPids[1] = tw.child.pid;
   const refToken = hs256({ sub: randomUUID(), role: 'manager' }, JWT_SECRET);
+  // Up to 2 minutes: on a loaded machine (CI right after the test suites) its start-up was seen to take over 60 s.
+  let lastAnswer = 'no answer';
   for (let i = 0; ; i++) {
     if (ref.exitCode !== null) throw new Error(`reference exited with ${ref.exitCode}`);
-    const res = await fetch(`${refUrl}/tasks/${randomUUID()}`, { headers: { authorization: `Bearer ${refToken}` } }).catch(() => null);
+    const res = await fetch(`${refUrl}/tasks/${randomUUID()}`, { headers: { authorization: `Bearer ${refToken}` } }).catch((err) => {
+      lastAnswer = String(err?.cause?.code ?? err);
+      return null;
+    });
     if (res?.status === 404) break;
-    if (i > 2400) throw new Error('reference not ready');
+    if (res) lastAnswer = `HTTP ${res.status}`;
+    if (i > 4800) throw new Error(`reference not ready on ${refUrl} (last: ${lastAnswer})`);
     await sleep(25);
   }
   await withDb(sharedUrl, (db) => db.query('TRUNCATE bench_ref_tasks, bench_ref_outbox'));
