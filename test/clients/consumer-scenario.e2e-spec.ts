@@ -55,7 +55,7 @@ describe('consumer scenario through @taskwire/client', () => {
         title: 'Prepare the Q3 report',
         priority: 'high',
         labels: ['finance'],
-        dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+        dueAt: new Date(Date.now() + 7 * 86_400_000).toISOString(), // well past DUE_SOON_LEAD (24h), so no task.due_soon joins the trail
       },
       params: { header: { 'Idempotency-Key': `create-${Date.now()}` } },
     });
