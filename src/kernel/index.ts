@@ -5,3 +5,4 @@ export * from './domain-event';
 export * from './event-schema';
 export * from './ids';
 export * from './unit-of-work';
+export * from './micro-batcher';

@@ -1,6 +1,6 @@
 import type { DirectoryUser } from '../../users';
 import { UserDirectory } from '../../users';
-import { MicroBatcher } from './micro-batcher';
+import { MicroBatcher } from '../../../kernel';
 
 /**
  * `UserDirectory.findByIds` shared by concurrent callers: one directory query per batch (the union

@@ -15,7 +15,7 @@ import { WebhookEndpoint } from '../domain/webhook-endpoint';
 import { batchedUserLookup } from './batched-user-lookup';
 import { inboxNotificationOf } from './in-app.channel';
 import { NotificationSettings } from './notification-settings';
-import { MicroBatcher } from './micro-batcher';
+import { MicroBatcher } from '../../../kernel';
 import { AfterCommit } from './ports/after-commit.port';
 import { DeliveryLedger } from './ports/delivery-ledger.port';
 import { DeliveryQueue } from './ports/delivery-queue.port';

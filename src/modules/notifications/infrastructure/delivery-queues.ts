@@ -5,7 +5,7 @@ import { QueueBackendSettings } from '../../../platform/queue/queue-backend';
 import { QueueNames } from '../../../platform/queue/queue-names';
 import { DeliveryJobRef, DeliveryQueue } from '../application/ports/delivery-queue.port';
 import { NotificationChannelRegistry } from '../application/ports/notification-channel.registry.port';
-import { MicroBatcher } from '../application/micro-batcher';
+import { MicroBatcher } from '../../../kernel';
 import { NotificationSettings } from '../application/notification-settings';
 
 /** Data of a delivery job; the job id is the delivery id too. */

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { isUuid, newId } from '../../../kernel';
+import { MicroBatcher, isUuid, newId } from '../../../kernel';
 import { EventRow, EventView, eventViewFromRow } from '../../events';
 import { ClaimedDelivery, DeliveryFilter, DeliveryLedger, DeliveryPage } from '../application/ports/delivery-ledger.port';
 import { Delivery, DeliveryStatus, PlannedDelivery, SuppressedReason, statusesFor } from '../domain/delivery';
-import { MicroBatcher } from '../application/micro-batcher';
 import { DELIVERY_COLUMNS, DeliveryRow, toDelivery } from './delivery-row.mapper';
 import { rowsOf } from './sql-rows';
 

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { newId } from '../../../kernel';
+import { MicroBatcher, newId } from '../../../kernel';
 import { EventRow, eventViewFromRow } from '../../events';
 import { EmailDigests, LockedDigest } from '../application/ports/email-digests.port';
-import { MicroBatcher } from '../application/micro-batcher';
 import { rowsOf } from './sql-rows';
 
 /**

@@ -3,8 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { WebhookEndpointPatch, WebhookEndpointRepository } from '../application/ports/webhook-endpoint.repository.port';
 import { ALL_EVENTS, WebhookEndpoint } from '../domain/webhook-endpoint';
-import { isUuid } from '../../../kernel';
-import { MicroBatcher } from '../application/micro-batcher';
+import { MicroBatcher, isUuid } from '../../../kernel';
 import { rowsOf } from './sql-rows';
 
 interface EndpointRow {
