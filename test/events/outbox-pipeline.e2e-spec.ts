@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { UnitOfWork, newId } from '../../src/kernel';
 import { EventPublisher } from '../../src/modules/events';
+import { EventBusDispatcher } from '../../src/modules/events/infrastructure/event-bus.dispatcher';
 import { EventProbe, EventProbeModule, probeEvent } from '../support/fixtures/event-probe.module';
 import { TestApp, eventually, startTestApp } from '../support/test-app';
 
@@ -84,5 +85,34 @@ describe('outbox pipeline', () => {
     await eventually(() => probe.seen.filter((e) => e.aggregateId === aggregateId).length === 30, 15_000);
     const ids = probe.seen.filter((e) => e.aggregateId === aggregateId).map((e) => e.id);
     expect(new Set(ids).size).toBe(30);
+  });
+
+  it('skips a handler a job says ran at the relay only where its handler_runs row exists, for many concurrent jobs at once', async () => {
+    // 40 jobs at once share one batched handler_runs read: the 20 whose relay committed skip the
+    // recorder, the 20 whose relay "rolled back" (no row) must run it — no job sees another's rows.
+    const dispatcher = t.running.app.get(EventBusDispatcher);
+    const aggregateId = newId();
+    const views = Array.from({ length: 40 }, () => ({
+      id: newId(),
+      type: 'probe.happened',
+      aggregateType: 'probe',
+      aggregateId,
+      actorId: null,
+      occurredAt: new Date().toISOString(),
+      correlationId: null,
+      causationId: null,
+      payload: {},
+    }));
+    const committed = views.filter((_, i) => i % 2 === 0);
+    await db.query(`INSERT INTO events.handler_runs (event_id, handler) SELECT unnest($1::uuid[]), 'test.probe-recorder'`, [
+      committed.map((v) => v.id),
+    ]);
+    const results = await Promise.all(views.map((v) => dispatcher.dispatch(v, { handledAtRelay: ['test.probe-recorder'] })));
+    results.forEach((result, i) => {
+      if (i % 2 === 0) expect(result.skipped).toContain('test.probe-recorder');
+      else expect(result.ran).toContain('test.probe-recorder');
+    });
+    const recorded = new Set(probe.seen.filter((e) => e.aggregateId === aggregateId).map((e) => e.id));
+    expect(recorded).toEqual(new Set(views.filter((_, i) => i % 2 === 1).map((v) => v.id)));
   });
 });

@@ -3,7 +3,7 @@ import { EventEmitter2, EventEmitterReadinessWatcher } from '@nestjs/event-emitt
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsService } from 'nestjs-cls';
-import { UnitOfWork } from '../../../kernel';
+import { MicroBatcher, UnitOfWork } from '../../../kernel';
 import { CLS_CORRELATION_ID, setJobContext } from '../../../platform/context';
 import { EventDelivery } from '../application/event-delivery';
 import { EventView } from '../domain/stored-event';
@@ -30,6 +30,24 @@ export interface DispatchResult {
 @Injectable()
 export class EventBusDispatcher {
   private readonly logger = new Logger('EventBus');
+  /**
+   * The look-ups of concurrent event jobs (EVENTS_CONCURRENCY at once), one `handler_runs` read per
+   * batch: in a drain every event job asks, and one statement per event was half of the worker's
+   * statements (bench/notification-pipeline.mjs with TRACE_QUERIES_FILE).
+   */
+  private readonly handledBatch = new MicroBatcher<{ eventId: string; handlers: readonly string[] }, Set<string>>(
+    async (asks) => {
+      const rows: Array<{ event_id: string; handler: string }> = await this.txHost.tx.query(
+        `SELECT event_id, handler FROM events.handler_runs WHERE event_id = ANY($1::uuid[]) AND handler = ANY($2::text[])`,
+        [[...new Set(asks.map((a) => a.eventId))], [...new Set(asks.flatMap((a) => a.handlers))]],
+      );
+      return asks.map((ask) => {
+        const wanted = new Set(ask.handlers);
+        return new Set(rows.filter((r) => r.event_id === ask.eventId && wanted.has(r.handler)).map((r) => r.handler));
+      });
+    },
+    { maxBatch: 200, maxInFlight: 2 },
+  );
 
   constructor(
     private readonly emitter: EventEmitter2,
@@ -83,6 +101,9 @@ export class EventBusDispatcher {
   }
 
   private async handledBefore(eventId: string, handlers: readonly string[]): Promise<Set<string>> {
+    // Outside a transaction (the event job) the look-up joins the batch; inside one (a caller's own
+    // transaction, whose uncommitted rows only it can see) it stays on that transaction.
+    if (!this.txHost.isTransactionActive()) return this.handledBatch.submit({ eventId, handlers });
     const rows: Array<{ handler: string }> = await this.txHost.tx.query(
       `SELECT handler FROM events.handler_runs WHERE event_id = $1 AND handler = ANY($2::text[])`,
       [eventId, [...handlers]],
