@@ -7,7 +7,7 @@
 //   (N=1000 tasks for throughput; RATE=20 assignments/s for LATENCY_SECONDS=15 for latency)
 //   WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' passes node flags to the worker process only;
 //   DB_POOL_SIZE, EVENTS_CONCURRENCY and NOTIFY_*_CONCURRENCY are passed through to the processes.
-//   REFERENCE=0 skips the reference run; TRACE_QUERIES_FILE with WORKER_NODE_ARGS='--require bench/support/trace-queries.cjs'
+//   REFERENCE=0 skips the reference run; WORKER_LOG=<file> keeps the worker's log lines; TRACE_QUERIES_FILE with WORKER_NODE_ARGS='--require bench/support/trace-queries.cjs'
 //   counts the worker's statements.
 //
 // Reference: after taskwire, ../shared/bench-reference/pipeline.js (installed once under the OS temp
@@ -25,7 +25,7 @@
 // message accepted by the sink, webhook latency is the event's occurredAt → request received.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -137,7 +137,8 @@ async function start(role) {
   const port = nextPort++;
   const child = spawn(process.execPath, [...(role === 'worker' ? WORKER_NODE_ARGS : []), MAIN], {
     cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // WORKER_LOG=<file>: the worker's log lines (LOG_LEVEL warn) go there, e.g. to see the sweeper re-queue.
+    stdio: ['ignore', role === 'worker' && process.env.WORKER_LOG ? openSync(process.env.WORKER_LOG, 'a') : 'ignore', 'inherit'],
     env: env(role, port),
   });
   children.add(child);

@@ -232,4 +232,26 @@ describe('DeliveryRecoveryService (the sweeper)', () => {
     await sweeper.sweep();
     expect(queue.ensured.map((j) => j.id).sort()).toEqual([fresh.id, stale.id, leased.id].sort());
   });
+
+  it('leaves alone deliveries with a live job, and those whose job finished while the sweep looked at the jobs', async () => {
+    // A backlog: three rows overdue by the grace; one has its job waiting, one's job sends it while
+    // the sweeper is checking the jobs (its job is finished, not live, by the time it is asked).
+    const s = setup();
+    const queue = new FakeDeliveryQueue();
+    const sweeper = new DeliveryRecoveryService(s.ledger, queue, s.settings);
+    const [waiting, finishing, stranded] = await s.ledger.record(s.event, [
+      { channel: 'email', recipientId: USER, webhookId: null, status: 'pending', suppressedReason: null },
+      { channel: 'email', recipientId: ACTOR, webhookId: null, status: 'pending', suppressedReason: null },
+      { channel: 'in_app', recipientId: USER, webhookId: null, status: 'pending', suppressedReason: null },
+    ]);
+    s.clock.advance(60_000);
+    queue.live.add(waiting.id);
+    queue.onLivenessCheck = () => {
+      const row = s.ledger.rows.get(finishing.id)!;
+      row.status = 'sent';
+      row.nextAttemptAt = null;
+    };
+    expect(await sweeper.sweep()).toEqual({ overdue: 3, requeued: 1 });
+    expect(queue.ensured.map((j) => j.id)).toEqual([stranded.id]);
+  });
 });

@@ -22,9 +22,21 @@ export class DeliveryRecoveryService {
   ) {}
 
   async sweep(): Promise<{ overdue: number; requeued: number }> {
-    const overdue = await this.ledger.overdue(this.settings.sweepGraceMs, SWEEP_BATCH);
+    const grace = this.settings.sweepGraceMs;
+    const overdue = await this.ledger.overdue(grace, SWEEP_BATCH);
     if (overdue.length === 0) return { overdue: 0, requeued: 0 };
-    const requeued = await this.queue.ensureQueued(overdue);
+    const jobless = await this.queue.withoutLiveJob(overdue);
+    // In a backlog, a row read as overdue is often one whose job finished while the jobs were being
+    // looked at: a job finishes only after its outcome is recorded, so reading the rows again now,
+    // after their jobs were seen finished, keeps only those that truly have nothing to run them.
+    const stranded = jobless.length
+      ? await this.ledger.overdue(
+          grace,
+          SWEEP_BATCH,
+          jobless.map((d) => d.id),
+        )
+      : [];
+    const requeued = stranded.length ? await this.queue.ensureQueued(stranded) : 0;
     if (requeued)
       this.logger.warn(
         { overdue: overdue.length, requeued, ids: overdue.slice(0, 20).map((d) => d.id) },

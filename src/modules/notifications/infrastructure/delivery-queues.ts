@@ -17,6 +17,7 @@ export interface DeliveryJobData {
 export const DELIVERY_BACKOFF = 'notify-schedule';
 
 const LIVE_STATES = new Set(['waiting', 'active', 'waiting-children', 'prioritized']);
+const LIVENESS_CHECKS_AT_ONCE = 16;
 
 /**
  * The BullMQ side of deliveries: one queue per channel (QueueNames.email, QueueNames.inApp,
@@ -109,26 +110,48 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
   async ensureQueued(deliveries: readonly DeliveryJobRef[]): Promise<number> {
     let added = 0;
     for (const d of deliveries) {
-      const queue = this.queueFor(d.channel);
-      const existing: Job | undefined = await queue.getJob(d.id);
-      if (existing) {
-        const state = await existing.getState();
-        if (LIVE_STATES.has(state)) continue;
-        if (state === 'delayed') {
-          // Due now (a manual retry, or overdue): run it now instead of at its old time.
-          await existing.promote().catch(() => undefined);
-          continue;
-        }
+      const job = await this.liveness(d);
+      if (job === 'live') continue;
+      if (job) {
         try {
-          await existing.remove();
+          await job.remove();
         } catch {
           continue; // it became active meanwhile: it is live after all
         }
       }
-      await queue.add(d.channel, { deliveryId: d.id } satisfies DeliveryJobData, this.jobOptions(d.id));
+      await this.queueFor(d.channel).add(d.channel, { deliveryId: d.id } satisfies DeliveryJobData, this.jobOptions(d.id));
       added += 1;
     }
     return added;
+  }
+
+  async withoutLiveJob(deliveries: readonly DeliveryJobRef[]): Promise<DeliveryJobRef[]> {
+    const jobless: DeliveryJobRef[] = [];
+    // A few look-ups at once: a sweep of a large backlog asks for hundreds of jobs.
+    for (let i = 0; i < deliveries.length; i += LIVENESS_CHECKS_AT_ONCE) {
+      const slice = deliveries.slice(i, i + LIVENESS_CHECKS_AT_ONCE);
+      const states = await Promise.all(slice.map((d) => this.liveness(d)));
+      slice.forEach((d, k) => {
+        if (states[k] !== 'live') jobless.push(d);
+      });
+    }
+    return jobless;
+  }
+
+  /**
+   * 'live' when the delivery's job is waiting, active or delayed (a delayed one is promoted: it is
+   * due now — a manual retry, or overdue); otherwise its finished job (to replace), or null.
+   */
+  private async liveness(d: DeliveryJobRef): Promise<'live' | Job | null> {
+    const existing: Job | undefined = await this.queueFor(d.channel).getJob(d.id);
+    if (!existing) return null;
+    const state = await existing.getState();
+    if (LIVE_STATES.has(state)) return 'live';
+    if (state === 'delayed') {
+      await existing.promote().catch(() => undefined);
+      return 'live';
+    }
+    return existing;
   }
 
   async onApplicationShutdown(): Promise<void> {

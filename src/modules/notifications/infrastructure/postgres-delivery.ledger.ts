@@ -224,13 +224,14 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
     return { items, nextBeforeId: rows.length > limit ? items[items.length - 1].id : null };
   }
 
-  async overdue(graceMs: number, limit: number): Promise<Array<Pick<Delivery, 'id' | 'channel'>>> {
+  async overdue(graceMs: number, limit: number, among?: readonly string[]): Promise<Array<Pick<Delivery, 'id' | 'channel'>>> {
     return this.query<{ id: string; channel: string }>(
       `SELECT id, channel FROM notifications.deliveries
         WHERE status IN ('pending', 'sending', 'failed') AND next_attempt_at < now()
           AND (status = 'sending' OR next_attempt_at < now() - $1 * interval '1 millisecond')
+          AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[]))
         ORDER BY next_attempt_at LIMIT $2`,
-      [graceMs, limit],
+      [graceMs, limit, among ? [...among] : null],
     );
   }
 }

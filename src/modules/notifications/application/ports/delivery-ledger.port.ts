@@ -67,7 +67,7 @@ export abstract class DeliveryLedger {
   abstract list(filter: DeliveryFilter, limit: number, beforeId: string | null): Promise<DeliveryPage>;
   /**
    * Deliveries that should be in a queue by now: pending/failed and overdue by `graceMs`, or
-   * sending with an expired lease. Oldest due first.
+   * sending with an expired lease. Oldest due first. `among`: only these deliveries (a re-check).
    */
-  abstract overdue(graceMs: number, limit: number): Promise<Array<Pick<Delivery, 'id' | 'channel'>>>;
+  abstract overdue(graceMs: number, limit: number, among?: readonly string[]): Promise<Array<Pick<Delivery, 'id' | 'channel'>>>;
 }

@@ -13,4 +13,9 @@ export abstract class DeliveryQueue {
    * exists; a finished job with the same id is replaced. Returns how many jobs were added.
    */
   abstract ensureQueued(deliveries: readonly DeliveryJobRef[]): Promise<number>;
+  /**
+   * The deliveries that have no live job (waiting, delayed, active): what the sweeper may have to
+   * queue again. A delayed job of one of them is promoted (it is overdue), and counts as live.
+   */
+  abstract withoutLiveJob(deliveries: readonly DeliveryJobRef[]): Promise<DeliveryJobRef[]>;
 }

@@ -129,11 +129,13 @@ export class InMemoryDeliveryLedger extends DeliveryLedger {
     return { items, nextBeforeId: all.length > limit ? items[items.length - 1].id : null };
   }
 
-  async overdue(graceMs: number, limit: number): Promise<Array<Pick<Delivery, 'id' | 'channel'>>> {
+  async overdue(graceMs: number, limit: number, among?: readonly string[]): Promise<Array<Pick<Delivery, 'id' | 'channel'>>> {
     const now = this.now().getTime();
+    const only = among ? new Set(among) : null;
     return [...this.rows.values()]
       .filter(
         (r) =>
+          (!only || only.has(r.id)) &&
           r.nextAttemptAt &&
           (r.status === 'sending'
             ? r.nextAttemptAt.getTime() < now

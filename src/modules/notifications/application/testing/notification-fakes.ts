@@ -38,9 +38,16 @@ export class FakeDeliveryQueue extends DeliveryQueue {
   async enqueue(deliveries: readonly DeliveryJobRef[]): Promise<void> {
     this.enqueued.push(...deliveries);
   }
+  /** Deliveries whose job is live (waiting, delayed, active); a test may also act while it is asked. */
+  readonly live = new Set<string>();
+  onLivenessCheck: (deliveries: readonly DeliveryJobRef[]) => void = () => undefined;
   async ensureQueued(deliveries: readonly DeliveryJobRef[]): Promise<number> {
     this.ensured.push(...deliveries);
     return deliveries.length;
+  }
+  async withoutLiveJob(deliveries: readonly DeliveryJobRef[]): Promise<DeliveryJobRef[]> {
+    this.onLivenessCheck(deliveries);
+    return deliveries.filter((d) => !this.live.has(d.id));
   }
 }
 
