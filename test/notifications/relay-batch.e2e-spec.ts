@@ -56,6 +56,13 @@ describe('notifications: deliveries recorded in the relay batch', () => {
     await eventually(async () => ((await events.getJobState(eventId)) === 'completed' ? true : undefined), 20_000);
     const runs = await db.query(`SELECT handler FROM events.handler_runs WHERE event_id = $1`, [eventId]);
     expect(runs.rows.map((r) => r.handler)).toEqual(['notifications.publisher']);
+    // Completed jobs are kept by the backend's retention: on BullMQ's PostgreSQL backend by age only
+    // (its count retention re-sorts every kept job on each completion), on Redis by age and count.
+    const emailId = rows.find((r) => r.channel === 'email')!.id;
+    const emailJob = await t.running.app.get(DeliveryQueues, { strict: false }).queue(QueueNames.email).getJob(emailId);
+    const expected = process.env.REDIS_URL ? { age: 3600, count: 10_000 } : { age: 300 };
+    expect(emailJob?.opts.removeOnComplete).toEqual(expected);
+    expect((await events.getJob(eventId))?.opts.removeOnComplete).toEqual(expected);
   });
 
   it('falls back to the per-event path when the relay cannot record the batch, with the same rows once', async () => {

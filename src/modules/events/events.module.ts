@@ -6,7 +6,7 @@ import { AppConfig } from '../../platform/config';
 import { ContextModuleOptions } from '../../platform/context-module-options';
 import { DatabaseConnectionInfo } from '../../platform/database';
 import { HealthModule } from '../../platform/health';
-import { QueueNames } from '../../platform/queue';
+import { QueueNames, REDIS_COMPLETED_RETENTION } from '../../platform/queue';
 import { AdminStatusController } from './api/admin-status.controller';
 import { EventsController } from './api/events.controller';
 import { RegisteredDeadLetterSources } from './application/dead-letter-sources.service';
@@ -69,7 +69,8 @@ export class EventsModule {
           defaultJobOptions: {
             attempts: 15,
             backoff: { type: 'exponential', delay: 1000 },
-            removeOnComplete: { age: 3600, count: 10_000 },
+            // Completed jobs: the relay sets the backend's retention on each job (QueueBackendSettings.completedRetention).
+            removeOnComplete: REDIS_COMPLETED_RETENTION,
             removeOnFail: { age: 14 * 86_400 },
           },
         }),

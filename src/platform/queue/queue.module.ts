@@ -23,7 +23,7 @@ export class QueueModule {
         BullModule.forRoot({
           connection: settings.connection,
           prefix: settings.prefix,
-          defaultJobOptions: { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 86_400 } },
+          defaultJobOptions: { removeOnComplete: settings.completedRetention, removeOnFail: { age: 7 * 86_400 } },
         }),
         BullModule.registerQueue({ name: QueueNames.platformSelfCheck }),
         DiscoveryModule,

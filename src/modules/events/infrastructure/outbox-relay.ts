@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { ClsService } from 'nestjs-cls';
 import { Registry } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
-import { QueueNames } from '../../../platform/queue';
+import { QueueBackendSettings, QueueNames } from '../../../platform/queue';
 import type { TraceCarrier } from '../../../platform/tracing';
 import { RelayedEventHandlers } from '../application/ports/relayed-event-handlers.port';
 import { EventView, toEventView } from '../domain/stored-event';
@@ -81,6 +81,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Optional() private readonly relayedHandlers?: RelayedEventHandlers,
     @Optional() private readonly txHost?: TransactionHost<TransactionalAdapterTypeOrm>,
     @Optional() private readonly cls?: ClsService,
+    /** Which queue backend runs: its retention of completed jobs (QueueBackendSettings); absent when built by hand. */
+    @Optional() private readonly backend?: QueueBackendSettings,
   ) {
     this.metrics = registry ? OutboxMetrics.on(registry, dataSource) : null;
   }
@@ -282,7 +284,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
               ...(traceContext ? { traceContext } : {}),
               ...(handled.length ? { handledAtRelay: handled } : {}),
             } satisfies EventJobData,
-            opts: { jobId: view.id },
+            opts: { jobId: view.id, ...(this.backend ? { removeOnComplete: this.backend.completedRetention } : {}) },
           })),
         ),
         timeout,

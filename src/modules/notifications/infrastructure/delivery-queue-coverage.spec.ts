@@ -1,14 +1,14 @@
 import type { DiscoveryService } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { ProcessorCoverageCheck, ProcessorCoverageError } from '../../../platform/queue/processor-coverage.check';
-import { QueueBackendSettings } from '../../../platform/queue/queue-backend';
+import { QueueBackendSettings, REDIS_COMPLETED_RETENTION } from '../../../platform/queue/queue-backend';
 import { FakeChannelRegistry, RecordingChannel, fakeSettings } from '../application/testing/notification-fakes';
 import { DeliveryQueues } from './delivery-queues';
 import { DeliveryWorkers } from './delivery.processor';
 
 /** The delivery queues and workers are built by hand (not BullModule / @Processor): the start-up check must still see them. */
 describe('processor coverage of the hand-made delivery queues', () => {
-  const backend = { kind: 'redis', prefix: 'test', connection: {} } as QueueBackendSettings;
+  const backend = { kind: 'redis', prefix: 'test', connection: {}, completedRetention: REDIS_COMPLETED_RETENTION } as QueueBackendSettings;
   const settings = fakeSettings();
   const channels = FakeChannelRegistry.builtIns(new RecordingChannel(), new RecordingChannel(), [
     {

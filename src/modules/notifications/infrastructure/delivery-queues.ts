@@ -45,7 +45,7 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
       jobId: deliveryId,
       attempts: this.settings.retrySchedule.maxAttempts,
       backoff: { type: DELIVERY_BACKOFF },
-      removeOnComplete: { age: 3600, count: 10_000 },
+      removeOnComplete: this.backend.completedRetention,
       removeOnFail: { age: 7 * 86_400 },
     };
   }
