@@ -1,4 +1,6 @@
 import { DeliveryLedger } from '../../src/modules/notifications/application/ports/delivery-ledger.port';
+import { DeliveryQueues, batchJobId } from '../../src/modules/notifications/infrastructure/delivery-queues';
+import { QueueNames } from '../../src/platform/queue';
 import { apiAs } from '../support/api';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
 import { HttpReceiver, startHttpReceiver } from '../support/http-receiver';
@@ -17,7 +19,7 @@ describe('delivery concurrency (NOTIFY_CONCURRENCY=3)', () => {
 
   beforeAll(async () => {
     receiver = await startHttpReceiver();
-    t = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', NOTIFY_CONCURRENCY: '3' } });
+    t = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', NOTIFY_CONCURRENCY: '3', NOTIFY_RETRY_SCHEDULE: '1s' } });
     admin = await adminSession(t);
   });
   afterAll(async () => {
@@ -124,5 +126,61 @@ describe('delivery concurrency (NOTIFY_CONCURRENCY=3)', () => {
     const rows = await deliveriesOf(t, admin.accessToken, eventId);
     expect(rows.filter((r) => r.id === a.id || r.id === b.id).map((r) => r.status)).toEqual(['sent', 'sent']);
     expect(await ledger.claim(a.id, 30_000)).toBeNull(); // sent: nothing left to claim
+  });
+
+  it('carries deliveries planned together in batch jobs (NOTIFY_JOB_BATCH, 10); one that fails goes on in a job of its own', async () => {
+    // 12 webhook rows enqueued at once: a job of 10 and a job of 2. The endpoint only subscribes to
+    // task.cancelled, so the real pipeline plans nothing for it — these 12 rows are the only sends.
+    const ledger = t.running.app.get(DeliveryLedger, { strict: false });
+    const queues = t.running.app.get(DeliveryQueues, { strict: false });
+    const created = await apiAs(t, admin).POST('/api/v1/webhooks', {
+      body: { url: `${receiver.url}/batched`, events: ['task.cancelled'] },
+    });
+    expect(created.response.status).toBe(201);
+    const webhookId = created.data!.id;
+    const tasks = await Promise.all(Array.from({ length: 12 }, (_, i) => createTask(t, admin.accessToken, { title: `batched ${i}` })));
+    const rows: Awaited<ReturnType<DeliveryLedger['record']>> = [];
+    for (const task of tasks) {
+      const eventId = await eventIdOf(t, admin.accessToken, task.id, 'task.created');
+      const [row] = await ledger.record({ id: eventId, type: 'task.created' }, [
+        { channel: 'webhook', recipientId: null, webhookId, status: 'pending', suppressedReason: null },
+      ]);
+      rows.push(row);
+    }
+    const failing = rows[3].id;
+    let failedOnce = false;
+    receiver.answer = (request) => {
+      if (request.path === '/batched' && request.headers['webhook-id'] === failing && !failedOnce) {
+        failedOnce = true;
+        return { status: 503 };
+      }
+      return { status: 204 };
+    };
+
+    await queues.enqueue(rows.map((r) => ({ id: r.id, channel: 'webhook' })));
+    const webhooks = queues.queue(QueueNames.webhooks);
+    const settled = await eventually(async () => {
+      const all = await Promise.all(rows.map((r) => ledger.find(r.id)));
+      return all.every((r) => r?.status === 'sent') ? all : undefined;
+    }, 30_000);
+    expect(settled.map((r) => [r!.id === failing ? 'failing' : 'other', r!.attempts])).toEqual(
+      rows.map((r) => [r.id === failing ? 'failing' : 'other', r.id === failing ? 2 : 1]),
+    );
+    await new Promise((r) => setTimeout(r, 500)); // a duplicate would arrive by now
+    const sends = receiver.requests.filter((r) => r.path === '/batched' && r.headers['webhook-id'] !== failing);
+    expect(sends.map((r) => r.headers['webhook-id']).sort()).toEqual(
+      rows
+        .filter((r) => r.id !== failing)
+        .map((r) => r.id)
+        .sort(),
+    );
+
+    const first = await webhooks.getJob(batchJobId(rows[0].id));
+    expect(first?.data.deliveryIds).toEqual(rows.slice(0, 10).map((r) => r.id));
+    expect(first?.returnvalue).toEqual({ kind: 'batch', sent: 9, skipped: 0, dead: 0, later: 1 });
+    expect((await webhooks.getJob(batchJobId(rows[10].id)))?.data.deliveryIds).toEqual(rows.slice(10).map((r) => r.id));
+    const own = await webhooks.getJob(failing); // the retry, in a job of its own
+    expect(own?.data).toEqual({ deliveryId: failing });
+    expect(await webhooks.getJob(rows[0].id)).toBeUndefined(); // the others never had one
   });
 });

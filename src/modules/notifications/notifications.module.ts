@@ -79,6 +79,7 @@ export class NotificationsModule {
         sweepIntervalMs: DEFAULT_SWEEP_INTERVAL_MS,
         sweepGraceMs: DEFAULT_SWEEP_GRACE_MS,
         deliveryConcurrency: config.notifyConcurrency,
+        deliveryJobBatch: config.notifyJobBatch,
       }),
     };
     return {

@@ -16,6 +16,11 @@ export abstract class NotificationSettings {
   abstract sweepGraceMs: number;
   /** Jobs each worker process runs at once per built-in delivery queue (email, in-app, webhooks). */
   abstract deliveryConcurrency: number;
+  /**
+   * Most deliveries one job carries (NOTIFY_JOB_BATCH): rows of one channel planned together go
+   * into jobs of up to this many, so a backlog costs one queue job per batch, not per recipient.
+   */
+  abstract deliveryJobBatch: number;
 }
 
 export const DEFAULT_SEND_TIMEOUT_MS = 20_000;

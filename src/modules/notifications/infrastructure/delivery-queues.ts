@@ -8,21 +8,30 @@ import { NotificationChannelRegistry } from '../application/ports/notification-c
 import { MicroBatcher } from '../../../kernel';
 import { NotificationSettings } from '../application/notification-settings';
 
-/** Data of a delivery job; the job id is the delivery id too. */
+/**
+ * Data of a delivery job: one delivery (the job id is the delivery id too), or a batch of
+ * deliveries of one channel planned together (job id `batch-<first delivery id>`).
+ */
 export interface DeliveryJobData {
-  deliveryId: string;
+  deliveryId?: string;
+  deliveryIds?: string[];
 }
+
+/** Id of the job carrying a batch of deliveries: derived from its first, so adding it twice is a no-op. */
+export const batchJobId = (firstDeliveryId: string): string => `batch-${firstDeliveryId}`;
 
 /** Name of the custom backoff strategy the delivery workers implement (the ledger's schedule). */
 export const DELIVERY_BACKOFF = 'notify-schedule';
 
 const LIVE_STATES = new Set(['waiting', 'active', 'waiting-children', 'prioritized']);
 const LIVENESS_CHECKS_AT_ONCE = 16;
+/** Live jobs a sweep reads per channel to find the deliveries waiting in batch jobs. */
+const BATCH_JOBS_LOOKED_AT = 2000;
 
 /**
  * The BullMQ side of deliveries: one queue per channel (QueueNames.email, QueueNames.inApp,
  * QueueNames.webhooks, `notify-<name>` for added channels) plus QueueNames.notifications for the
- * sweeper. Jobs carry only the delivery id: the ledger row is the truth. Built by hand (not with
+ * sweeper. Jobs carry only delivery ids (one, or a batch of one channel): the ledger row is the truth. Built by hand (not with
  * BullModule), so it declares them to the start-up processor coverage check.
  */
 @Injectable()
@@ -40,9 +49,9 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
   }
 
   /** Job options of every delivery job: attempts = schedule length + 1, the ledger's own backoff. */
-  jobOptions(deliveryId: string): JobsOptions {
+  jobOptions(jobId: string): JobsOptions {
     return {
-      jobId: deliveryId,
+      jobId,
       attempts: this.settings.retrySchedule.maxAttempts,
       backoff: { type: DELIVERY_BACKOFF },
       removeOnComplete: this.backend.completedRetention,
@@ -98,12 +107,35 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
       if (refs) refs.push(d);
       else byChannel.set(d.channel, [d]);
     }
+    const size = this.settings.deliveryJobBatch;
     await Promise.all(
-      [...byChannel].map(([channel, refs]) =>
-        this.queueFor(channel).addBulk(
-          refs.map((d) => ({ name: channel, data: { deliveryId: d.id } satisfies DeliveryJobData, opts: this.jobOptions(d.id) })),
-        ),
-      ),
+      [...byChannel].map(([channel, refs]) => {
+        const jobs = [];
+        for (let i = 0; i < refs.length; i += size) {
+          const ids = refs.slice(i, i + size).map((d) => d.id);
+          jobs.push(
+            ids.length === 1
+              ? { name: channel, data: { deliveryId: ids[0] } satisfies DeliveryJobData, opts: this.jobOptions(ids[0]) }
+              : { name: channel, data: { deliveryIds: ids } satisfies DeliveryJobData, opts: this.jobOptions(batchJobId(ids[0])) },
+          );
+        }
+        return this.queueFor(channel).addBulk(jobs);
+      }),
+    );
+  }
+
+  /**
+   * Deliveries of a batch job that must run again later (not claimable yet, or a retry): each gets
+   * a job of its own (job id = delivery id), due after `delayMs`.
+   */
+  async addLater(queueName: string, channel: string, later: ReadonlyArray<{ id: string; delayMs: number }>): Promise<void> {
+    if (later.length === 0) return;
+    await this.queue(queueName).addBulk(
+      later.map((d) => ({
+        name: channel,
+        data: { deliveryId: d.id } satisfies DeliveryJobData,
+        opts: { ...this.jobOptions(d.id), delay: Math.max(0, Math.round(d.delayMs)) },
+      })),
     );
   }
 
@@ -135,7 +167,24 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
         if (states[k] !== 'live') jobless.push(d);
       });
     }
-    return jobless;
+    if (jobless.length === 0) return jobless;
+    // A delivery without a job of its own may wait in a batch job (a backlog): those are live too.
+    const inBatches = await this.inLiveBatchJobs([...new Set(jobless.map((d) => d.channel))]);
+    return jobless.filter((d) => !inBatches.has(d.id));
+  }
+
+  /** Deliveries carried by the waiting, active or delayed batch jobs of these channels' queues. */
+  private async inLiveBatchJobs(channels: readonly string[]): Promise<Set<string>> {
+    const members = new Set<string>();
+    for (const channel of channels) {
+      const jobs: Array<Job<DeliveryJobData> | undefined> = await this.queueFor(channel).getJobs(
+        ['waiting', 'active', 'delayed', 'prioritized'],
+        0,
+        BATCH_JOBS_LOOKED_AT - 1,
+      );
+      for (const job of jobs) for (const id of job?.data?.deliveryIds ?? []) members.add(id);
+    }
+    return members;
   }
 
   /**

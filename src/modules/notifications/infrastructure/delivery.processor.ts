@@ -12,6 +12,35 @@ import { EMAIL_CHANNEL, IN_APP_CHANNEL } from '../domain/notification-channels';
 import { DeliveryJobData, DeliveryQueues } from './delivery-queues';
 
 export const SWEEPER_SCHEDULER_ID = 'deliveries-sweeper';
+
+/** At most `size` calls of `run` at once; the others wait their turn in order. */
+class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free -= 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free += 1;
+    }
+  }
+}
+
+/** What a batch job came to: how many of its deliveries ended which way; `later` went on in jobs of their own. */
+export interface BatchOutcome {
+  kind: 'batch';
+  sent: number;
+  skipped: number;
+  dead: number;
+  later: number;
+}
 /** Channels whose queues run NOTIFY_CONCURRENCY jobs at once; channels of other modules declare their own. */
 const BUILT_IN_CHANNELS = new Set<string>([EMAIL_CHANNEL, IN_APP_CHANNEL]);
 
@@ -40,6 +69,12 @@ export class RetryLaterError extends Error {
 export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy, HandMadeQueues {
   private readonly logger = new Logger('DeliveryWorkers');
   private readonly workers: Worker[] = [];
+  /**
+   * Attempts in flight per queue: the queue's concurrency bounds sends, not jobs — a batch job's
+   * deliveries take their turns with every other job's, so NOTIFY_CONCURRENCY still caps how many
+   * requests a receiver (or the SMTP pool) sees at once.
+   */
+  private readonly slots = new Map<string, Slots>();
 
   constructor(
     private readonly backend: QueueBackendSettings,
@@ -84,6 +119,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
 
   private deliveryWorker(queue: string, concurrency: number): Worker<DeliveryJobData> {
     const schedule = this.settings.retrySchedule;
+    this.slots.set(queue, new Slots(concurrency));
     const worker = new Worker<DeliveryJobData>(queue, (job, token) => this.process(job, token), {
       connection: this.backend.connection,
       prefix: this.backend.prefix,
@@ -105,9 +141,10 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
     return worker;
   }
 
-  private async process(job: Job<DeliveryJobData>, token?: string): Promise<AttemptOutcome> {
+  private async process(job: Job<DeliveryJobData>, token?: string): Promise<AttemptOutcome | BatchOutcome> {
+    if (job.data.deliveryIds) return this.processBatch(job, job.data.deliveryIds);
     const deliveryId = job.data.deliveryId ?? job.id!;
-    const outcome = await this.attempts.attempt(deliveryId);
+    const outcome = await this.attempt(job.queueName, deliveryId);
     switch (outcome.kind) {
       case 'sent':
       case 'skipped':
@@ -122,6 +159,44 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
       case 'dead':
         throw new UnrecoverableError(outcome.error);
     }
+  }
+
+  /**
+   * A batch job: every delivery it carries is attempted at once (each claims its own ledger row,
+   * so a re-run after a crash sends nothing twice). Those that cannot finish now — not claimable
+   * yet, or failed with a retry scheduled — go on in a job of their own, due when the ledger says;
+   * the batch job itself completes. Should scheduling those fail, the batch job fails and runs
+   * again: the rows already done are skipped by their claim.
+   */
+  private async processBatch(job: Job<DeliveryJobData>, ids: readonly string[]): Promise<BatchOutcome> {
+    const settled = await Promise.allSettled(ids.map((id) => this.attempt(job.queueName, id)));
+    const outcome: BatchOutcome = { kind: 'batch', sent: 0, skipped: 0, dead: 0, later: 0 };
+    const later: Array<{ id: string; delayMs: number }> = [];
+    const now = Date.now();
+    settled.forEach((result, i) => {
+      if (result.status === 'rejected') {
+        // Not an outcome of the send (the database was unreachable, say): the schedule's first delay.
+        later.push({ id: ids[i], delayMs: this.settings.retrySchedule.delaysMs[0] ?? 1000 });
+        return;
+      }
+      const attempt = result.value;
+      if (attempt.kind === 'sent') outcome.sent += 1;
+      else if (attempt.kind === 'skipped') outcome.skipped += 1;
+      else if (attempt.kind === 'dead') outcome.dead += 1;
+      else
+        later.push({
+          id: ids[i],
+          delayMs: attempt.kind === 'retry' ? attempt.delayMs : Math.max(250, attempt.until.getTime() + 250 - now),
+        });
+    });
+    outcome.later = later.length;
+    await this.queues.addLater(job.queueName, job.name, later);
+    return outcome;
+  }
+
+  private attempt(queue: string, deliveryId: string): Promise<AttemptOutcome> {
+    const slots = this.slots.get(queue);
+    return slots ? slots.run(() => this.attempts.attempt(deliveryId)) : this.attempts.attempt(deliveryId);
   }
 
   private sweeperWorker(): Worker {

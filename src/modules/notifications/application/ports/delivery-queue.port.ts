@@ -1,4 +1,4 @@
-/** A delivery job: its id is the delivery id (one job per delivery, never two). */
+/** A delivery to queue: its id and its channel (which queue). */
 export interface DeliveryJobRef {
   id: string;
   channel: string;
@@ -6,7 +6,10 @@ export interface DeliveryJobRef {
 
 /** The per-channel job queues (BullMQ). */
 export abstract class DeliveryQueue {
-  /** Adds one job per delivery to its channel's queue (job id = delivery id: a duplicate add is a no-op). */
+  /**
+   * Queues deliveries planned together: per channel, jobs of up to NOTIFY_JOB_BATCH of them (job id
+   * derived from the first; a lone delivery's job id is its own id), so a duplicate add is a no-op.
+   */
   abstract enqueue(deliveries: readonly DeliveryJobRef[]): Promise<void>;
   /**
    * For deliveries that must run (again): adds a job unless a live one (waiting, delayed, active)

@@ -193,6 +193,7 @@ export function fakeSettings(overrides: Partial<NotificationSettings> = {}): Not
     webhookDisableAfterMs: 3 * 86_400_000,
     leaseMs: 30_000,
     deliveryConcurrency: 4,
+    deliveryJobBatch: 10,
     sendTimeoutMs: 20_000,
     sweepIntervalMs: 5_000,
     sweepGraceMs: 5_000,
