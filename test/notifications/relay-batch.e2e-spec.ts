@@ -63,6 +63,8 @@ describe('notifications: deliveries recorded in the relay batch', () => {
     const expected = process.env.REDIS_URL ? { age: 3600, count: 10_000 } : { age: 300 };
     expect(emailJob?.opts.removeOnComplete).toEqual(expected);
     expect((await events.getJob(eventId))?.opts.removeOnComplete).toEqual(expected);
+    // Its only listener ran in the relay's transaction: the job was added after that commit, and says so.
+    expect((await events.getJob(eventId))?.data).toMatchObject({ handledAtRelay: ['notifications.publisher'], relayCommitted: true });
   });
 
   it('falls back to the per-event path when the relay cannot record the batch, with the same rows once', async () => {
@@ -74,7 +76,8 @@ describe('notifications: deliveries recorded in the relay batch', () => {
       await holder.query('LOCK TABLE events.handler_runs IN SHARE MODE'); // the relay's insert waits, then gives up (2 s)
       await assignTask(t, admin.accessToken, task.id, member.id);
       const eventId = await eventIdOf(t, admin.accessToken, task.id, 'task.assigned');
-      await eventually(async () => (await events.getJob(eventId)) ?? undefined, 20_000); // published through the queue after all
+      const job = await eventually(async () => (await events.getJob(eventId)) ?? undefined, 20_000); // published through the queue after all
+      expect(job.data.relayCommitted).toBeUndefined(); // added before the commit: its handler still had to run
       await holder.query('ROLLBACK');
       const rows = await settledDeliveries(t, admin.accessToken, eventId, 2, 30_000);
       expect(rows.map((r) => [r.channel, r.status]).sort()).toEqual([

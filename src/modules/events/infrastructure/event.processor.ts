@@ -35,7 +35,7 @@ export class EventProcessor extends WorkerHost {
   }
 
   async process(job: Job<EventJobData>): Promise<DispatchResult> {
-    const { traceContext, handledAtRelay, ...event } = job.data;
+    const { traceContext, handledAtRelay, relayCommitted, ...event } = job.data;
     const view: EventView = event;
     const jobId = job.id ?? view.id;
     return withJobSpan(
@@ -49,7 +49,7 @@ export class EventProcessor extends WorkerHost {
       traceContext,
       () =>
         runWithJobContext(this.cls, { correlationId: view.correlationId, eventId: view.id, jobId }, async () => {
-          const result = await this.bus.dispatch(view, { jobId, handledAtRelay });
+          const result = await this.bus.dispatch(view, { jobId, handledAtRelay, relayCommitted });
           this.logger.debug({ eventType: view.type, ...result }, `event ${view.type} handled`);
           return result;
         }),

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Queue } from 'bullmq';
+import { EventEmitter2, EventEmitterReadinessWatcher } from '@nestjs/event-emitter';
 import { ClsService } from 'nestjs-cls';
 import { Registry } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
@@ -68,6 +69,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private loop: Promise<void> | null = null;
   private readonly waiters = new Set<{ finish: () => void; wakeable: boolean }>();
   private pendingWake = false;
+  private listenersSubscribed = false;
   readonly stats: RelayStats = { batches: 0, enqueued: 0, failures: 0, lastError: null };
   private readonly metrics: OutboxMetrics | null;
 
@@ -83,7 +85,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Optional() private readonly cls?: ClsService,
     /** Which queue backend runs: its retention of completed jobs (QueueBackendSettings); absent when built by hand. */
     @Optional() private readonly backend?: QueueBackendSettings,
+    /** The bus: how many listeners each event type has (see relayBatch). Absent when built by hand. */
+    @Optional() private readonly emitter?: EventEmitter2,
+    @Optional() listenersReady?: EventEmitterReadinessWatcher,
   ) {
+    // Listener counts mean something only once every listener has subscribed (at bootstrap).
+    void listenersReady?.waitUntilReady().then(() => (this.listenersSubscribed = true));
     this.metrics = registry ? OutboxMetrics.on(registry, dataSource) : null;
   }
 
@@ -177,8 +184,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** One claim → enqueue → mark cycle. Returns how many events were enqueued. */
+  /**
+   * One claim → enqueue → mark cycle. Returns how many events were enqueued.
+   *
+   * An event whose every listener ran in this transaction (the batch handlers handled it, and the
+   * bus has no other listener for its type) needs its job only for its span and its "handled" log
+   * line: that job is added after the commit, marked `relayCommitted`, so it never starts before the
+   * handler rows it trusts are visible, and costs the bus no read. Every other event's job is added
+   * before the commit, as the outbox guarantee requires (a crash after the commit must not lose it).
+   */
   async relayBatch(): Promise<number> {
+    let afterCommit: RelayedEvent[] = [];
     const moved = await this.transaction(async (em) => {
       const rows: Array<EventRow & { trace_context: TraceCarrier | null }> = await em.query(
         `SELECT ${EVENT_COLUMNS}, trace_context FROM events.events WHERE published_at IS NULL ORDER BY events.seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
@@ -194,7 +210,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       );
       if (events.length === 0) return 0;
       await this.runRelayedHandlers(em, events);
-      await this.enqueue(events);
+      afterCommit = events.filter((e) => this.fullyHandled(e));
+      const deferred = new Set(afterCommit);
+      await this.enqueue(events.filter((e) => !deferred.has(e)));
       await em.query(`UPDATE events.events SET published_at = now() WHERE id = ANY($1::uuid[])`, [events.map((e) => e.view.id)]);
       this.stats.batches += 1;
       this.stats.enqueued += events.length;
@@ -205,7 +223,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.metrics.batches.inc();
       this.metrics.relayed.inc(moved);
     }
+    if (afterCommit.length) {
+      // Their work is done and committed; a job lost here only loses its span and log line.
+      await this.enqueue(afterCommit, true).catch((err: Error) =>
+        this.logger.warn(`${afterCommit.length} handled events got no job (their span and log line): ${err.message}`),
+      );
+    }
     return moved;
+  }
+
+  /** Every listener of the event's type ran in the relay's transaction (see relayBatch). */
+  private fullyHandled(event: RelayedEvent): boolean {
+    if (!this.emitter || !this.listenersSubscribed || event.handled.length === 0) return false;
+    return this.emitter.listenerCount(event.view.type) <= event.handled.length;
   }
 
   /**
@@ -266,7 +296,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  private async enqueue(events: RelayedEvent[]): Promise<void> {
+  private async enqueue(events: RelayedEvent[], relayCommitted = false): Promise<void> {
+    if (events.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -283,6 +314,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
               ...view,
               ...(traceContext ? { traceContext } : {}),
               ...(handled.length ? { handledAtRelay: handled } : {}),
+              ...(relayCommitted ? { relayCommitted: true as const } : {}),
             } satisfies EventJobData,
             opts: { jobId: view.id, ...(this.backend ? { removeOnComplete: this.backend.completedRetention } : {}) },
           })),
