@@ -168,6 +168,28 @@ describe('DeliveryAttemptService (with in-memory ports)', () => {
       expect((await s.webhooks.findById(HOOK))!.failingSince).toBeNull();
     });
 
+    it('uses the endpoint and digest setting the claim read, without reading them again', async () => {
+      const s = setup();
+      s.webhooks.add({ id: HOOK });
+      s.ledger.claimReads = (row) =>
+        row.webhookId
+          ? { endpoint: { ...s.webhooks.endpoints.get(row.webhookId)!, url: 'https://as-claimed.example.test/x' } }
+          : { emailDigest: 'off' };
+      const findById = jest.spyOn(s.webhooks, 'findById');
+      const hook = await oneDelivery(s, 'webhook', { webhookId: HOOK });
+      expect(await s.service.attempt(hook.id)).toEqual({ kind: 'sent', attempt: 1 });
+      expect(findById).not.toHaveBeenCalled();
+      s.ledger.claimReads = () => ({ endpoint: null }); // deleted by the time of the claim
+      const gone = (
+        await s.ledger.record(taskEvent('task.assigned', {}), [
+          { channel: 'webhook', recipientId: null, webhookId: HOOK, status: 'pending', suppressedReason: null },
+        ])
+      )[0];
+      s.ledger.events.set(gone.eventId, taskEvent('task.assigned', {}, { id: gone.eventId }));
+      expect(await s.service.attempt(gone.id)).toEqual({ kind: 'dead', attempt: 1, error: 'the webhook endpoint was deleted' });
+      expect(findById).not.toHaveBeenCalled();
+    });
+
     it('is dead when the endpoint was deleted or disabled', async () => {
       const s = setup();
       const d = await oneDelivery(s, 'webhook', { webhookId: HOOK });

@@ -2,6 +2,7 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { Clock, UnitOfWork } from '../../../kernel';
 import { UserDirectory } from '../../users';
 import { EventView } from '../../events';
+import { WebhookEndpoint } from '../domain/webhook-endpoint';
 import { Delivery } from '../domain/delivery';
 import { DeliveryFailure, classifyDeliveryError } from '../domain/delivery-failure';
 import { notificationText } from '../domain/notification-catalogue';
@@ -86,6 +87,7 @@ export class DeliveryAttemptService {
     const claimed = await this.claim(deliveryId);
     if ('kind' in claimed) return claimed;
     const { delivery, leaseToken, event } = claimed;
+    const withClaim = { endpoint: claimed.endpoint, emailDigest: claimed.emailDigest };
     const attempt = delivery.attempts - delivery.scheduleOffset;
     // While this worker is alive and sending, its lease never runs out: only a dead (or hung)
     // worker's delivery can be taken over, so two sends of one delivery never overlap.
@@ -100,10 +102,10 @@ export class DeliveryAttemptService {
     renewal.unref();
     try {
       if (delivery.channel === EMAIL_CHANNEL && this.digests && this.emailChannel) {
-        const digested = await this.digestStep(delivery, leaseToken);
+        const digested = await this.digestStep(delivery, leaseToken, withClaim.emailDigest);
         if (digested) return digested;
       }
-      if (delivery.channel === WEBHOOK_CHANNEL) await this.sendWebhook(delivery, leaseToken, event);
+      if (delivery.channel === WEBHOOK_CHANNEL) await this.sendWebhook(delivery, leaseToken, event, withClaim.endpoint);
       else {
         const suppressed = await this.sendToUser(delivery, leaseToken, event, attempt);
         if (suppressed) return { kind: 'skipped', reason: suppressed };
@@ -148,13 +150,14 @@ export class DeliveryAttemptService {
    * window once it has closed; a new email of a user with a window is held in it instead of sent.
    * Null: the digest is off for this user, send as usual.
    */
-  private async digestStep(delivery: Delivery, leaseToken: string): Promise<AttemptOutcome | null> {
+  private async digestStep(delivery: Delivery, leaseToken: string, knownSetting?: string): Promise<AttemptOutcome | null> {
     const digests = this.digests!;
     if (delivery.digestId) {
       const outcome = await this.sendDigest(delivery, delivery.digestId);
       if (outcome) return outcome;
     }
-    const setting = (await digests.settingsOf([delivery.recipientId!])).get(delivery.recipientId!) ?? 'off';
+    // Read with the claim where the ledger could; otherwise through the digests port.
+    const setting = knownSetting ?? (await digests.settingsOf([delivery.recipientId!])).get(delivery.recipientId!) ?? 'off';
     if (setting === 'off') return null;
     const parsed = parseEmailDigest(setting);
     if (!('digest' in parsed) || parsed.digest === 'off') return null;
@@ -238,8 +241,14 @@ export class DeliveryAttemptService {
     return null;
   }
 
-  private async sendWebhook(delivery: Delivery, leaseToken: string, event: EventView): Promise<void> {
-    const endpoint = await this.webhooks.findById(delivery.webhookId!);
+  private async sendWebhook(
+    delivery: Delivery,
+    leaseToken: string,
+    event: EventView,
+    /** The endpoint as the claim read it (null: deleted); undefined: read it now. */
+    claimedEndpoint: WebhookEndpoint | null | undefined,
+  ): Promise<void> {
+    const endpoint = claimedEndpoint !== undefined ? claimedEndpoint : await this.webhooks.findById(delivery.webhookId!);
     if (!endpoint) throw DeliveryFailure.unrecoverable('the webhook endpoint was deleted');
     if (!endpoint.active)
       throw DeliveryFailure.unrecoverable(

@@ -7,6 +7,7 @@ import { ClaimedDelivery, DeliveryFilter, DeliveryLedger, DeliveryPage } from '.
 import { Delivery, DeliveryStatus, PlannedDelivery, SuppressedReason, statusesFor } from '../domain/delivery';
 import { DELIVERY_COLUMNS, DeliveryRow, toDelivery } from './delivery-row.mapper';
 import { rowsOf } from './sql-rows';
+import { ENDPOINT_COLUMNS, EndpointRow, toEndpoint } from './postgres-webhook-endpoint.repository';
 
 /** A retry job may fire a little early (queue backend and database clocks differ). */
 const EARLY_TOLERANCE_MS = 2000;
@@ -18,7 +19,7 @@ interface ClaimRequest {
   token: string;
   leaseMs: number;
 }
-type ClaimedRow = DeliveryRow & { claim_token: string; event: EventRow | null };
+type ClaimedRow = DeliveryRow & { claim_token: string; event: EventRow | null; endpoint: EndpointRow | null; email_digest: string | null };
 const CLAIMED_COLUMNS = `${DELIVERY_COLUMNS.split(', ')
   .map((c) => `d.${c}`)
   .join(', ')}, d.lease_token AS claim_token`;
@@ -108,7 +109,14 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
       await this.markDead(id, token, 'the event of this delivery no longer exists');
       return null;
     }
-    return { delivery: toDelivery(row), leaseToken: token, event: eventViewFromRow(row.event) };
+    const delivery = toDelivery(row);
+    return {
+      delivery,
+      leaseToken: token,
+      event: eventViewFromRow(row.event),
+      ...(delivery.webhookId ? { endpoint: row.endpoint ? toEndpoint(row.endpoint) : null } : {}),
+      ...(row.email_digest !== null ? { emailDigest: row.email_digest } : {}),
+    };
   }
 
   /**
@@ -132,7 +140,13 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
        SELECT c.*, (SELECT row_to_json(x) FROM (
                       SELECT e.seq::text AS seq, e.id, e.type, e.aggregate_type, e.aggregate_id, e.actor_id, e.occurred_at, e.correlation_id,
                              e.causation_id, e.payload, e.idempotency_key, e.published_at
-                        FROM events.events e WHERE e.id = c.event_id) x) AS event
+                        FROM events.events e WHERE e.id = c.event_id) x) AS event,
+              -- What the attempt reads next, read here (same context's tables): the endpoint of a
+              -- webhook row, the digest setting of an email row's recipient ('off' without a row).
+              CASE WHEN c.webhook_id IS NOT NULL THEN (SELECT row_to_json(w) FROM (
+                     SELECT ${ENDPOINT_COLUMNS} FROM notifications.webhook_endpoints WHERE id = c.webhook_id) w) END AS endpoint,
+              CASE WHEN c.channel = 'email' AND c.recipient_id IS NOT NULL THEN coalesce(
+                     (SELECT s.email_digest FROM notifications.email_digest_settings s WHERE s.user_id = c.recipient_id), 'off') END AS email_digest
          FROM claimed c`,
       [requests.map((r) => r.id), requests.map((r) => r.token), requests.map((r) => r.leaseMs), EARLY_TOLERANCE_MS],
     );

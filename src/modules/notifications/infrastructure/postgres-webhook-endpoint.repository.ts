@@ -6,28 +6,29 @@ import { ALL_EVENTS, WebhookEndpoint } from '../domain/webhook-endpoint';
 import { MicroBatcher, isUuid } from '../../../kernel';
 import { rowsOf } from './sql-rows';
 
-interface EndpointRow {
+export interface EndpointRow {
   id: string;
   url: string;
   events: string[];
   description: string | null;
   secret: string;
   previous_secret: string | null;
-  previous_secret_expires_at: Date | null;
+  previous_secret_expires_at: Date | string | null;
   active: boolean;
   disabled_reason: string | null;
-  disabled_at: Date | null;
-  failing_since: Date | null;
-  created_at: Date;
-  updated_at: Date;
+  disabled_at: Date | string | null;
+  failing_since: Date | string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
 }
 
-const COLUMNS =
+export const ENDPOINT_COLUMNS =
   'id, url, events, description, secret, previous_secret, previous_secret_expires_at, active, disabled_reason, disabled_at, failing_since, created_at, updated_at';
 
-const date = (value: Date | null) => (value ? new Date(value) : null);
+const date = (value: Date | string | null) => (value ? new Date(value) : null);
 
-function toEndpoint(row: EndpointRow): WebhookEndpoint {
+/** A row of `notifications.webhook_endpoints` (or its row_to_json: timestamps as strings) as the domain's endpoint. */
+export function toEndpoint(row: EndpointRow): WebhookEndpoint {
   return {
     id: row.id,
     url: row.url,
@@ -50,7 +51,9 @@ function toEndpoint(row: EndpointRow): WebhookEndpoint {
 export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository {
   /** Lookups by id outside a transaction (every webhook delivery makes one), one query per batch. */
   private readonly byId = new MicroBatcher<string, WebhookEndpoint | null>(async (ids) => {
-    const found = await this.rows(`SELECT ${COLUMNS} FROM notifications.webhook_endpoints WHERE id = ANY($1::uuid[])`, [[...new Set(ids)]]);
+    const found = await this.rows(`SELECT ${ENDPOINT_COLUMNS} FROM notifications.webhook_endpoints WHERE id = ANY($1::uuid[])`, [
+      [...new Set(ids)],
+    ]);
     return ids.map((id) => found.find((e) => e.id === id) ?? null);
   });
 
@@ -64,7 +67,7 @@ export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository
 
   async create(e: WebhookEndpoint): Promise<void> {
     await this.txHost.tx.query(
-      `INSERT INTO notifications.webhook_endpoints (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      `INSERT INTO notifications.webhook_endpoints (${ENDPOINT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [
         e.id,
         e.url,
@@ -85,12 +88,12 @@ export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository
 
   async findById(id: string): Promise<WebhookEndpoint | null> {
     if (!this.txHost.isTransactionActive() && isUuid(id)) return this.byId.submit(id);
-    return (await this.rows(`SELECT ${COLUMNS} FROM notifications.webhook_endpoints WHERE id = $1`, [id]))[0] ?? null;
+    return (await this.rows(`SELECT ${ENDPOINT_COLUMNS} FROM notifications.webhook_endpoints WHERE id = $1`, [id]))[0] ?? null;
   }
 
   async list(limit: number, afterId: string | null): Promise<{ items: WebhookEndpoint[]; nextAfterId: string | null }> {
     const rows = await this.rows(
-      `SELECT ${COLUMNS} FROM notifications.webhook_endpoints WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
+      `SELECT ${ENDPOINT_COLUMNS} FROM notifications.webhook_endpoints WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
       [afterId, limit + 1],
     );
     const items = rows.slice(0, limit);
@@ -119,8 +122,9 @@ export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository
     params.push(now);
     sets.push(`updated_at = $${params.length}`);
     return (
-      (await this.rows(`UPDATE notifications.webhook_endpoints SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, params))[0] ??
-      null
+      (
+        await this.rows(`UPDATE notifications.webhook_endpoints SET ${sets.join(', ')} WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`, params)
+      )[0] ?? null
     );
   }
 
@@ -133,21 +137,21 @@ export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository
     const rows = await this.rows(
       `UPDATE notifications.webhook_endpoints
           SET previous_secret = secret, previous_secret_expires_at = $3, secret = $2, updated_at = $4
-        WHERE id = $1 RETURNING ${COLUMNS}`,
+        WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
       [id, secret, previousExpiresAt, now],
     );
     return rows[0] ?? null;
   }
 
   async activeSubscribers(eventType: string): Promise<WebhookEndpoint[]> {
-    return this.rows(`SELECT ${COLUMNS} FROM notifications.webhook_endpoints WHERE active AND events && $1::text[] ORDER BY id`, [
+    return this.rows(`SELECT ${ENDPOINT_COLUMNS} FROM notifications.webhook_endpoints WHERE active AND events && $1::text[] ORDER BY id`, [
       [eventType, ALL_EVENTS],
     ]);
   }
 
   async recordFailure(id: string, now: Date): Promise<WebhookEndpoint | null> {
     const rows = await this.rows(
-      `UPDATE notifications.webhook_endpoints SET failing_since = coalesce(failing_since, $2) WHERE id = $1 RETURNING ${COLUMNS}`,
+      `UPDATE notifications.webhook_endpoints SET failing_since = coalesce(failing_since, $2) WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
       [id, now],
     );
     return rows[0] ?? null;

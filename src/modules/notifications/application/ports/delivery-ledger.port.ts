@@ -1,5 +1,6 @@
 import { EventView } from '../../../events';
 import { Delivery, DeliveryStatus, PlannedDelivery, PublicDeliveryStatus, SuppressedReason } from '../../domain/delivery';
+import { WebhookEndpoint } from '../../domain/webhook-endpoint';
 
 export interface DeliveryFilter {
   eventId?: string;
@@ -21,6 +22,13 @@ export interface ClaimedDelivery {
   /** Proves the lease: only its holder may record the outcome. */
   leaseToken: string;
   event: EventView;
+  /**
+   * Read by the claim itself where the ledger can (one statement instead of one more per delivery):
+   * a webhook row's endpoint as it is now (null: deleted), an email row's recipient's digest
+   * setting. Undefined: not read with the claim — the attempt reads it through its own port.
+   */
+  endpoint?: WebhookEndpoint | null;
+  emailDigest?: string;
 }
 
 /**

@@ -67,8 +67,11 @@ export class InMemoryDeliveryLedger extends DeliveryLedger {
     row.nextAttemptAt = new Date(now + leaseMs);
     const event = this.events.get(row.eventId);
     if (!event) throw new Error(`fake ledger: no event ${row.eventId}`);
-    return { delivery: this.copy(row), leaseToken: row.leaseToken, event };
+    return { delivery: this.copy(row), leaseToken: row.leaseToken, event, ...(this.claimReads?.(this.copy(row)) ?? {}) };
   }
+
+  /** What a ledger reads with the claim (the Postgres one: endpoint, digest setting); none by default. */
+  claimReads: ((row: Delivery) => Pick<ClaimedDelivery, 'endpoint' | 'emailDigest'>) | null = null;
 
   private settle(id: string, token: string, change: Partial<Delivery>): boolean {
     const row = this.rows.get(id);
