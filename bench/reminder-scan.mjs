@@ -5,6 +5,11 @@
 //
 //   node bench/reminder-scan.mjs            full run: 0 → 100k → 1M open tasks with future due dates
 //   node bench/reminder-scan.mjs --smoke    0 → 20k, 1 s of load: harness check
+//   BENCH_REMINDER_CONTROL=1 node bench/reminder-scan.mjs   the control: the same numbers of open tasks
+//                                           WITHOUT due dates (no reminder rows), so what a larger
+//                                           tasks table costs is told apart from what reminders cost
+//   BENCH_REMINDER_CONTROL=no-reminders …    the second control: tasks WITH due dates (so the tasks'
+//                                           own due_at index is as deep) but no reminder rows
 //
 // Per schedule size it measures, against the running app (APP_ROLE=all, so the worker's own scan
 // runs beside it, as in production):
@@ -31,6 +36,9 @@ const { Client } = require('pg');
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === '1';
+const CONTROL_KIND = process.env.BENCH_REMINDER_CONTROL === 'no-reminders' ? 'no-reminders' : process.env.BENCH_REMINDER_CONTROL === '1' ? 'no-due-dates' : null;
+const CONTROL = CONTROL_KIND === 'no-due-dates';
+const REMINDER_ROWS = CONTROL_KIND === null;
 const SIZES = (process.env.BENCH_REMINDER_SIZES ?? (SMOKE ? '0,20000' : '0,100000,1000000')).split(',').map(Number);
 const DURATION = Number(process.env.BENCH_DURATION ?? (SMOKE ? 1 : 6));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -95,7 +103,7 @@ async function main() {
     ['src', 'migrations', '-d', buildDir, '--config-file', '.swcrc', '--quiet', '--ignore', '**/*.spec.ts'],
     { cwd: ROOT, stdio: 'inherit' },
   );
-  const { CLAIM_DUE_REMINDERS_SQL, NEXT_FIRES_AT_SQL } = require(
+  const { CLAIM_DUE_REMINDERS_SQL, NEXT_FIRES_AT_SQL, reminderSyncSql } = require(
     path.join(buildDir, 'src', 'modules', 'tasks', 'infrastructure', 'postgres-task-reminder.schedule.js'),
   );
 
@@ -167,21 +175,27 @@ async function main() {
     for (const size of SIZES) {
       if (size > seeded) {
         const t0 = performance.now();
-        // Open tasks due 2..400 days ahead (beyond the 24 h lead: nothing is due), both reminders each.
+        // Open tasks due 2..400 days ahead (beyond the 24 h lead: nothing is due), both reminders each;
+        // in the control, the same tasks with no due date and no reminders.
         await db.query(
           `INSERT INTO tasks.tasks (id, title, priority, state, creator_id, due_at, labels, version, created_at, updated_at)
-           SELECT gen_random_uuid(), 'due ' || g, 'normal', 'draft', $3::uuid, now() + interval '2 days' + (g % 398) * interval '1 day' + g * interval '1 ms', '{}', 1, now(), now()
+           SELECT gen_random_uuid(), 'due ' || g, 'normal', 'draft', $3::uuid,
+                  CASE WHEN $4::boolean THEN NULL ELSE now() + interval '2 days' + (g % 398) * interval '1 day' + g * interval '1 ms' END,
+                  '{}', 1, now(), now()
              FROM generate_series($1::int + 1, $2::int) AS g`,
-          [seeded, size, manager.id],
+          [seeded, size, manager.id, CONTROL],
         );
-        await db.query(
-          `INSERT INTO tasks.task_reminders (task_id, kind, due_at)
-           SELECT t.id, k, t.due_at FROM tasks.tasks t CROSS JOIN unnest(ARRAY['due_soon', 'overdue']) AS k
-            WHERE t.title LIKE 'due %' AND NOT EXISTS (SELECT 1 FROM tasks.task_reminders r WHERE r.task_id = t.id)`,
-        );
-        await db.query('ANALYZE tasks.tasks');
-        await db.query('ANALYZE tasks.task_reminders');
-        log(`seeded ${size - seeded} tasks with due dates (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+        if (REMINDER_ROWS)
+          await db.query(
+            `INSERT INTO tasks.task_reminders (task_id, kind, due_at)
+             SELECT t.id, k, t.due_at FROM tasks.tasks t CROSS JOIN unnest(ARRAY['due_soon', 'overdue']) AS k
+              WHERE t.title LIKE 'due %' AND NOT EXISTS (SELECT 1 FROM tasks.task_reminders r WHERE r.task_id = t.id)`,
+          );
+        // VACUUM, not only ANALYZE: a bulk insert this size sets off autovacuum, which would
+        // otherwise run during the write load that follows and be measured as the write path.
+        await db.query('VACUUM (ANALYZE) tasks.tasks');
+        await db.query('VACUUM (ANALYZE) tasks.task_reminders');
+        log(`seeded ${size - seeded} tasks ${CONTROL ? 'without' : 'with'} due dates (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
         seeded = size;
       }
       const claim = [];
@@ -195,6 +209,28 @@ async function main() {
         t = performance.now();
         await db.query(NEXT_FIRES_AT_SQL, [LEAD_MS]);
         next.push(performance.now() - t);
+        await db.query('ROLLBACK');
+      }
+      // The write path's own statements, timed in the database's terms (median of many, so the
+      // machine's noise that moves a 6 s HTTP run by ±15 % does not): a task INSERT like the app's,
+      // then the reminder statement TaskRepository.save runs for it (reminderSyncSql, from the build).
+      const taskInsert = [];
+      const reminderSync = [];
+      for (let i = 0; i < SCAN_RUNS; i++) {
+        const id = crypto.randomUUID();
+        const due = new Date(Date.now() + 30 * 86_400_000 + i);
+        await db.query('BEGIN');
+        let t = performance.now();
+        await db.query(
+          `INSERT INTO tasks.tasks (id, title, priority, state, creator_id, due_at, labels, version, created_at, updated_at)
+           VALUES ($1, 'bench write', 'normal', 'draft', $2, $3, '{}', 1, now(), now())`,
+          [id, manager.id, due],
+        );
+        taskInsert.push(performance.now() - t);
+        const sync = reminderSyncSql({ id, dueAt: due, isFinal: false, toProps: () => ({ updatedAt: new Date() }) });
+        t = performance.now();
+        await db.query(sync.sql, sync.params);
+        reminderSync.push(performance.now() - t);
         await db.query('ROLLBACK');
       }
       const now = new Date();
@@ -229,6 +265,8 @@ async function main() {
         claimBuffers: Math.max(0, ...buffers),
         claimUsesIndex: usesIndex,
         nextMedianMs: pct(next, 50),
+        taskInsertMedianMs: pct(taskInsert, 50),
+        reminderSyncMedianMs: pct(reminderSync, 50),
         writeRps: res.requests.average,
         writeP50Ms: res.latency.p50,
         writeP99Ms: res.latency.p99,
@@ -244,16 +282,16 @@ async function main() {
   }
   mkdirSync(OUT, { recursive: true });
   writeFileSync(
-    path.join(OUT, 'reminder-scan.json'),
-    JSON.stringify({ smoke: SMOKE, at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION, rows }, null, 2),
+    path.join(OUT, CONTROL_KIND ? `reminder-scan-control-${CONTROL_KIND}.json` : 'reminder-scan.json'),
+    JSON.stringify({ smoke: SMOKE, control: CONTROL_KIND, at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION, rows }, null, 2),
   );
   console.log(
-    '\n| tasks with due dates | claim median / p99 (ms) | claim buffers | index scan | next-moment median (ms) | POST /tasks with dueAt req/s | p50 / p99 (ms) |',
+    `\n| ${CONTROL ? 'open tasks, no due dates (control)' : REMINDER_ROWS ? 'tasks with due dates' : 'tasks with due dates, no reminder rows (control)'} | claim median / p99 (ms) | claim buffers | index scan | next-moment median (ms) | task INSERT / reminder statement median (ms) | POST /tasks with dueAt req/s | p50 / p99 (ms) |`,
   );
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.scheduledTasks.toLocaleString('en')} | ${r.claimMedianMs.toFixed(2)} / ${r.claimP99Ms.toFixed(2)} | ${r.claimBuffers} | ${r.claimUsesIndex ? 'yes' : 'NO'} | ${r.nextMedianMs.toFixed(2)} | ${r.writeRps.toFixed(0)} | ${r.writeP50Ms} / ${r.writeP99Ms} |`,
+      `| ${r.scheduledTasks.toLocaleString('en')} | ${r.claimMedianMs.toFixed(2)} / ${r.claimP99Ms.toFixed(2)} | ${r.claimBuffers} | ${r.claimUsesIndex ? 'yes' : 'NO'} | ${r.nextMedianMs.toFixed(2)} | ${r.taskInsertMedianMs.toFixed(2)} / ${r.reminderSyncMedianMs.toFixed(2)} | ${r.writeRps.toFixed(0)} | ${r.writeP50Ms} / ${r.writeP99Ms} |`,
     );
   }
   return rows.every((r) => r.claimUsesIndex && r.writeNon2xx === 0) ? 0 : 1;
