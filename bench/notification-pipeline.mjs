@@ -7,7 +7,7 @@
 //   (N=1000 tasks for throughput; RATE=20 assignments/s for LATENCY_SECONDS=15 for latency)
 //   WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' passes node flags to the worker process only;
 //   DB_POOL_SIZE, EVENTS_CONCURRENCY and NOTIFY_*_CONCURRENCY are passed through to the processes.
-//   REFERENCE=0 skips the reference run; WORKER_LOG=<file> keeps the worker's log lines; TRACE_QUERIES_FILE with WORKER_NODE_ARGS='--require bench/support/trace-queries.cjs'
+//   REFERENCE=0 skips the reference run; WORKER_LOG=<file> keeps the worker's log lines; BENCH_KEEP_DB=1 keeps the bench database; TRACE_QUERIES_FILE with WORKER_NODE_ARGS='--require bench/support/trace-queries.cjs'
 //   counts the worker's statements.
 //
 // Reference: after taskwire, ../shared/bench-reference/pipeline.js (installed once under the OS temp
@@ -381,7 +381,8 @@ if (process.env.REFERENCE !== '0') {
 await stop(api);
 smtp.close();
 receiver.close();
-if (benchDb) {
+if (benchDb && process.env.BENCH_KEEP_DB === '1') console.log(`kept database ${benchDb} (BENCH_KEEP_DB=1)`);
+else if (benchDb) {
   const admin2 = new Client({ connectionString: BASE_DATABASE_URL });
   await admin2.connect();
   await admin2.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`);

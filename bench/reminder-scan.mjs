@@ -36,7 +36,12 @@ const { Client } = require('pg');
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === '1';
-const CONTROL_KIND = process.env.BENCH_REMINDER_CONTROL === 'no-reminders' ? 'no-reminders' : process.env.BENCH_REMINDER_CONTROL === '1' ? 'no-due-dates' : null;
+const CONTROL_KIND =
+  process.env.BENCH_REMINDER_CONTROL === 'no-reminders'
+    ? 'no-reminders'
+    : process.env.BENCH_REMINDER_CONTROL === '1'
+      ? 'no-due-dates'
+      : null;
 const CONTROL = CONTROL_KIND === 'no-due-dates';
 const REMINDER_ROWS = CONTROL_KIND === null;
 const SIZES = (process.env.BENCH_REMINDER_SIZES ?? (SMOKE ? '0,20000' : '0,100000,1000000')).split(',').map(Number);
@@ -283,7 +288,11 @@ async function main() {
   mkdirSync(OUT, { recursive: true });
   writeFileSync(
     path.join(OUT, CONTROL_KIND ? `reminder-scan-control-${CONTROL_KIND}.json` : 'reminder-scan.json'),
-    JSON.stringify({ smoke: SMOKE, control: CONTROL_KIND, at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION, rows }, null, 2),
+    JSON.stringify(
+      { smoke: SMOKE, control: CONTROL_KIND, at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION, rows },
+      null,
+      2,
+    ),
   );
   console.log(
     `\n| ${CONTROL ? 'open tasks, no due dates (control)' : REMINDER_ROWS ? 'tasks with due dates' : 'tasks with due dates, no reminder rows (control)'} | claim median / p99 (ms) | claim buffers | index scan | next-moment median (ms) | task INSERT / reminder statement median (ms) | POST /tasks with dueAt req/s | p50 / p99 (ms) |`,
