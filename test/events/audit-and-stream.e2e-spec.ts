@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { apiAs } from '../support/api';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
 import { SseClient } from '../support/sse-client';
@@ -141,6 +143,34 @@ describe('audit trail and live stream (HTTP)', () => {
     } finally {
       adminStream.close();
       memberStream.close();
+    }
+  });
+
+  it('streams an event whose transaction committed after a later one (commit order is not seq order)', async () => {
+    // A transaction that inserts its event first and commits last (a reminder scan, a long use case)
+    // has the lower seq: a stream that skipped "seq below the last one sent" lost it for good.
+    const admin = await adminSession(a);
+    const stream = await SseClient.open(`${a.running.url}/api/v1/events/stream`, { authorization: `Bearer ${admin.accessToken}` });
+    const db = new Client({ connectionString: a.databaseUrl });
+    await db.connect();
+    try {
+      const lateId = randomUUID();
+      await db.query('BEGIN');
+      await db.query(
+        `INSERT INTO events.events (id, type, aggregate_type, aggregate_id, actor_id, occurred_at, payload, idempotency_key, published_at)
+         VALUES ($1, 'user.registered', 'user', $2, NULL, now(), '{}', $3, now())`,
+        [lateId, admin.id, `late:${lateId}`],
+      );
+      await db.query(`SELECT pg_notify('taskwire_events', $1)`, [lateId]); // delivered at COMMIT, as the app's own
+      const overtaking = await newUser(a, admin, 'overtaking', 'O'); // a higher seq, committed first
+      await stream.waitFor((m) => JSON.parse(m.data).aggregateId === overtaking.data!.id);
+      await db.query('COMMIT');
+      const late = await stream.waitFor((m) => m.id === lateId, 5_000);
+      expect(late.event).toBe('user.registered');
+      expect(stream.messages.filter((m) => m.id === lateId)).toHaveLength(1);
+    } finally {
+      await db.end();
+      stream.close();
     }
   });
 

@@ -10,6 +10,8 @@ import { StreamSettings } from './stream.settings';
 
 const HEARTBEAT_MS = 15_000;
 const REPLAY_PAGE = 500;
+/** How long after a replay the live feed's copies of replayed events are still recognised. */
+const REPLAY_DEDUPE_MS = 30_000;
 /** Retry-After of a refused stream: long enough for a tab to close, short enough to feel live. */
 const STREAM_RETRY_AFTER_SECONDS = 5;
 
@@ -110,15 +112,19 @@ export class EventStreamService implements OnApplicationShutdown {
       }
     };
     const caller = this.callers.watch(session, (reason) => end(reason));
-    let lastSeq: string | null = null;
     let replaying = true;
     const held: StoredEvent[] = [];
     let chain: Promise<void> = Promise.resolve();
+    // Live events arrive in commit order, which is not `seq` order: a transaction that inserted its
+    // event first may commit last (a reminder scan, a long use case). So the live feed is never
+    // filtered by seq; only what the replay sent (Last-Event-ID) may come again from the live feed,
+    // and those ids are skipped until the replay is well behind us.
+    let replayed: Set<string> | null = null;
 
-    const send = async (events: StoredEvent[]) => {
+    const send = async (events: StoredEvent[], fromReplay = false) => {
       for (const event of events) {
-        if (lastSeq !== null && BigInt(event.seq) <= BigInt(lastSeq)) continue;
-        lastSeq = event.seq;
+        if (fromReplay) (replayed ??= new Set()).add(event.id);
+        else if (replayed?.has(event.id)) continue;
         const now = await caller.current();
         if (now === null || ended || res.destroyed) return;
         if (!(await this.audienceOf(event).includes(now))) continue;
@@ -157,11 +163,10 @@ export class EventStreamService implements OnApplicationShutdown {
       // saw the response start can rely on every event committed after it (the first stream of a
       // process used to miss those committed while its LISTEN connection was being set up).
       res.write(': connected\n\nretry: 2000\n\n');
-      lastSeq = lastEventId ? ((await this.store.seqOf(lastEventId)) ?? null) : null;
-      let cursor = lastSeq;
+      let cursor = lastEventId ? ((await this.store.seqOf(lastEventId)) ?? null) : null;
       while (cursor !== null && !ended) {
         const page = await this.store.list({}, REPLAY_PAGE, cursor);
-        await send(page.items);
+        await send(page.items, true);
         cursor = page.nextAfterSeq;
       }
     } catch {
@@ -169,6 +174,8 @@ export class EventStreamService implements OnApplicationShutdown {
     }
     replaying = false;
     enqueue(held.splice(0));
+    // A replayed event's own NOTIFY can only trail the replay by moments; then the ids can go.
+    if (replayed) setTimeout(() => (replayed = null), REPLAY_DEDUPE_MS).unref();
   }
 
   onApplicationShutdown(): void {
