@@ -174,6 +174,33 @@ describe('audit trail and live stream (HTTP)', () => {
     }
   });
 
+  it('streams a late-committed event also when its NOTIFY carries no ids (the look-back of a "*" wake-up)', async () => {
+    const admin = await adminSession(a);
+    const stream = await SseClient.open(`${a.running.url}/api/v1/events/stream`, { authorization: `Bearer ${admin.accessToken}` });
+    const db = new Client({ connectionString: a.databaseUrl });
+    await db.connect();
+    try {
+      const lateId = randomUUID();
+      await db.query('BEGIN');
+      await db.query(
+        `INSERT INTO events.events (id, type, aggregate_type, aggregate_id, actor_id, occurred_at, payload, idempotency_key, published_at)
+         VALUES ($1, 'user.registered', 'user', $2, NULL, now(), '{}', $3, now())`,
+        [lateId, admin.id, `late-star:${lateId}`],
+      );
+      await db.query(`SELECT pg_notify('taskwire_events', '*')`); // what a payload too large for the ids sends
+      const overtaking = await newUser(a, admin, 'overtaking-star', 'O');
+      await stream.waitFor((m) => JSON.parse(m.data).aggregateId === overtaking.data!.id);
+      await db.query('COMMIT');
+      await stream.waitFor((m) => m.id === lateId, 5_000);
+      await new Promise((r) => setTimeout(r, 300)); // a second copy would be here by now
+      expect(stream.messages.filter((m) => m.id === lateId)).toHaveLength(1);
+      expect(stream.messages.filter((m) => JSON.parse(m.data).aggregateId === overtaking.data!.id)).toHaveLength(1);
+    } finally {
+      await db.end();
+      stream.close();
+    }
+  });
+
   it('requires a token for the stream', async () => {
     const anonymous = await SseClient.open(`${a.running.url}/api/v1/events/stream`, {});
     expect(anonymous.status).toBe(401);

@@ -9,6 +9,15 @@ import { RelaySettings } from './relay.settings';
 
 type Subscriber = (events: StoredEvent[]) => void;
 
+/** Ids of the events fanned out lately, so a look-back fetch does not hand one out twice. */
+const RECENT_IDS = 10_000;
+/**
+ * How far back a fetch without ids (a NOTIFY too large to carry them, or a re-established LISTEN)
+ * looks besides `seq > last`: a transaction that inserted its event earlier (lower seq) may commit
+ * after later ones were fanned out.
+ */
+const LOOK_BACK = '60 seconds';
+
 /**
  * Fans committed events out to live streams in this process. Events reach it through PostgreSQL
  * NOTIFY (sent at commit by whichever process wrote them), so a stream held open here sees events
@@ -22,6 +31,9 @@ export class LiveEventHub implements OnApplicationShutdown {
   private starting: Promise<void> | null = null;
   private lastSeq = '0';
   private fetching: Promise<void> = Promise.resolve();
+  private readonly recent = new Set<string>();
+  /** The database's clock when listening began: a look-back never reaches events from before it. */
+  private listeningSince = new Date();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -46,8 +58,11 @@ export class LiveEventHub implements OnApplicationShutdown {
 
   private ensureListening(): Promise<void> {
     this.starting ??= (async () => {
-      const rows: Array<{ seq: string | null }> = await this.dataSource.query('SELECT max(seq)::text AS seq FROM events.events');
+      const rows: Array<{ seq: string | null; now: Date }> = await this.dataSource.query(
+        'SELECT max(seq)::text AS seq, now() AS now FROM events.events',
+      );
       this.lastSeq = rows[0]?.seq ?? '0';
+      this.listeningSince = rows[0]?.now ?? new Date();
       this.listener = new PgNotificationListener(
         this.settings.databaseUrl,
         EVENTS_CHANNEL,
@@ -69,17 +84,28 @@ export class LiveEventHub implements OnApplicationShutdown {
       .catch((err: Error) => this.logger.warn(`live fetch failed: ${err.message}`));
   }
 
+  private remember(id: string): void {
+    this.recent.add(id);
+    if (this.recent.size > RECENT_IDS) this.recent.delete(this.recent.values().next().value!);
+  }
+
   private async fetchAndPublish(payload: string): Promise<void> {
     if (this.subscribers.size === 0) return;
     const ids = payload === '*' ? [] : payload.split(',').filter(Boolean);
     const rows: EventRow[] = ids.length
       ? await this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM events.events WHERE id = ANY($1::uuid[]) ORDER BY events.seq`, [ids])
-      : await this.dataSource.query(`SELECT ${EVENT_COLUMNS} FROM events.events WHERE seq > $1 ORDER BY events.seq LIMIT 1000`, [
-          this.lastSeq,
-        ]);
-    if (rows.length === 0) return;
-    const events = rows.map(toStoredEvent);
-    for (const e of events) if (BigInt(e.seq) > BigInt(this.lastSeq)) this.lastSeq = e.seq;
+      : await this.dataSource.query(
+          `SELECT ${EVENT_COLUMNS} FROM events.events
+            WHERE seq > $1 OR (occurred_at > now() - interval '${LOOK_BACK}' AND recorded_at >= $2)
+            ORDER BY events.seq LIMIT 2000`,
+          [this.lastSeq, this.listeningSince],
+        );
+    const events = rows.map(toStoredEvent).filter((e) => !this.recent.has(e.id));
+    if (events.length === 0) return;
+    for (const e of events) {
+      if (BigInt(e.seq) > BigInt(this.lastSeq)) this.lastSeq = e.seq;
+      this.remember(e.id);
+    }
     for (const subscriber of this.subscribers) {
       try {
         subscriber(events);
