@@ -146,9 +146,12 @@ describe('audit trail and live stream (HTTP)', () => {
     }
   });
 
-  it('streams an event whose transaction committed after a later one (commit order is not seq order)', async () => {
-    // A transaction that inserts its event first and commits last (a reminder scan, a long use case)
-    // has the lower seq: a stream that skipped "seq below the last one sent" lost it for good.
+  /**
+   * An event inserted in a transaction that commits only after a later event (higher seq) has
+   * already reached the admin's open stream; the NOTIFY sent at its commit carries `notifyPayload`
+   * (its id, or '*' as when the ids do not fit). Returns the stream and both events' ids.
+   */
+  const lateCommittedEvent = async (notifyPayload: (lateId: string) => string) => {
     const admin = await adminSession(a);
     const stream = await SseClient.open(`${a.running.url}/api/v1/events/stream`, { authorization: `Bearer ${admin.accessToken}` });
     const db = new Client({ connectionString: a.databaseUrl });
@@ -161,42 +164,40 @@ describe('audit trail and live stream (HTTP)', () => {
          VALUES ($1, 'user.registered', 'user', $2, NULL, now(), '{}', $3, now())`,
         [lateId, admin.id, `late:${lateId}`],
       );
-      await db.query(`SELECT pg_notify('taskwire_events', $1)`, [lateId]); // delivered at COMMIT, as the app's own
-      const overtaking = await newUser(a, admin, 'overtaking', 'O'); // a higher seq, committed first
+      await db.query(`SELECT pg_notify('taskwire_events', $1)`, [notifyPayload(lateId)]); // delivered at COMMIT, as the app's own
+      const overtaking = await newUser(a, admin, `overtaking-${lateId.slice(0, 8)}`, 'O'); // a higher seq, committed first
       await stream.waitFor((m) => JSON.parse(m.data).aggregateId === overtaking.data!.id);
       await db.query('COMMIT');
+      return { stream, lateId, overtakingId: overtaking.data!.id };
+    } catch (err) {
+      stream.close();
+      throw err;
+    } finally {
+      await db.end();
+    }
+  };
+
+  it('streams an event whose transaction committed after a later one (commit order is not seq order)', async () => {
+    // A transaction that inserts its event first and commits last (a reminder scan, a long use case)
+    // has the lower seq: a stream that skipped "seq below the last one sent" lost it for good.
+    const { stream, lateId } = await lateCommittedEvent((id) => id);
+    try {
       const late = await stream.waitFor((m) => m.id === lateId, 5_000);
       expect(late.event).toBe('user.registered');
       expect(stream.messages.filter((m) => m.id === lateId)).toHaveLength(1);
     } finally {
-      await db.end();
       stream.close();
     }
   });
 
   it('streams a late-committed event also when its NOTIFY carries no ids (the look-back of a "*" wake-up)', async () => {
-    const admin = await adminSession(a);
-    const stream = await SseClient.open(`${a.running.url}/api/v1/events/stream`, { authorization: `Bearer ${admin.accessToken}` });
-    const db = new Client({ connectionString: a.databaseUrl });
-    await db.connect();
+    const { stream, lateId, overtakingId } = await lateCommittedEvent(() => '*'); // what a payload too large for the ids sends
     try {
-      const lateId = randomUUID();
-      await db.query('BEGIN');
-      await db.query(
-        `INSERT INTO events.events (id, type, aggregate_type, aggregate_id, actor_id, occurred_at, payload, idempotency_key, published_at)
-         VALUES ($1, 'user.registered', 'user', $2, NULL, now(), '{}', $3, now())`,
-        [lateId, admin.id, `late-star:${lateId}`],
-      );
-      await db.query(`SELECT pg_notify('taskwire_events', '*')`); // what a payload too large for the ids sends
-      const overtaking = await newUser(a, admin, 'overtaking-star', 'O');
-      await stream.waitFor((m) => JSON.parse(m.data).aggregateId === overtaking.data!.id);
-      await db.query('COMMIT');
       await stream.waitFor((m) => m.id === lateId, 5_000);
       await new Promise((r) => setTimeout(r, 300)); // a second copy would be here by now
       expect(stream.messages.filter((m) => m.id === lateId)).toHaveLength(1);
-      expect(stream.messages.filter((m) => JSON.parse(m.data).aggregateId === overtaking.data!.id)).toHaveLength(1);
+      expect(stream.messages.filter((m) => JSON.parse(m.data).aggregateId === overtakingId)).toHaveLength(1);
     } finally {
-      await db.end();
       stream.close();
     }
   });

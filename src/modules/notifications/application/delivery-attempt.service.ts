@@ -87,7 +87,6 @@ export class DeliveryAttemptService {
     const claimed = await this.claim(deliveryId);
     if ('kind' in claimed) return claimed;
     const { delivery, leaseToken, event } = claimed;
-    const withClaim = { endpoint: claimed.endpoint, emailDigest: claimed.emailDigest };
     const attempt = delivery.attempts - delivery.scheduleOffset;
     // While this worker is alive and sending, its lease never runs out: only a dead (or hung)
     // worker's delivery can be taken over, so two sends of one delivery never overlap.
@@ -102,10 +101,10 @@ export class DeliveryAttemptService {
     renewal.unref();
     try {
       if (delivery.channel === EMAIL_CHANNEL && this.digests && this.emailChannel) {
-        const digested = await this.digestStep(delivery, leaseToken, withClaim.emailDigest);
+        const digested = await this.digestStep(delivery, leaseToken, claimed.emailDigest);
         if (digested) return digested;
       }
-      if (delivery.channel === WEBHOOK_CHANNEL) await this.sendWebhook(delivery, leaseToken, event, withClaim.endpoint);
+      if (delivery.channel === WEBHOOK_CHANNEL) await this.sendWebhook(delivery, leaseToken, event, claimed.endpoint);
       else {
         const suppressed = await this.sendToUser(delivery, leaseToken, event, attempt);
         if (suppressed) return { kind: 'skipped', reason: suppressed };

@@ -115,7 +115,7 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
           const ids = refs.slice(i, i + size).map((d) => d.id);
           jobs.push(
             ids.length === 1
-              ? { name: channel, data: { deliveryId: ids[0] } satisfies DeliveryJobData, opts: this.jobOptions(ids[0]) }
+              ? this.singleJob(channel, ids[0])
               : { name: channel, data: { deliveryIds: ids } satisfies DeliveryJobData, opts: this.jobOptions(batchJobId(ids[0])) },
           );
         }
@@ -130,13 +130,17 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
    */
   async addLater(queueName: string, channel: string, later: ReadonlyArray<{ id: string; delayMs: number }>): Promise<void> {
     if (later.length === 0) return;
-    await this.queue(queueName).addBulk(
-      later.map((d) => ({
-        name: channel,
-        data: { deliveryId: d.id } satisfies DeliveryJobData,
-        opts: { ...this.jobOptions(d.id), delay: Math.max(0, Math.round(d.delayMs)) },
-      })),
-    );
+    await this.queue(queueName).addBulk(later.map((d) => this.singleJob(channel, d.id, d.delayMs)));
+  }
+
+  /** The job of one delivery (job id = delivery id), due now or after `delayMs`. */
+  private singleJob(channel: string, deliveryId: string, delayMs = 0) {
+    const opts = this.jobOptions(deliveryId);
+    return {
+      name: channel,
+      data: { deliveryId } satisfies DeliveryJobData,
+      opts: delayMs > 0 ? { ...opts, delay: Math.round(delayMs) } : opts,
+    };
   }
 
   async ensureQueued(deliveries: readonly DeliveryJobRef[]): Promise<number> {
@@ -151,7 +155,8 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
           continue; // it became active meanwhile: it is live after all
         }
       }
-      await this.queueFor(d.channel).add(d.channel, { deliveryId: d.id } satisfies DeliveryJobData, this.jobOptions(d.id));
+      const fresh = this.singleJob(d.channel, d.id);
+      await this.queueFor(d.channel).add(fresh.name, fresh.data, fresh.opts);
       added += 1;
     }
     return added;

@@ -33,6 +33,9 @@ class Slots {
   }
 }
 
+/** How long a 'later' outcome waits: until a moment after `until`, and never less than that moment. */
+const laterDelayMs = (until: Date): number => Math.max(until.getTime() - Date.now(), 0) + 250;
+
 /** What a batch job came to: how many of its deliveries ended which way; `later` went on in jobs of their own. */
 export interface BatchOutcome {
   kind: 'batch';
@@ -152,7 +155,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
       case 'later':
         // Not claimable yet (lease held elsewhere, or the retry is not due): come back then,
         // without using up an attempt.
-        await job.moveToDelayed(Math.max(outcome.until.getTime() + 250, Date.now() + 250), token);
+        await job.moveToDelayed(Date.now() + laterDelayMs(outcome.until), token);
         throw new DelayedError();
       case 'retry':
         throw new RetryLaterError(outcome.error, outcome.delayMs);
@@ -172,7 +175,6 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
     const settled = await Promise.allSettled(ids.map((id) => this.attempt(job.queueName, id)));
     const outcome: BatchOutcome = { kind: 'batch', sent: 0, skipped: 0, dead: 0, later: 0 };
     const later: Array<{ id: string; delayMs: number }> = [];
-    const now = Date.now();
     settled.forEach((result, i) => {
       if (result.status === 'rejected') {
         // Not an outcome of the send (the database was unreachable, say): the schedule's first delay.
@@ -186,7 +188,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
       else
         later.push({
           id: ids[i],
-          delayMs: attempt.kind === 'retry' ? attempt.delayMs : Math.max(250, attempt.until.getTime() + 250 - now),
+          delayMs: attempt.kind === 'retry' ? attempt.delayMs : laterDelayMs(attempt.until),
         });
     });
     outcome.later = later.length;
