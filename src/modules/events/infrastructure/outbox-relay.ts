@@ -32,8 +32,20 @@ interface RelayedEvent {
  * inserting) before the relay gives up on handling the batch itself and leaves it to the bus.
  */
 const RELAYED_HANDLER_LOCK_TIMEOUT = '2s';
+/** Opens a batch handler's savepoint, with the lock timeout it runs under (rolled back with it). */
+const OPEN_HANDLER_SAVEPOINT = `SAVEPOINT relayed_handler; SET LOCAL lock_timeout = '${RELAYED_HANDLER_LOCK_TIMEOUT}'`;
 /** Relay loops per process (see start()). */
 const RELAY_LOOPS = 2;
+
+/**
+ * Several statements in one round trip on the transaction's connection (the simple query protocol,
+ * no parameters), with each statement's rows: TypeORM's `query` returns none for such a call.
+ */
+async function simpleQuery(em: EntityManager, sql: string): Promise<Array<{ rows: unknown[] }>> {
+  const client = (await em.queryRunner!.connect()) as { query(sql: string): Promise<Array<{ rows: unknown[] }> | { rows: unknown[] }> };
+  const result = await client.query(sql);
+  return Array.isArray(result) ? result : [result];
+}
 
 export interface RelayStats {
   batches: number;
@@ -196,24 +208,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async relayBatch(): Promise<number> {
     let afterCommit: RelayedEvent[] = [];
     const moved = await this.transaction(async (em) => {
-      const rows: Array<EventRow & { trace_context: TraceCarrier | null }> = await em.query(
-        `SELECT ${EVENT_COLUMNS}, trace_context FROM events.events WHERE published_at IS NULL ORDER BY events.seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.settings.batchSize],
-      );
+      const withHandlers = Boolean(this.txHost && this.relayedHandlers?.list().length);
+      const rows = await this.claim(em, withHandlers);
       if (rows.length === 0) return 0;
-      const events = await this.withoutGaps(
-        em,
-        rows.map((row) => {
-          const event = toStoredEvent(row);
-          return { seq: event.seq, view: toEventView(event), traceContext: row.trace_context ?? null, handled: [] };
-        }),
-      );
-      if (events.length === 0) return 0;
-      await this.runRelayedHandlers(em, events);
+      const events: RelayedEvent[] = rows.map((row) => {
+        const event = toStoredEvent(row);
+        return { seq: event.seq, view: toEventView(event), traceContext: row.trace_context ?? null, handled: [] };
+      });
+      await this.runRelayedHandlers(em, events, withHandlers);
       afterCommit = events.filter((e) => this.fullyHandled(e));
       const deferred = new Set(afterCommit);
       await this.enqueue(events.filter((e) => !deferred.has(e)));
-      await em.query(`UPDATE events.events SET published_at = now() WHERE id = ANY($1::uuid[])`, [events.map((e) => e.view.id)]);
       this.stats.batches += 1;
       this.stats.enqueued += events.length;
       return events.length;
@@ -239,34 +244,44 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Runs each batch handler for the batch, under a savepoint: claims its `handler_runs` rows (events
-   * some per-event job already handled are left out), then lets it write. On any failure only the
-   * savepoint is rolled back: the events then reach the handler through the bus, one by one.
+   * Runs each batch handler for the batch, under a savepoint (the first one opened by the claim's
+   * round trip): claims its `handler_runs` rows (events some per-event job already handled are left
+   * out) while the handler already plans — its reads run on other connections — then lets it write
+   * for the claimed ones. On any failure only the savepoint is rolled back: the events then reach the
+   * handler through the bus, one by one.
    */
-  private async runRelayedHandlers(em: EntityManager, events: RelayedEvent[]): Promise<void> {
+  private async runRelayedHandlers(em: EntityManager, events: RelayedEvent[], savepointOpen: boolean): Promise<void> {
+    let open = savepointOpen;
     for (const handler of this.relayedHandlers?.list() ?? []) {
       if (!this.txHost) break; // a relay built by hand writes through `em` only
       const types = new Set(handler.types);
       const candidates = events.filter((e) => types.has(e.view.type));
       if (candidates.length === 0) continue;
-      // One round trip each (no parameters: the simple protocol takes both statements at once).
-      await em.query(`SAVEPOINT relayed_handler; SET LOCAL lock_timeout = '${RELAYED_HANDLER_LOCK_TIMEOUT}'`);
-      try {
-        const claimed: Array<{ event_id: string }> = await em.query(
+      // One round trip (no parameters: the simple protocol takes both statements at once).
+      if (!open) await em.query(OPEN_HANDLER_SAVEPOINT);
+      open = false;
+      const claimed = em
+        .query(
           `INSERT INTO events.handler_runs (event_id, handler) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING RETURNING event_id`,
           [candidates.map((e) => e.view.id), handler.name],
-        );
-        const ids = new Set(claimed.map((r) => r.event_id));
-        const mine = candidates.filter((e) => ids.has(e.view.id));
+        )
+        .then((rows: Array<{ event_id: string }>) => {
+          const ids = new Set(rows.map((r) => r.event_id));
+          return candidates.filter((e) => ids.has(e.view.id));
+        });
+      claimed.catch(() => undefined); // awaited below; a handler that fails first must not leave it unobserved
+      try {
         const txHost = this.txHost;
-        if (mine.length)
-          await handler.handleRelayed(
-            mine.map((e) => e.view),
-            (read) => txHost.withoutTransaction(read),
-          );
+        await handler.handleRelayed(
+          candidates.map((e) => e.view),
+          (read) => txHost.withoutTransaction(read),
+          async () => (await claimed).map((e) => e.view),
+        );
+        const mine = await claimed;
         await em.query(`SET LOCAL lock_timeout TO DEFAULT; RELEASE SAVEPOINT relayed_handler`);
         for (const e of mine) e.handled.push(handler.name);
       } catch (err) {
+        await claimed.catch(() => undefined); // its statement precedes the rollback on the connection
         await em.query(`ROLLBACK TO SAVEPOINT relayed_handler`);
         this.logger.warn(
           `batch handler ${handler.name} failed for ${candidates.length} events (they go through the bus): ${(err as Error).message}`,
@@ -276,24 +291,38 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Keeps, per aggregate, only the events before the first older-or-interleaved unpublished event
-   * that this batch does not hold (another relay holds it, or it committed late): those go first,
-   * so one aggregate's events always reach the queue in log order.
+   * Claims a batch and marks it published, in one statement: the unpublished events in log order
+   * (`FOR UPDATE SKIP LOCKED`, so concurrent relays take disjoint batches), keeping per aggregate only
+   * those before the first older unpublished event this batch does not hold (another relay holds it,
+   * or it committed late): those go first, so one aggregate's events always reach the queue in log
+   * order. The events left out stay locked, unpublished, until this transaction ends.
+   *
+   * With batch handlers to run, the same round trip also opens their first savepoint (see
+   * runRelayedHandlers): the simple query protocol takes several statements at once, which is why
+   * the batch size is written into the text (a validated integer) instead of being a parameter.
    */
-  private async withoutGaps(em: EntityManager, events: RelayedEvent[]): Promise<RelayedEvent[]> {
-    const maxSeq = events[events.length - 1].seq;
-    const gaps: Array<{ aggregate_id: string; first_gap: string }> = await em.query(
-      `SELECT e.aggregate_id, min(e.seq)::text AS first_gap FROM events.events e
-        WHERE e.published_at IS NULL AND e.aggregate_id = ANY($1::uuid[]) AND e.id <> ALL($2::uuid[]) AND e.seq < $3
-        GROUP BY e.aggregate_id`,
-      [[...new Set(events.map((e) => e.view.aggregateId))], events.map((e) => e.view.id), maxSeq],
-    );
-    if (gaps.length === 0) return events;
-    const firstGap = new Map(gaps.map((g) => [g.aggregate_id, BigInt(g.first_gap)]));
-    return events.filter((e) => {
-      const gap = firstGap.get(e.view.aggregateId);
-      return gap === undefined || BigInt(e.seq) < gap;
-    });
+  private async claim(em: EntityManager, openSavepoint: boolean): Promise<Array<EventRow & { trace_context: TraceCarrier | null }>> {
+    const limit = Math.trunc(this.settings.batchSize);
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`invalid relay batch size ${this.settings.batchSize}`);
+    const sql = `WITH claimed AS MATERIALIZED (
+         SELECT e.* FROM events.events e WHERE e.published_at IS NULL ORDER BY e.seq LIMIT ${limit} FOR UPDATE SKIP LOCKED
+       ), kept AS (
+         SELECT c.* FROM claimed c
+          WHERE NOT EXISTS (
+            SELECT 1 FROM events.events g
+             WHERE g.published_at IS NULL AND g.aggregate_id = c.aggregate_id AND g.seq < c.seq
+               AND g.id NOT IN (SELECT id FROM claimed))
+       ), published AS (
+         UPDATE events.events e SET published_at = now() FROM kept k WHERE e.id = k.id RETURNING e.id
+       )
+       SELECT ${EVENT_COLUMNS.replace('seq::text AS seq', 'k.seq::text AS seq')
+         .split(', ')
+         .map((c) => (c.startsWith('k.') ? c : `k.${c}`))
+         .join(', ')}, k.trace_context
+         FROM kept k WHERE k.id IN (SELECT id FROM published) ORDER BY k.seq`;
+    if (!openSavepoint) return em.query(sql);
+    const results = await simpleQuery(em, `${sql}; ${OPEN_HANDLER_SAVEPOINT}`);
+    return results[0].rows as Array<EventRow & { trace_context: TraceCarrier | null }>;
   }
 
   private async enqueue(events: RelayedEvent[], relayCommitted = false): Promise<void> {

@@ -273,23 +273,35 @@ describe('NotificationPublisher (with in-memory ports)', () => {
       expect(queue.enqueued.map((j) => j.channel)).toEqual(['email']);
     });
 
-    it('leaves suppressed in-app rows out of the inbox, and a recipient gone since planning to its job', async () => {
-      const { ledger, queue, inbox, users, preferences, publisher } = setup();
+    it('leaves suppressed in-app rows out of the inbox', async () => {
+      const { ledger, inbox, preferences, publisher } = setup();
       await preferences.save(ASSIGNEE, [{ key: 'inApp', eventType: 'task.assigned', enabled: false }]);
       const event = taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN });
       await publisher.handleRelayed([event], outside);
       expect(rows(ledger).filter((r) => r.startsWith('in_app'))).toEqual([`in_app:${ASSIGNEE}:suppressed(preference)`]);
       expect(inbox.rows).toEqual([]);
+    });
 
-      const findByIds = users.findByIds.bind(users);
-      let calls = 0;
-      users.findByIds = async (ids) => (++calls === 1 ? findByIds(ids) : (await findByIds(ids)).map((u) => ({ ...u, active: false })));
-      const later = taskEvent('task.assigned', { ...context, state: 'assigned', assigneeId: WATCHER }, { actorId: ADMIN });
-      await publisher.handleRelayed([later], outside);
-      const row = ledger.all().find((d) => d.eventId === later.id && d.channel === 'in_app')!;
-      expect(row.status).toBe('pending');
-      expect(queue.enqueued.some((j) => j.id === row.id)).toBe(true);
-      expect(inbox.rows).toEqual([]);
+    it('plans every event of the batch while the relay claims, and records only the claimed ones', async () => {
+      const { ledger, queue, inbox, users, publisher } = setup();
+      const findByIds = jest.spyOn(users, 'findByIds');
+      const [mine, handledBefore] = [ASSIGNEE, WATCHER].map((assigneeId) =>
+        taskEvent('task.assigned', { ...context, state: 'assigned', assigneeId }, { actorId: ADMIN }),
+      );
+      let releaseClaim!: () => void;
+      const claimDone = new Promise<void>((resolve) => (releaseClaim = resolve));
+      const handling = publisher.handleRelayed([mine, handledBefore], outside, async () => {
+        await claimDone;
+        return [mine];
+      });
+      await new Promise((r) => setImmediate(r));
+      expect(findByIds).toHaveBeenCalled(); // the plan's reads ran before the claim answered
+      expect(ledger.all()).toEqual([]);
+      releaseClaim();
+      await handling;
+      expect(new Set(ledger.all().map((d) => d.eventId))).toEqual(new Set([mine.id]));
+      expect(inbox.rows.map((n) => n.eventId)).toEqual([mine.id]);
+      expect(queue.enqueued.every((j) => ledger.all().some((d) => d.id === j.id && d.eventId === mine.id))).toBe(true);
     });
 
     it('is idempotent with the per-event path: a batch after publish() writes and queues nothing', async () => {
@@ -310,7 +322,7 @@ describe('NotificationPublisher (with in-memory ports)', () => {
         wrapped.push('read');
         return read();
       });
-      expect(wrapped).toEqual(['read', 'read']); // the plan, then the in-app rows' people
+      expect(wrapped).toEqual(['read']); // the plan, whose directory read also brings the in-app rows' people (the actor too)
     });
 
     it('on the bus, an event the relay handled is skipped without planning', async () => {

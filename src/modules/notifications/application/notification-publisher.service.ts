@@ -27,6 +27,12 @@ import { WebhookEndpointRepository } from './ports/webhook-endpoint.repository.p
 
 export const NOTIFICATIONS_HANDLER = 'notifications.publisher';
 
+/** A plan, with the directory entries read for it (audience and actor). */
+interface PlanWithPeople {
+  planned: PlannedDelivery[];
+  people: ReadonlyMap<string, DirectoryUser>;
+}
+
 /**
  * The design's NotificationWorker: for every event, decides who is told through which channel
  * (the catalogue entry's audience, preferences, never the actor), writes one ledger row per (event, channel,
@@ -84,64 +90,62 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     this.relayedHandlers?.register(this);
   }
 
-  /** A relay batch, inside the relay's transaction: every event's rows in one statement. */
-  async handleRelayed(events: readonly EventView[], outside: <T>(read: () => Promise<T>) => Promise<T>): Promise<void> {
+  /**
+   * A relay batch, inside the relay's transaction: every event's rows in one statement. Planning
+   * (reads only, on pooled connections: the concurrent plans' reads coalesce into one query each)
+   * runs while the relay claims the `handler_runs` rows; only the claimed events are recorded.
+   */
+  async handleRelayed(
+    events: readonly EventView[],
+    outside: <T>(read: () => Promise<T>) => Promise<T>,
+    claimed: () => Promise<readonly EventView[]> = async () => events,
+  ): Promise<void> {
     const started = Date.now();
-    // Planning reads only, on pooled connections: the concurrent plans' reads coalesce into one query each.
-    const plans = await outside(() => Promise.all(events.map(async (event) => ({ event, planned: await this.plan(event) }))));
-    // The people of the in-app rows (recipients, actors) are read while the rows are written.
-    const [recorded, people] = await Promise.all([
-      this.ledger.recordMany(plans.filter((p) => p.planned.length > 0)),
-      outside(() => this.inAppPeople(plans)),
+    const [planned, mine] = await Promise.all([
+      outside(() => Promise.all(events.map(async (event) => ({ event, ...(await this.planWithPeople(event)) })))),
+      claimed(),
     ]);
-    const sentHere = await this.deliverInAppHere(recorded, events, people);
-    const jobs = recorded.filter((d) => d.status === 'pending' && !sentHere.has(d.id)).map((d) => ({ id: d.id, channel: d.channel }));
+    const ids = new Set(mine.map((e) => e.id));
+    const plans = planned.filter((p) => ids.has(p.event.id)).map((p) => this.inAppHere(p));
+    const recorded = await this.ledger.recordMany(plans.filter((p) => p.planned.length > 0));
+    const inApp = this.inboxRows(recorded, plans);
+    if (inApp.length) await this.inbox.addMany(inApp);
+    const jobs = recorded.filter((d) => d.status === 'pending').map((d) => ({ id: d.id, channel: d.channel }));
     if (jobs.length) await this.afterCommit.run(() => this.queue.enqueue(jobs));
     this.logger.debug(
-      { events: events.length, rows: recorded.length, inApp: sentHere.size, queued: jobs.length, ms: Date.now() - started },
+      { events: events.length, rows: recorded.length, inApp: inApp.length, queued: jobs.length, ms: Date.now() - started },
       'relay batch recorded',
     );
   }
 
   /**
    * In-app deliveries need no queue job: the inbox row is a row in this database, so it is written
-   * here, in the same transaction as its ledger row, and the row marked sent (one attempt) — the
+   * here, in the same transaction as its ledger row, which is recorded sent (one attempt) — the
    * in-app channel's "inbox row and sent commit together", for a whole batch in two statements. The
-   * rules are the planner's (a suppressed row gets no inbox row); a recipient gone meanwhile keeps a
-   * pending row and its job (whose attempt records it suppressed).
+   * rules are the planner's (a suppressed row gets no inbox row); a recipient the directory did not
+   * return as active keeps a pending row and its job (whose attempt then records it suppressed).
    */
-  private async inAppPeople(
-    plans: ReadonlyArray<{ event: EventView; planned: readonly PlannedDelivery[] }>,
-  ): Promise<Map<string, DirectoryUser>> {
-    const ids = new Set<string>();
-    for (const { event, planned } of plans) {
-      for (const p of planned) if (p.channel === IN_APP_CHANNEL && p.status === 'pending' && p.recipientId) ids.add(p.recipientId);
-      if (event.actorId && planned.some((p) => p.channel === IN_APP_CHANNEL && p.status === 'pending')) ids.add(event.actorId);
-    }
-    if (ids.size === 0 || !this.channels.userChannel(IN_APP_CHANNEL)) return new Map();
-    return new Map((await this.directory.submit([...ids])).map((u) => [u.id, u]));
+  private inAppHere(plan: PlanWithPeople & { event: EventView }): PlanWithPeople & { event: EventView } {
+    if (!this.channels.userChannel(IN_APP_CHANNEL)) return plan;
+    const here = (p: PlannedDelivery) =>
+      p.channel === IN_APP_CHANNEL && p.status === 'pending' && p.recipientId !== null && plan.people.get(p.recipientId)?.active === true;
+    return { ...plan, planned: plan.planned.map((p) => (here(p) ? { ...p, status: 'sent' as const } : p)) };
   }
 
-  private async deliverInAppHere(
-    recorded: readonly Delivery[],
-    events: readonly EventView[],
-    people: ReadonlyMap<string, DirectoryUser>,
-  ): Promise<Set<string>> {
-    const rows = recorded.filter((d) => d.status === 'pending' && d.channel === IN_APP_CHANNEL && d.recipientId !== null);
-    if (rows.length === 0 || !this.channels.userChannel(IN_APP_CHANNEL)) return new Set();
-    const byId = new Map(events.map((e) => [e.id, e]));
-    const notifications: InboxNotification[] = [];
-    for (const d of rows) {
-      const event = byId.get(d.eventId);
-      const recipient = people.get(d.recipientId!);
-      if (!event || !recipient?.active) continue;
+  /** The inbox rows of the in-app rows recorded sent (a row that existed already was not: no inbox row). */
+  private inboxRows(recorded: readonly Delivery[], plans: ReadonlyArray<PlanWithPeople & { event: EventView }>): InboxNotification[] {
+    const byEvent = new Map(plans.map((p) => [p.event.id, p]));
+    const rows: InboxNotification[] = [];
+    for (const d of recorded) {
+      if (d.status !== 'sent' || d.channel !== IN_APP_CHANNEL || d.recipientId === null) continue;
+      const plan = byEvent.get(d.eventId)!;
+      const { event, people } = plan;
       const actor = event.actorId ? people.get(event.actorId) : undefined;
       const text = notificationText(event, actor?.name ?? null, this.notificationSettings.appPublicUrl);
-      notifications.push(inboxNotificationOf({ deliveryId: d.id, event, recipient, title: text.title, body: text.body, link: text.link }));
+      const recipient = people.get(d.recipientId)!;
+      rows.push(inboxNotificationOf({ deliveryId: d.id, event, recipient, title: text.title, body: text.body, link: text.link }));
     }
-    if (notifications.length === 0) return new Set();
-    await this.inbox.addMany(notifications);
-    return new Set(await this.ledger.markSentInTransaction(notifications.map((n) => n.deliveryId)));
+    return rows;
   }
 
   // Subscribed like @OnDomainEvent, but planning first: only recording runs "once" in the transaction.
@@ -171,8 +175,13 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
    * of concurrent calls are batched, so they may run on another connection than the caller's.
    */
   async plan(event: EventView): Promise<PlannedDelivery[]> {
+    return (await this.planWithPeople(event)).planned;
+  }
+
+  /** plan(), with the directory entries it read (the audience and the actor: an inbox row names the actor). */
+  private async planWithPeople(event: EventView): Promise<PlanWithPeople> {
     const [users, webhooks] = await Promise.all([this.planUserDeliveries(event), this.planWebhookDeliveries(event)]);
-    return [...users, ...webhooks];
+    return { planned: [...users.planned, ...webhooks], people: users.people };
   }
 
   /** Writes the planned rows (in the ambient transaction) and queues the pending ones after commit. */
@@ -196,20 +205,23 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     return recorded;
   }
 
-  private async planUserDeliveries(event: EventView): Promise<PlannedDelivery[]> {
-    if (!entryFor(event.type) || event.aggregateType !== 'task') return [];
+  private async planUserDeliveries(event: EventView): Promise<PlanWithPeople> {
+    const none = { planned: [], people: new Map<string, DirectoryUser>() };
+    if (!entryFor(event.type) || event.aggregateType !== 'task') return none;
     const watchers = needsWatchers(event.type) ? await this.watchers.watchersOf(event.aggregateId) : [];
     const audience = audienceOf(event.type, event.payload, watchers);
-    if (audience.length === 0) return [];
-    const [directory, settings] = await Promise.all([this.directory.submit(audience), this.settings.submit(audience)]);
+    if (audience.length === 0) return none;
+    const people = event.actorId && !audience.includes(event.actorId) ? [...audience, event.actorId] : audience;
+    const [directory, settings] = await Promise.all([this.directory.submit(people), this.settings.submit(audience)]);
     const users = new Map<string, DirectoryUser>(directory.map((u) => [u.id, u]));
-    return planUserDeliveries({
+    const planned = planUserDeliveries({
       event,
       watchers,
       users,
       channels: this.channels.userChannels(),
       wants: (userId, key, type) => isEnabled(settings.get(userId) ?? [], key, type),
     });
+    return { planned, people: users };
   }
 
   private async planWebhookDeliveries(event: EventView): Promise<PlannedDelivery[]> {

@@ -44,7 +44,11 @@ export interface PlannedDelivery {
   channel: string;
   recipientId: string | null;
   webhookId: string | null;
-  status: 'pending' | 'suppressed';
+  /**
+   * `sent`: delivered by its writer inside the same transaction (an in-app row written with its inbox
+   * row), so it is recorded sent with its one attempt instead of being queued.
+   */
+  status: 'pending' | 'suppressed' | 'sent';
   suppressedReason: SuppressedReason | null;
 }
 

@@ -62,8 +62,9 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
     const rows = entries.flatMap(({ event, planned }) => planned.map((p) => ({ event, p })));
     if (rows.length === 0) return [];
     const inserted = await this.query<DeliveryRow>(
-      `INSERT INTO notifications.deliveries (id, event_id, event_type, channel, recipient_id, webhook_id, status, suppressed_reason, next_attempt_at)
-       SELECT p.id, p.event_id, p.event_type, p.channel, p.recipient_id, p.webhook_id, p.status, p.reason, CASE WHEN p.status = 'pending' THEN now() END
+      `INSERT INTO notifications.deliveries (id, event_id, event_type, channel, recipient_id, webhook_id, status, suppressed_reason, next_attempt_at, attempts, sent_at)
+       SELECT p.id, p.event_id, p.event_type, p.channel, p.recipient_id, p.webhook_id, p.status, p.reason, CASE WHEN p.status = 'pending' THEN now() END,
+              CASE WHEN p.status = 'sent' THEN 1 ELSE 0 END, CASE WHEN p.status = 'sent' THEN now() END
          FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[])
               AS p(id, event_id, event_type, channel, recipient_id, webhook_id, status, reason)
        ON CONFLICT DO NOTHING
@@ -80,16 +81,6 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
       ],
     );
     return inserted.map(toDelivery);
-  }
-
-  async markSentInTransaction(ids: readonly string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.query<{ id: string }>(
-      `UPDATE notifications.deliveries SET status = 'sent', attempts = attempts + 1, sent_at = now(), next_attempt_at = NULL, updated_at = now()
-        WHERE id = ANY($1::uuid[]) AND status = 'pending' RETURNING id`,
-      [[...ids]],
-    );
-    return rows.map((r) => r.id);
   }
 
   async find(id: string): Promise<Delivery | null> {

@@ -36,7 +36,10 @@ export interface ClaimedDelivery {
  * (event, channel, recipient or webhook): recording the same again is a no-op.
  */
 export abstract class DeliveryLedger {
-  /** Inserts the planned rows that do not exist yet; returns those inserted. */
+  /**
+   * Inserts the planned rows that do not exist yet; returns those inserted. A `sent` plan (delivered
+   * by the caller in this transaction) is recorded sent with one attempt.
+   */
   abstract record(event: Pick<EventView, 'id' | 'type'>, planned: readonly PlannedDelivery[]): Promise<Delivery[]>;
   /**
    * record() for the planned rows of many events at once (the relay's batch): the same rows, the same
@@ -49,11 +52,6 @@ export abstract class DeliveryLedger {
     for (const { event, planned } of entries) all.push(...(await this.record(event, planned)));
     return all;
   }
-  /**
-   * pending → sent with one attempt, for rows delivered inside the ambient transaction itself (in-app
-   * rows written with their inbox rows at planning). Returns the ids it moved.
-   */
-  abstract markSentInTransaction(ids: readonly string[]): Promise<string[]>;
   abstract find(id: string): Promise<Delivery | null>;
   /**
    * Atomically moves a due `pending`/`failed` delivery (or a `sending` one whose lease ran out) to

@@ -27,11 +27,11 @@ export class InMemoryDeliveryLedger extends DeliveryLedger {
         webhookId: p.webhookId,
         status: p.status as DeliveryStatus,
         suppressedReason: p.suppressedReason,
-        attempts: 0,
+        attempts: p.status === 'sent' ? 1 : 0,
         scheduleOffset: 0,
         lastError: null,
         nextAttemptAt: p.status === 'pending' ? now : null,
-        sentAt: null,
+        sentAt: p.status === 'sent' ? now : null,
         digestId: null as string | null,
         createdAt: now,
         updatedAt: now,
@@ -85,17 +85,6 @@ export class InMemoryDeliveryLedger extends DeliveryLedger {
     if (!row || row.status !== 'sending' || row.leaseToken !== leaseToken) return false;
     row.nextAttemptAt = new Date(this.now().getTime() + leaseMs);
     return true;
-  }
-
-  async markSentInTransaction(ids: readonly string[]): Promise<string[]> {
-    const moved: string[] = [];
-    for (const id of ids) {
-      const row = this.rows.get(id);
-      if (!row || row.status !== 'pending') continue;
-      Object.assign(row, { status: 'sent', attempts: row.attempts + 1, sentAt: this.now(), nextAttemptAt: null, updatedAt: this.now() });
-      moved.push(id);
-    }
-    return moved;
   }
 
   async markSent(id: string, leaseToken: string): Promise<boolean> {
