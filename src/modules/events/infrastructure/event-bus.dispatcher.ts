@@ -61,25 +61,16 @@ export class EventBusDispatcher {
    * `handledAtRelay`: handlers the relay says it ran for this event in its batch transaction. They
    * are looked up in `handler_runs` once, outside any transaction, and skipped when found — a
    * relayed event then costs one read instead of a transaction per handler. Not found (the relay's
-   * transaction rolled back after the job was added): they run here as usual. With `relayCommitted`
-   * (the job was added after that transaction committed) they are skipped without the read.
+   * transaction rolled back after the job was added): they run here as usual.
    */
-  async dispatch(
-    event: EventView,
-    meta: { jobId?: string; handledAtRelay?: readonly string[]; relayCommitted?: boolean } = {},
-  ): Promise<DispatchResult> {
+  async dispatch(event: EventView, meta: { jobId?: string; handledAtRelay?: readonly string[] } = {}): Promise<DispatchResult> {
     // BullMQ workers start taking jobs at module init, but handlers subscribe only at application
     // bootstrap: an event handled in between would reach no handler and complete as if handled.
     await this.listenersReady.waitUntilReady();
     const ran: string[] = [];
     const skipped: string[] = [];
     const failures: Array<{ handler: string; error: Error }> = [];
-    // Added after the relay's commit: its handlers' rows are committed, nothing to look up.
-    const done = !meta.handledAtRelay?.length
-      ? new Set<string>()
-      : meta.relayCommitted
-        ? new Set(meta.handledAtRelay)
-        : await this.handledBefore(event.id, meta.handledAtRelay);
+    const done = !meta.handledAtRelay?.length ? new Set<string>() : await this.handledBefore(event.id, meta.handledAtRelay);
     const delivery: EventDelivery = {
       event,
       handledAtRelay: (handler) => done.has(handler),

@@ -14,9 +14,4 @@ export type EventJobData = EventView & {
    * been added by a relay transaction that then rolled back): the bus checks `handler_runs` for them.
    */
   handledAtRelay?: string[];
-  /**
-   * Set when the job was added after the relay's transaction committed: `handledAtRelay` is then a
-   * fact (those handlers' `handler_runs` rows are committed), and the bus skips them without a read.
-   */
-  relayCommitted?: true;
 };

@@ -35,7 +35,9 @@ export class EventProcessor extends WorkerHost {
   }
 
   async process(job: Job<EventJobData>): Promise<DispatchResult> {
-    const { traceContext, handledAtRelay, relayCommitted, ...event } = job.data;
+    // `relayCommitted` (set by earlier relays on jobs added after their commit) is dropped: the bus
+    // checks handler_runs for `handledAtRelay`, as for any other relayed job.
+    const { traceContext, handledAtRelay, relayCommitted: _earlier, ...event } = job.data as EventJobData & { relayCommitted?: true };
     const view: EventView = event;
     const jobId = job.id ?? view.id;
     return withJobSpan(
@@ -49,7 +51,7 @@ export class EventProcessor extends WorkerHost {
       traceContext,
       () =>
         runWithJobContext(this.cls, { correlationId: view.correlationId, eventId: view.id, jobId }, async () => {
-          const result = await this.bus.dispatch(view, { jobId, handledAtRelay, relayCommitted });
+          const result = await this.bus.dispatch(view, { jobId, handledAtRelay });
           this.logger.debug({ eventType: view.type, ...result }, `event ${view.type} handled`);
           return result;
         }),

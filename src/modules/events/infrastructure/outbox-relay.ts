@@ -9,6 +9,8 @@ import { ClsService } from 'nestjs-cls';
 import { Registry } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { QueueBackendSettings, QueueNames } from '../../../platform/queue';
+import { runWithJobContext } from '../../../platform/context';
+import { withJobSpan } from '../../../platform/tracing';
 import type { TraceCarrier } from '../../../platform/tracing';
 import { RelayedEventHandlers } from '../application/ports/relayed-event-handlers.port';
 import { EventView, toEventView } from '../domain/stored-event';
@@ -69,9 +71,9 @@ export interface RelayStats {
  *   batch inside this transaction, each under a savepoint with its `handler_runs` rows: their work,
  *   "handled" and "published" commit together — one transaction per batch, not one per event. A
  *   handler that fails (or waits on a lock too long) is rolled back to its savepoint alone and the
- *   bus runs it per event as before. Every event still gets its job: the
- *   job finds those handlers done (handler_runs), and it is where the event's `process events` span
- *   and its correlated "handled" log line live (docs/operations.md).
+ *   bus runs it per event as before. An event some other listener still has to run for gets its job
+ *   (which finds the relay's handlers done in handler_runs); one handled whole gets none, and the
+ *   relay records its `process events` span and "handled" log line after the commit (docs/operations.md).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -200,10 +202,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * One claim → enqueue → mark cycle. Returns how many events were enqueued.
    *
    * An event whose every listener ran in this transaction (the batch handlers handled it, and the
-   * bus has no other listener for its type) needs its job only for its span and its "handled" log
-   * line: that job is added after the commit, marked `relayCommitted`, so it never starts before the
-   * handler rows it trusts are visible, and costs the bus no read. Every other event's job is added
-   * before the commit, as the outbox guarantee requires (a crash after the commit must not lose it).
+   * bus has no other listener for its type) gets no job: after the commit the relay records its
+   * `process events` span and its "handled" log line itself (reportHandled) — a job would only carry
+   * those, at a queue round trip, a worker fetch and a completion (a commit, on BullMQ's PostgreSQL
+   * backend) per event. Every other event's job is added before the commit, as the outbox guarantee
+   * requires (a crash after the commit must not lose it).
    */
   async relayBatch(): Promise<number> {
     let afterCommit: RelayedEvent[] = [];
@@ -228,13 +231,31 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.metrics.batches.inc();
       this.metrics.relayed.inc(moved);
     }
-    if (afterCommit.length) {
-      // Their work is done and committed; a job lost here only loses its span and log line.
-      await this.enqueue(afterCommit, true).catch((err: Error) =>
-        this.logger.warn(`${afterCommit.length} handled events got no job (their span and log line): ${err.message}`),
+    if (afterCommit.length) this.reportHandled(afterCommit);
+    return moved;
+  }
+
+  /**
+   * What an event job would have recorded for events handled whole in the relay's committed
+   * transaction: the `process events` span, a child of the trace that appended the event, and the
+   * "handled" log line in the event's context (correlation id, event id as causation).
+   */
+  private reportHandled(events: readonly RelayedEvent[]): void {
+    for (const { view, traceContext, handled } of events) {
+      const log = async () =>
+        this.logger.debug({ eventType: view.type, ran: handled, skipped: [] }, `event ${view.type} handled at the relay`);
+      void withJobSpan(
+        {
+          queue: QueueNames.events,
+          jobId: view.id,
+          jobName: view.type,
+          attributes: { 'taskwire.event.id': view.id, 'taskwire.event.type': view.type, 'taskwire.event.handled_at_relay': true },
+        },
+        traceContext,
+        () =>
+          this.cls ? runWithJobContext(this.cls, { correlationId: view.correlationId, eventId: view.id, jobId: view.id }, log) : log(),
       );
     }
-    return moved;
   }
 
   /** Every listener of the event's type ran in the relay's transaction (see relayBatch). */
@@ -325,7 +346,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return results[0].rows as Array<EventRow & { trace_context: TraceCarrier | null }>;
   }
 
-  private async enqueue(events: RelayedEvent[], relayCommitted = false): Promise<void> {
+  private async enqueue(events: RelayedEvent[]): Promise<void> {
     if (events.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -343,7 +364,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
               ...view,
               ...(traceContext ? { traceContext } : {}),
               ...(handled.length ? { handledAtRelay: handled } : {}),
-              ...(relayCommitted ? { relayCommitted: true as const } : {}),
             } satisfies EventJobData,
             opts: { jobId: view.id, ...(this.backend ? { removeOnComplete: this.backend.completedRetention } : {}) },
           })),
