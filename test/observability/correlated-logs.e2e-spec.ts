@@ -40,9 +40,11 @@ describe('correlated logs (real process, JSON on stdout)', () => {
     expect(rows).toHaveLength(1);
     const eventId: string = rows[0].id;
 
-    // the event processor's line for that event, written inside the job
+    // the "handled" line for that event: its every listener ran in the relay's batch transaction, so
+    // the relay writes it after the commit, in the event's context (no job: no job id)
     const jobLine = await eventually(() => app.jsonLines().find((l) => l.eventId === eventId && /handled/.test(l.msg ?? '')), 20_000);
-    expect(jobLine).toMatchObject({ correlationId: requestId, eventId, jobId: eventId, context: 'EventProcessor' });
+    expect(jobLine).toMatchObject({ correlationId: requestId, eventId, context: 'OutboxRelay' });
+    expect(jobLine.jobId).toBeUndefined();
 
     const story = app.jsonLines().filter((l) => l.correlationId === requestId || l.requestId === requestId);
     const requestLine = story.find((l) => l.req?.url === '/api/v1/auth/register');

@@ -252,8 +252,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           attributes: { 'taskwire.event.id': view.id, 'taskwire.event.type': view.type, 'taskwire.event.handled_at_relay': true },
         },
         traceContext,
-        () =>
-          this.cls ? runWithJobContext(this.cls, { correlationId: view.correlationId, eventId: view.id, jobId: view.id }, log) : log(),
+        () => (this.cls ? runWithJobContext(this.cls, { correlationId: view.correlationId, eventId: view.id }, log) : log()),
       );
     }
   }
