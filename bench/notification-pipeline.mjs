@@ -309,6 +309,13 @@ mails.length = 0;
 hooks.length = 0;
 const sentAt = new Map(); // task id → request start (epoch ms)
 const ticks = RATE * LATENCY_SECONDS;
+// CPU of each part over the steady phase, per assignment: what a saturated machine's queueing comes from.
+const steadyCpuAtStart = {
+  worker: cpuSeconds(worker.child.pid),
+  api: cpuSeconds(api.child.pid),
+  db: await databaseCpu(),
+  at: performance.now(),
+};
 for (let i = 0; i < ticks; i++) {
   const at = performance.timeOrigin + performance.now();
   void call('POST', '/api/v1/tasks', { title: `latency ${i}`, assigneeId: member.id }, admin).then((task) => sentAt.set(task.id, at));
@@ -316,6 +323,12 @@ for (let i = 0; i < ticks; i++) {
 }
 const deadline = Date.now() + 60_000;
 while ((mails.length < ticks || hooks.length < ticks) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+const steadyCpu = {
+  worker: cpuSeconds(worker.child.pid) - steadyCpuAtStart.worker,
+  api: cpuSeconds(api.child.pid) - steadyCpuAtStart.api,
+  db: (await databaseCpu()) - steadyCpuAtStart.db,
+  seconds: (performance.now() - steadyCpuAtStart.at) / 1000,
+};
 const pct = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -389,7 +402,11 @@ else if (benchDb) {
   await admin2.end();
 }
 
-const backend = REDIS_URL ? 'PostgreSQL + Redis' : 'embedded (BullMQ on PostgreSQL)';
+const backend = REDIS_URL
+  ? 'PostgreSQL + Redis'
+  : BASE_DATABASE_URL
+    ? 'PostgreSQL, BullMQ on PostgreSQL'
+    : 'embedded (BullMQ on PostgreSQL)';
 console.log(`notification pipeline — ${backend}, one worker process`);
 console.log(`throughput (backlog of ${N} assignments recorded in ${(recordMs / 1000).toFixed(1)} s, drained by the worker):`);
 console.log(`  email (SMTP)   ${N} in ${((drained.email - drainStart) / 1000).toFixed(1)} s = ${rate(N, drained.email)} deliveries/s`);
@@ -428,6 +445,12 @@ console.log(
 );
 console.log(
   `  webhook (occurredAt → received)         p50 ${pct(hookLatency, 50).toFixed(0)} ms, p99 ${pct(hookLatency, 99).toFixed(0)} ms`,
+);
+const perTick = (seconds) => ((seconds * 1000) / ticks).toFixed(2);
+console.log(
+  `  CPU per assignment: worker ${perTick(steadyCpu.worker)} ms, API ${perTick(steadyCpu.api)} ms` +
+    (steadyCpu.db > 0 ? `, database ${perTick(steadyCpu.db)} ms (backends of the bench database)` : '') +
+    ` — ${((steadyCpu.worker + steadyCpu.api + steadyCpu.db) / steadyCpu.seconds).toFixed(2)} cores over the phase`,
 );
 if (reference) {
   const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
