@@ -205,7 +205,7 @@ describe('NotificationPublisher (with in-memory ports)', () => {
     const settingsOf = preferences.settingsOf.bind(preferences);
     preferences.settingsOf = (ids) => ((calls.preferences += 1), settingsOf(ids));
     const activeSubscribers = webhooks.activeSubscribers.bind(webhooks);
-    webhooks.activeSubscribers = (type) => ((calls.webhooks += 1), activeSubscribers(type));
+    webhooks.activeSubscribers = (types) => ((calls.webhooks += 1), activeSubscribers(types));
     await preferences.save(WATCHER, [{ key: 'email', eventType: 'task.assigned', enabled: false }]);
     const events = [ASSIGNEE, WATCHER, CREATOR].map((assigneeId) =>
       taskEvent('task.assigned', { ...context, state: 'assigned', assigneeId }, { actorId: ADMIN }),
@@ -224,6 +224,28 @@ describe('NotificationPublisher (with in-memory ports)', () => {
       ].sort(),
     );
     for (const e of events) expect(ledger.all().filter((d) => d.eventId === e.id)).toHaveLength(2);
+  });
+
+  it('reads the webhook subscribers of every event type planned at once in one query, and gives each event only its own', async () => {
+    const { ledger, webhooks, publisher } = setup();
+    webhooks.add({ id: '019ac3f1-bbbb-7000-8000-000000000011', events: ['task.created'] });
+    webhooks.add({ id: '019ac3f1-bbbb-7000-8000-000000000012', events: ['task.assigned'] });
+    webhooks.add({ id: '019ac3f1-bbbb-7000-8000-000000000013', events: ['*'] });
+    const asked: Array<readonly string[]> = [];
+    const activeSubscribers = webhooks.activeSubscribers.bind(webhooks);
+    webhooks.activeSubscribers = (types) => (asked.push(types), activeSubscribers(types));
+    const created = taskEvent('task.created', context, { actorId: CREATOR });
+    const assigned = taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN });
+    await Promise.all([created, assigned].map((e) => publisher.publish(e)));
+    expect(asked.map((types) => [...types].sort())).toEqual([['task.assigned', 'task.created']]);
+    const hooksOf = (eventId: string) =>
+      ledger
+        .all()
+        .filter((d) => d.eventId === eventId && d.channel === 'webhook')
+        .map((d) => d.webhookId)
+        .sort();
+    expect(hooksOf(created.id)).toEqual(['019ac3f1-bbbb-7000-8000-000000000011', '019ac3f1-bbbb-7000-8000-000000000013']);
+    expect(hooksOf(assigned.id)).toEqual(['019ac3f1-bbbb-7000-8000-000000000012', '019ac3f1-bbbb-7000-8000-000000000013']);
   });
 
   describe('a relay batch (handleRelayed)', () => {

@@ -11,7 +11,7 @@ import { PreferenceSetting, isEnabled } from '../domain/notification-preferences
 import { IN_APP_CHANNEL, WEBHOOK_CHANNEL } from '../domain/notification-channels';
 import { entryFor, needsWatchers, notificationText } from '../domain/notification-catalogue';
 import { audienceOf, planUserDeliveries } from '../domain/recipient-rules';
-import { WebhookEndpoint } from '../domain/webhook-endpoint';
+import { WebhookEndpoint, subscribesTo } from '../domain/webhook-endpoint';
 import { batchedUserLookup } from './batched-user-lookup';
 import { inboxNotificationOf } from './in-app.channel';
 import { NotificationSettings } from './notification-settings';
@@ -79,10 +79,10 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
       const all = await this.preferences.settingsOf([...new Set(lists.flat())]);
       return lists.map((ids) => new Map(ids.filter((id) => all.has(id)).map((id) => [id, all.get(id)!])));
     });
+    // One read for every event type of the batch (a task created with an assignee brings two types).
     this.subscribers = new MicroBatcher(async (types) => {
-      const byType = new Map<string, WebhookEndpoint[]>();
-      for (const type of new Set(types)) byType.set(type, await this.webhooks.activeSubscribers(type));
-      return types.map((type) => byType.get(type)!);
+      const endpoints = await this.webhooks.activeSubscribers([...new Set(types)]);
+      return types.map((type) => endpoints.filter((endpoint) => subscribesTo(endpoint, type)));
     });
   }
 

@@ -143,9 +143,9 @@ export class PostgresWebhookEndpointRepository extends WebhookEndpointRepository
     return rows[0] ?? null;
   }
 
-  async activeSubscribers(eventType: string): Promise<WebhookEndpoint[]> {
+  async activeSubscribers(eventTypes: readonly string[]): Promise<WebhookEndpoint[]> {
     return this.rows(`SELECT ${ENDPOINT_COLUMNS} FROM notifications.webhook_endpoints WHERE active AND events && $1::text[] ORDER BY id`, [
-      [eventType, ALL_EVENTS],
+      [...eventTypes, ALL_EVENTS],
     ]);
   }
 

@@ -17,8 +17,8 @@ export abstract class WebhookEndpointRepository {
   abstract update(id: string, patch: WebhookEndpointPatch, now: Date): Promise<WebhookEndpoint | null>;
   abstract delete(id: string): Promise<boolean>;
   abstract rotateSecret(id: string, secret: string, previousExpiresAt: Date, now: Date): Promise<WebhookEndpoint | null>;
-  /** Active endpoints subscribed to this type (or to `*`). */
-  abstract activeSubscribers(eventType: string): Promise<WebhookEndpoint[]>;
+  /** Active endpoints subscribed to any of these types (or to `*`), in one read; oldest first. */
+  abstract activeSubscribers(eventTypes: readonly string[]): Promise<WebhookEndpoint[]>;
   /** Records a failed attempt: starts the failing period unless one is running; returns the endpoint after. */
   abstract recordFailure(id: string, now: Date): Promise<WebhookEndpoint | null>;
   abstract recordSuccess(id: string): Promise<void>;

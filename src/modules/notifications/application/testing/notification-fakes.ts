@@ -153,8 +153,10 @@ export class FakeWebhookRepository extends WebhookEndpointRepository {
     Object.assign(e, { previousSecret: e.secret, previousSecretExpiresAt: previousExpiresAt, secret, updatedAt: now });
     return { ...e };
   }
-  async activeSubscribers(eventType: string): Promise<WebhookEndpoint[]> {
-    return [...this.endpoints.values()].filter((e) => e.active && (e.events.includes(ALL_EVENTS) || e.events.includes(eventType)));
+  async activeSubscribers(eventTypes: readonly string[]): Promise<WebhookEndpoint[]> {
+    return [...this.endpoints.values()]
+      .filter((e) => e.active && (e.events.includes(ALL_EVENTS) || eventTypes.some((t) => e.events.includes(t))))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
   async recordFailure(id: string, now: Date): Promise<WebhookEndpoint | null> {
     const e = this.endpoints.get(id);
