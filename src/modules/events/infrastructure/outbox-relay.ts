@@ -298,7 +298,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           async () => (await claimed).map((e) => e.view),
         );
         const mine = await claimed;
-        await em.query(`SET LOCAL lock_timeout TO DEFAULT; RELEASE SAVEPOINT relayed_handler`);
+        // No RELEASE: the commit keeps a savepoint's work, a next handler's savepoint nests in this one
+        // (ROLLBACK TO names the newest), and the rest of the transaction takes no lock the 2 s lock
+        // timeout could cut short — one round trip less per batch.
         for (const e of mine) e.handled.push(handler.name);
       } catch (err) {
         await claimed.catch(() => undefined); // its statement precedes the rollback on the connection
