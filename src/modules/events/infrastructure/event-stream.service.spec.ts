@@ -21,6 +21,8 @@ class FakeHub {
 
 class MemorySink extends EventEmitter implements SseSink {
   destroyed = false;
+  /** What a ServerResponse reports as written but not yet sent (a client that reads slowly). */
+  writableLength = 0;
   readonly chunks: string[] = [];
   write(chunk: string): boolean {
     this.chunks.push(chunk);
@@ -110,6 +112,39 @@ describe('EventStreamService fan-out: an event’s visibility is decided once, w
     await settle();
     expect(lookups).toEqual([]);
     expect(sinks.map((s) => s.eventIds)).toEqual([[event.id], [event.id]]);
+  });
+
+  it('closes a stream whose client reads too slowly (1 MiB unsent), saying why, and keeps serving the others', async () => {
+    const { hub, sinks, service } = await openStreams([user(1, 'admin'), user(2, 'admin')], () => new Set());
+    hub.publish([taskEvent(1, 'task-a')]);
+    await settle();
+    sinks[0].writableLength = 1024 * 1024 + 1;
+    hub.publish([taskEvent(2, 'task-a')]);
+    await settle();
+    expect(sinks[0].destroyed).toBe(true);
+    expect(sinks[0].chunks.at(-1)).toContain('fell too far behind; reconnect with Last-Event-ID');
+    expect(sinks[0].eventIds).toEqual([taskEvent(1, 'task-a').id]);
+    expect(sinks[1].eventIds).toEqual([taskEvent(1, 'task-a').id, taskEvent(2, 'task-a').id]);
+    expect(service.openStreams).toBe(1);
+  });
+
+  it('closes a stream with more than 2,000 events waiting to be judged, instead of queueing without bound', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { hub, sinks, service } = await openStreams([user(1, 'member')], () => new Set([user(1, 'member').id]));
+    // The audience look-up hangs (a slow database): events pile up behind the first one.
+    const visibility = (service as unknown as { visibility: EventVisibilityService }).visibility;
+    visibility.register('task', async () => {
+      await gate;
+      return () => true;
+    });
+    for (let seq = 1; seq <= 2_001; seq++) hub.publish([taskEvent(seq, `task-${seq}`)]);
+    await settle();
+    expect(sinks[0].destroyed).toBe(true);
+    expect(sinks[0].chunks.at(-1)).toContain('fell too far behind');
+    release();
+    await settle();
+    expect(sinks[0].eventIds).toEqual([]);
   });
 
   it('refuses a stream past the per-user and the per-process cap with 429 TOO_MANY_STREAMS, and frees the place on close', () => {

@@ -15,9 +15,20 @@ const REPLAY_DEDUPE_MS = 30_000;
 /** Retry-After of a refused stream: long enough for a tab to close, short enough to feel live. */
 const STREAM_RETRY_AFTER_SECONDS = 5;
 
+/**
+ * A stream further behind than this is closed with a comment saying so, and its client resumes with
+ * `Last-Event-ID` (the replay reads the database): memory stays bounded however slowly a client reads
+ * or however fast events come. Events waiting to be judged and written, and bytes the socket has
+ * not sent yet.
+ */
+const MAX_QUEUED_EVENTS = 2_000;
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
 /** What a stream writes to (a ServerResponse; an in-memory sink in unit tests). */
 export interface SseSink {
   readonly destroyed: boolean;
+  /** Bytes written but not yet sent (a ServerResponse's); absent in sinks that never buffer. */
+  readonly writableLength?: number;
   write(chunk: string): boolean;
   end(): void;
   on(event: 'close', listener: () => void): unknown;
@@ -29,7 +40,10 @@ export interface StreamSlot {
   release(): void;
 }
 
-const CLOSING: Record<CallerWatchEnd, string> = {
+type StreamEnd = CallerWatchEnd | 'lagging';
+
+const CLOSING: Record<StreamEnd, string> = {
+  lagging: 'the stream fell too far behind; reconnect with Last-Event-ID to resume',
   deactivated: 'the account can no longer sign in',
   expired: 'the access token expired; reconnect with a fresh token and Last-Event-ID',
   unavailable: 'the caller could not be re-checked; reconnect with Last-Event-ID',
@@ -103,7 +117,7 @@ export class EventStreamService implements OnApplicationShutdown {
 
   async stream(slot: StreamSlot, session: AuthSession, lastEventId: string | null, res: SseSink): Promise<void> {
     let ended = false;
-    const end = (reason?: CallerWatchEnd) => {
+    const end = (reason?: StreamEnd) => {
       if (ended) return;
       ended = true;
       if (!res.destroyed) {
@@ -133,8 +147,16 @@ export class EventStreamService implements OnApplicationShutdown {
       }
     };
     // A failed check or write ends the stream: the client resumes with Last-Event-ID, without a gap.
+    let queued = 0;
+    const lagging = (more: number) => queued + more > MAX_QUEUED_EVENTS || (res.writableLength ?? 0) > MAX_BUFFERED_BYTES;
     const enqueue = (events: StoredEvent[]) => {
-      chain = chain.then(() => send(events)).catch(() => end('unavailable'));
+      if (ended) return;
+      if (lagging(events.length)) return end('lagging');
+      queued += events.length;
+      chain = chain
+        .then(() => send(events))
+        .catch(() => end('unavailable'))
+        .finally(() => (queued -= events.length));
     };
     let unsubscribe: (() => void) | null = null;
     let closed = false;
@@ -154,8 +176,9 @@ export class EventStreamService implements OnApplicationShutdown {
 
     try {
       const stop = await this.hub.subscribe((events) => {
-        if (replaying) held.push(...events);
-        else enqueue(events);
+        if (!replaying) return enqueue(events);
+        if (held.length + events.length > MAX_QUEUED_EVENTS) return end('lagging');
+        held.push(...events);
       });
       if (closed) return stop();
       unsubscribe = stop;

@@ -31,6 +31,9 @@ export class LiveEventHub implements OnApplicationShutdown {
   private starting: Promise<void> | null = null;
   private lastSeq = '0';
   private fetching: Promise<void> = Promise.resolve();
+  /** What the next (queued, not yet started) fetch is to bring: these ids, or everything new ('*'). */
+  private queuedIds: Set<string> | null = null;
+  private queuedAll = false;
   private readonly recent = new Set<string>();
   /** The database's clock when listening began: a look-back never reaches events from before it. */
   private listeningSince = new Date();
@@ -78,9 +81,23 @@ export class LiveEventHub implements OnApplicationShutdown {
   }
 
   private onNotify(payload: string): void {
-    // Serialised, so subscribers see events in the order they were fetched.
+    // Serialised, so subscribers see events in the order they were fetched; and coalesced: while a
+    // fetch runs, the notifications that arrive wait for one next fetch together, so a burst faster
+    // than the database answers costs one query per round, not a queue that grows with the burst.
+    const fetchQueued = this.queuedAll || this.queuedIds !== null;
+    if (payload === '*') this.queuedAll = true;
+    else {
+      this.queuedIds ??= new Set();
+      for (const id of payload.split(',')) if (id) this.queuedIds.add(id);
+    }
+    if (fetchQueued) return;
     this.fetching = this.fetching
-      .then(() => this.fetchAndPublish(payload))
+      .then(() => {
+        const payloadNow = this.queuedAll ? '*' : [...(this.queuedIds ?? [])].join(',');
+        this.queuedAll = false;
+        this.queuedIds = null;
+        return this.fetchAndPublish(payloadNow);
+      })
       .catch((err: Error) => this.logger.warn(`live fetch failed: ${err.message}`));
   }
 
