@@ -128,7 +128,6 @@ export class EventStreamService implements OnApplicationShutdown {
     const caller = this.callers.watch(session, (reason) => end(reason));
     let replaying = true;
     const held: StoredEvent[] = [];
-    let chain: Promise<void> = Promise.resolve();
     // Live events arrive in commit order, which is not `seq` order: a transaction that inserted its
     // event first may commit last (a reminder scan, a long use case). So the live feed is never
     // filtered by seq; only what the replay sent (Last-Event-ID) may come again from the live feed,
@@ -146,17 +145,34 @@ export class EventStreamService implements OnApplicationShutdown {
         res.write(this.frameOf(event));
       }
     };
-    // A failed check or write ends the stream: the client resumes with Last-Event-ID, without a gap.
-    let queued = 0;
-    const lagging = (more: number) => queued + more > MAX_QUEUED_EVENTS || (res.writableLength ?? 0) > MAX_BUFFERED_BYTES;
+    // Live events wait in one array per stream (references to the hub's shared event objects, a
+    // few bytes each) and one loop sends them: a stream that cannot keep up costs its queue, bounded
+    // below, not a promise chain per delivered batch. A failed check or write ends the stream: the
+    // client resumes with Last-Event-ID, without a gap.
+    const queue: StoredEvent[] = [];
+    let draining = false;
+    let sending = 0; // events of the batch being sent, still counted as waiting
+    const drain = async () => {
+      draining = true;
+      try {
+        while (queue.length > 0 && !ended) {
+          const batch = queue.splice(0, queue.length);
+          sending = batch.length;
+          await send(batch);
+        }
+      } catch {
+        end('unavailable');
+      } finally {
+        draining = false;
+        sending = 0;
+      }
+    };
     const enqueue = (events: StoredEvent[]) => {
       if (ended) return;
-      if (lagging(events.length)) return end('lagging');
-      queued += events.length;
-      chain = chain
-        .then(() => send(events))
-        .catch(() => end('unavailable'))
-        .finally(() => (queued -= events.length));
+      const waiting = queue.length + sending + events.length;
+      if (waiting > MAX_QUEUED_EVENTS || (res.writableLength ?? 0) > MAX_BUFFERED_BYTES) return end('lagging');
+      for (const event of events) queue.push(event);
+      if (!draining) void drain();
     };
     let unsubscribe: (() => void) | null = null;
     let closed = false;
