@@ -231,16 +231,16 @@ async function openMemberStreams(base, n, mkUser) {
         signal: controller.signal,
       });
       if (res.status !== 200) throw new Error(`GET /events/stream: ${res.status} ${await res.text()}`);
-      const stream = { events: 0, close: () => controller.abort() };
+      const stream = { events: 0, ended: false, close: () => controller.abort() };
       const reader = res.body.getReader();
       const decoder = new TextDecoder();
       (async () => {
         for (;;) {
           const { done, value } = await reader.read();
-          if (done) return;
+          if (done) return void (stream.ended = true);
           stream.events += (decoder.decode(value, { stream: true }).match(/^event: /gm) ?? []).length;
         }
-      })().catch(() => {});
+      })().catch(() => (stream.ended = true));
       streams.push(stream);
     }
   }
@@ -591,6 +591,9 @@ async function main() {
           kind: 'write',
           note: `${OPEN_STREAMS} member streams (${STREAMS_PER_MEMBER} per member) that may not see the tasks written`,
         });
+        const stillOpen = streams.filter((s) => !s.ended).length;
+        log(`${stillOpen} of ${streams.length} member streams still open after the row`);
+        results.scenarios.at(-1).note += `; ${stillOpen} of ${streams.length} still open at the end`;
         const received = streams.reduce((n, s) => n + s.events, 0);
         if (received !== 0) throw new Error(`member streams received ${received} events of tasks they may not see`);
       } finally {
