@@ -36,6 +36,10 @@ interface RelayedEvent {
 const RELAYED_HANDLER_LOCK_TIMEOUT = '2s';
 /** Opens a batch handler's savepoint, with the lock timeout it runs under (rolled back with it). */
 const OPEN_HANDLER_SAVEPOINT = `SAVEPOINT relayed_handler; SET LOCAL lock_timeout = '${RELAYED_HANDLER_LOCK_TIMEOUT}'`;
+/** EVENT_COLUMNS read from the claim's `kept` rows (built once: the claim runs on every relay batch). */
+const KEPT_EVENT_COLUMNS = EVENT_COLUMNS.split(', ')
+  .map((c) => `k.${c}`)
+  .join(', ');
 /** Relay loops per process (see start()). */
 const RELAY_LOOPS = 2;
 
@@ -337,10 +341,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
        ), published AS (
          UPDATE events.events e SET published_at = now() FROM kept k WHERE e.id = k.id RETURNING e.id
        )
-       SELECT ${EVENT_COLUMNS.replace('seq::text AS seq', 'k.seq::text AS seq')
-         .split(', ')
-         .map((c) => (c.startsWith('k.') ? c : `k.${c}`))
-         .join(', ')}, k.trace_context
+       SELECT ${KEPT_EVENT_COLUMNS}, k.trace_context
          FROM kept k WHERE k.id IN (SELECT id FROM published) ORDER BY k.seq`;
     if (!openSavepoint) return em.query(sql);
     const results = await simpleQuery(em, `${sql}; ${OPEN_HANDLER_SAVEPOINT}`);

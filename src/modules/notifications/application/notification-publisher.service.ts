@@ -32,6 +32,8 @@ interface PlanWithPeople {
   planned: PlannedDelivery[];
   people: ReadonlyMap<string, DirectoryUser>;
 }
+/** An event of a relay batch with its plan. */
+type EventPlan = PlanWithPeople & { event: EventView };
 
 /**
  * The design's NotificationWorker: for every event, decides who is told through which channel
@@ -125,7 +127,7 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
    * rules are the planner's (a suppressed row gets no inbox row); a recipient the directory did not
    * return as active keeps a pending row and its job (whose attempt then records it suppressed).
    */
-  private inAppHere(plan: PlanWithPeople & { event: EventView }): PlanWithPeople & { event: EventView } {
+  private inAppHere(plan: EventPlan): EventPlan {
     if (!this.channels.userChannel(IN_APP_CHANNEL)) return plan;
     const here = (p: PlannedDelivery) =>
       p.channel === IN_APP_CHANNEL && p.status === 'pending' && p.recipientId !== null && plan.people.get(p.recipientId)?.active === true;
@@ -133,7 +135,7 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
   }
 
   /** The inbox rows of the in-app rows recorded sent (a row that existed already was not: no inbox row). */
-  private inboxRows(recorded: readonly Delivery[], plans: ReadonlyArray<PlanWithPeople & { event: EventView }>): InboxNotification[] {
+  private inboxRows(recorded: readonly Delivery[], plans: ReadonlyArray<EventPlan>): InboxNotification[] {
     const byEvent = new Map(plans.map((p) => [p.event.id, p]));
     const rows: InboxNotification[] = [];
     for (const d of recorded) {
