@@ -5,7 +5,8 @@
 //   node bench/notification-pipeline.mjs                     embedded defaults (embedded PostgreSQL, BullMQ on PostgreSQL)
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 node bench/notification-pipeline.mjs
 //   (N=1000 tasks for throughput; RATE=20 assignments/s for LATENCY_SECONDS=15 for latency)
-//   WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' passes node flags to the worker process only;
+//   WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' passes node flags to the worker process only
+//   (API_NODE_ARGS likewise to the API process);
 //   DB_POOL_SIZE, EVENTS_CONCURRENCY and NOTIFY_*_CONCURRENCY are passed through to the processes.
 //   REFERENCE=0 skips the reference run; WORKER_LOG=<file> keeps the worker's log lines; BENCH_KEEP_DB=1 keeps the bench database; TRACE_QUERIES_FILE with WORKER_NODE_ARGS='--require bench/support/trace-queries.cjs'
 //   counts the worker's statements.
@@ -124,6 +125,7 @@ const env = (role, port) => ({
   SMTP_URL: `smtp://127.0.0.1:${smtp.server.address().port}`,
   WEBHOOK_ALLOW_PRIVATE: 'true',
   ...(role === 'worker' && process.env.TRACE_QUERIES_FILE ? { TRACE_QUERIES_FILE: process.env.TRACE_QUERIES_FILE } : {}),
+  ...(role === 'api' && process.env.API_TRACE_QUERIES_FILE ? { TRACE_QUERIES_FILE: process.env.API_TRACE_QUERIES_FILE } : {}),
   ...(process.env.DB_POOL_SIZE ? { DB_POOL_SIZE: process.env.DB_POOL_SIZE } : {}),
   ...Object.fromEntries(
     Object.entries(process.env).filter(
@@ -132,10 +134,11 @@ const env = (role, port) => ({
   ),
 });
 const WORKER_NODE_ARGS = (process.env.WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+const API_NODE_ARGS = (process.env.API_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 let nextPort = 3900 + Math.floor(Math.random() * 500);
 async function start(role) {
   const port = nextPort++;
-  const child = spawn(process.execPath, [...(role === 'worker' ? WORKER_NODE_ARGS : []), MAIN], {
+  const child = spawn(process.execPath, [...(role === 'worker' ? WORKER_NODE_ARGS : API_NODE_ARGS), MAIN], {
     cwd: ROOT,
     // WORKER_LOG=<file>: the worker's log lines (LOG_LEVEL warn) go there, e.g. to see the sweeper re-queue.
     stdio: ['ignore', role === 'worker' && process.env.WORKER_LOG ? openSync(process.env.WORKER_LOG, 'a') : 'ignore', 'inherit'],
