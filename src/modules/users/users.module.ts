@@ -74,8 +74,9 @@ export class UsersModule {
       { provide: AttemptLimiter, inject: [AppConfig, Clock], useFactory: attemptLimiterFactory },
       { provide: UserDirectory, useExisting: UserDirectoryService },
       { provide: CallerResolver, useExisting: CurrentUserService },
-      // The per-request user state is cached where requests are served (see ListeningUserStateCache).
-      ...(options.http ? [{ provide: UserStateCache, useClass: ListeningUserStateCache }] : []),
+      // The user state is cached where requests are served (the per-request auth check, the assignee
+      // check) and where notifications are planned and sent (recipients): see ListeningUserStateCache.
+      ...(options.http || options.workers ? [{ provide: UserStateCache, useClass: ListeningUserStateCache }] : []),
       ...(options.http ? [CallerWatchService, { provide: CallerWatch, useExisting: CallerWatchService }] : []),
     ];
     const services: Provider[] = [

@@ -44,7 +44,16 @@ describe('CurrentUserService.resolve', () => {
 
   it('re-reads when the token is newer than the cached state (a cache that missed an invalidation)', async () => {
     const mia = await kit.seedUser({ email: 'mia@example.com' });
-    await kit.cache.set({ id: mia.id, role: 'admin', active: true, version: mia.version - 1, minTokenVersion: 1, keptSessionId: null }); // stale
+    await kit.cache.set({
+      id: mia.id,
+      email: mia.email,
+      name: mia.name,
+      role: 'admin',
+      active: true,
+      version: mia.version - 1,
+      minTokenVersion: 1,
+      keptSessionId: null,
+    }); // stale
     expect((await kit.currentUser.resolve(mia.id, mia.version))?.role).toBe('member');
     expect((await kit.cache.get(mia.id))?.version).toBe(mia.version);
   });

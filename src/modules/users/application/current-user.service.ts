@@ -4,7 +4,7 @@ import { permissionsOf } from '../domain/permission';
 import { acceptsAccessToken } from '../domain/session-validity.policy';
 import { CallerResolver } from './ports/caller-resolver.port';
 import { UserRepository } from './ports/user.repository.port';
-import { UserState, UserStateCache } from './ports/user-state-cache.port';
+import { UserStateCache, userStateOf } from './ports/user-state-cache.port';
 
 /**
  * Turns a verified access token's subject into the caller, on every request. Reads the user's
@@ -34,14 +34,7 @@ export class CurrentUserService implements CallerResolver {
     if (!state) {
       const user = await this.users.findById(sub);
       if (!user) return null;
-      state = {
-        id: user.id,
-        role: user.role,
-        active: user.active,
-        version: user.version,
-        minTokenVersion: user.minTokenVersion,
-        keptSessionId: user.keptSessionId,
-      } satisfies UserState;
+      state = userStateOf(user);
       await this.cache?.set(state);
     }
     if (!state.active) return null;

@@ -34,6 +34,8 @@ class TestableCache extends ListeningUserStateCache {
 
 const ALICE: UserState = {
   id: '0191f5a0-0000-7000-8000-000000000001',
+  email: 'alice@example.com',
+  name: 'Alice',
   role: 'member',
   active: true,
   version: 3,

@@ -1,8 +1,15 @@
 import { Role } from '../../domain/role';
+import type { User } from '../../domain/user.aggregate';
 
-/** What the per-request auth check needs to know about a user. */
+/**
+ * What the per-request auth check needs to know about a user, and what the directory shows other
+ * contexts (email, name): one entry serves both, so an assignee check or a recipient look-up of a
+ * user seen recently reads no row.
+ */
 export interface UserState {
   id: string;
+  email: string;
+  name: string;
   role: Role;
   active: boolean;
   version: number;
@@ -39,4 +46,18 @@ export abstract class UserStateCache {
   protected changed(id: string | null): void {
     for (const listener of this.changeListeners) listener(id);
   }
+}
+
+/** The cache entry of a user just read from the store. */
+export function userStateOf(user: User): UserState {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    active: user.active,
+    version: user.version,
+    minTokenVersion: user.minTokenVersion,
+    keptSessionId: user.keptSessionId,
+  };
 }

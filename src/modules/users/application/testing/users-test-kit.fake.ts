@@ -61,7 +61,7 @@ export function createUsersTestKit() {
     authentication: new AuthenticationService(users, hasher, refreshTokens, sessions, limiter, uow, clock),
     profile: new UserProfileService(users, hasher, refreshTokens, limiter, uow, events, clock, cache),
     administration: new UserAdministrationService(users, hasher, refreshTokens, uow, events, clock, cache),
-    directory: new UserDirectoryService(users),
+    directory: new UserDirectoryService(users, cache),
     bootstrap: new AdminBootstrapService(users, hasher, refreshTokens, uow, events, clock, cache),
     currentUser: new CurrentUserService(users, cache),
 
