@@ -1,6 +1,10 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { ClsService } from 'nestjs-cls';
 import { Client } from 'pg';
+import { DeliveryLedger } from '../../src/modules/notifications/application/ports/delivery-ledger.port';
+import { NotificationInbox } from '../../src/modules/notifications/application/ports/notification-inbox.port';
 import { DeliveryQueues } from '../../src/modules/notifications/infrastructure/delivery-queues';
 import { QueueNames } from '../../src/platform/queue';
 import { apiAs } from '../support/api';
@@ -64,6 +68,56 @@ describe('notifications: deliveries recorded in the relay batch', () => {
     const emailJob = await t.running.app.get(DeliveryQueues, { strict: false }).queue(QueueNames.email).getJob(emailId);
     const expected = process.env.REDIS_URL ? { age: 3600, count: 10_000 } : { age: 300 };
     expect(emailJob?.opts.removeOnComplete).toEqual(expected);
+  });
+
+  it('records an in-app row and its inbox row in one statement, and a row recorded again gets no second inbox row', async () => {
+    const task = await createTask(t, admin.accessToken, { title: 'Recorded twice' });
+    await assignTask(t, admin.accessToken, task.id, member.id);
+    const eventId = await eventIdOf(t, admin.accessToken, task.id, 'task.assigned');
+    await settledDeliveries(t, admin.accessToken, eventId, 2);
+    const ledger = t.running.app.get(DeliveryLedger, { strict: false });
+    const notificationInbox = t.running.app.get(NotificationInbox, { strict: false });
+    const cls = t.running.app.get(ClsService);
+    const recordInApp = (recipientId: string) =>
+      cls.run(() =>
+        ledger.recordMany(
+          [
+            {
+              event: { id: eventId, type: 'task.assigned' },
+              planned: [{ channel: 'in_app', recipientId, webhookId: null, status: 'sent', suppressedReason: null }],
+            },
+          ],
+          {
+            inbox: notificationInbox,
+            of: (d) => ({
+              id: randomUUID(),
+              recipientId,
+              deliveryId: d.id,
+              eventId,
+              type: 'task.assigned',
+              title: 'again',
+              body: 'again',
+              link: null,
+              taskId: task.id,
+              actorId: admin.id,
+              createdAt: new Date(),
+              readAt: null,
+            }),
+          },
+        ),
+      );
+    // The member's in-app row exists (the relay wrote it): nothing is inserted, no second inbox row.
+    expect(await recordInApp(member.id)).toEqual([]);
+    expect((await inbox(member)).filter((n) => n.eventId === eventId)).toHaveLength(1);
+    // A recipient without a row for this event gets the row, sent, and exactly its inbox row.
+    const other = await createUser(t, 'member', { name: 'Otto Other' });
+    const [row] = await recordInApp(other.id);
+    expect(row).toMatchObject({ channel: 'in_app', recipientId: other.id, status: 'sent', attempts: 1 });
+    const theirs = await db.query(`SELECT delivery_id, title FROM notifications.notifications WHERE event_id = $1 AND recipient_id = $2`, [
+      eventId,
+      other.id,
+    ]);
+    expect(theirs.rows).toEqual([{ delivery_id: row.id, title: 'again' }]);
   });
 
   it('falls back to the per-event path when the relay cannot record the batch, with the same rows once', async () => {

@@ -17,10 +17,10 @@ import { inboxNotificationOf } from './in-app.channel';
 import { NotificationSettings } from './notification-settings';
 import { MicroBatcher } from '../../../kernel';
 import { AfterCommit } from './ports/after-commit.port';
-import { DeliveryLedger } from './ports/delivery-ledger.port';
+import { DeliveryLedger, InboxWrites } from './ports/delivery-ledger.port';
 import { DeliveryQueue } from './ports/delivery-queue.port';
 import { NotificationChannelRegistry } from './ports/notification-channel.registry.port';
-import { InboxNotification, NotificationInbox } from './ports/notification-inbox.port';
+import { NotificationInbox } from './ports/notification-inbox.port';
 import { NotificationPreferenceStore } from './ports/notification-preference.store.port';
 import { TaskWatchers } from './ports/task-watchers.port';
 import { WebhookEndpointRepository } from './ports/webhook-endpoint.repository.port';
@@ -109,13 +109,15 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     ]);
     const ids = new Set(mine.map((e) => e.id));
     const plans = planned.filter((p) => ids.has(p.event.id)).map((p) => this.inAppHere(p));
-    const recorded = await this.ledger.recordMany(plans.filter((p) => p.planned.length > 0));
-    const inApp = this.inboxRows(recorded, plans);
-    if (inApp.length) await this.inbox.addMany(inApp);
+    const recorded = await this.ledger.recordMany(
+      plans.filter((p) => p.planned.length > 0),
+      { inbox: this.inbox, of: this.inboxRow(plans) },
+    );
+    const inApp = recorded.filter((d) => d.status === 'sent' && d.channel === IN_APP_CHANNEL).length;
     const jobs = recorded.filter((d) => d.status === 'pending').map((d) => ({ id: d.id, channel: d.channel }));
     if (jobs.length) await this.afterCommit.run(() => this.queue.enqueue(jobs));
     this.logger.debug(
-      { events: events.length, rows: recorded.length, inApp: inApp.length, queued: jobs.length, ms: Date.now() - started },
+      { events: events.length, rows: recorded.length, inApp, queued: jobs.length, ms: Date.now() - started },
       'relay batch recorded',
     );
   }
@@ -123,7 +125,7 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
   /**
    * In-app deliveries need no queue job: the inbox row is a row in this database, so it is written
    * here, in the same transaction as its ledger row, which is recorded sent (one attempt) — the
-   * in-app channel's "inbox row and sent commit together", for a whole batch in two statements. The
+   * in-app channel's "inbox row and sent commit together", for a whole batch in one statement (the ledger's). The
    * rules are the planner's (a suppressed row gets no inbox row); a recipient the directory did not
    * return as active keeps a pending row and its job (whose attempt then records it suppressed).
    */
@@ -134,20 +136,20 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     return { ...plan, planned: plan.planned.map((p) => (here(p) ? { ...p, status: 'sent' as const } : p)) };
   }
 
-  /** The inbox rows of the in-app rows recorded sent (a row that existed already was not: no inbox row). */
-  private inboxRows(recorded: readonly Delivery[], plans: ReadonlyArray<EventPlan>): InboxNotification[] {
+  /**
+   * The inbox row of an in-app row recorded sent (the ledger writes it with the row, only for rows it
+   * inserted: a row that existed already gets none).
+   */
+  private inboxRow(plans: ReadonlyArray<EventPlan>): InboxWrites['of'] {
     const byEvent = new Map(plans.map((p) => [p.event.id, p]));
-    const rows: InboxNotification[] = [];
-    for (const d of recorded) {
-      if (d.status !== 'sent' || d.channel !== IN_APP_CHANNEL || d.recipientId === null) continue;
-      const plan = byEvent.get(d.eventId)!;
-      const { event, people } = plan;
+    return (d) => {
+      if (d.status !== 'sent' || d.channel !== IN_APP_CHANNEL || d.recipientId === null) return null;
+      const { event, people } = byEvent.get(d.eventId)!;
       const actor = event.actorId ? people.get(event.actorId) : undefined;
       const text = notificationText(event, actor?.name ?? null, this.notificationSettings.appPublicUrl);
       const recipient = people.get(d.recipientId)!;
-      rows.push(inboxNotificationOf({ deliveryId: d.id, event, recipient, title: text.title, body: text.body, link: text.link }));
-    }
-    return rows;
+      return inboxNotificationOf({ deliveryId: d.id, event, recipient, title: text.title, body: text.body, link: text.link });
+    };
   }
 
   // Subscribed like @OnDomainEvent, but planning first: only recording runs "once" in the transaction.

@@ -3,7 +3,9 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { MicroBatcher, isUuid, newId } from '../../../kernel';
 import { EventRow, EventView, eventViewFromRow } from '../../events';
-import { ClaimedDelivery, DeliveryFilter, DeliveryLedger, DeliveryPage } from '../application/ports/delivery-ledger.port';
+import { ClaimedDelivery, DeliveryFilter, DeliveryLedger, DeliveryPage, InboxWrites } from '../application/ports/delivery-ledger.port';
+import { InboxNotification } from '../application/ports/notification-inbox.port';
+import { PostgresNotificationInbox, inboxInsert } from './postgres-notification.inbox';
 import { Delivery, DeliveryStatus, PlannedDelivery, SuppressedReason, statusesFor } from '../domain/delivery';
 import { DELIVERY_COLUMNS, DeliveryRow, toDelivery } from './delivery-row.mapper';
 import { rowsOf } from './sql-rows';
@@ -55,30 +57,46 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
     return this.recordMany([{ event, planned }]);
   }
 
-  /** One INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING for the rows of all the events. */
+  /**
+   * One INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING for the rows of all the events. With
+   * in-app rows delivered here and the PostgreSQL inbox, their inbox rows are part of the same
+   * statement (a data-modifying CTE: only rows this INSERT wrote get one) — one round trip, not two.
+   */
   override async recordMany(
     entries: ReadonlyArray<{ event: Pick<EventView, 'id' | 'type'>; planned: readonly PlannedDelivery[] }>,
+    inApp?: InboxWrites,
   ): Promise<Delivery[]> {
-    const rows = entries.flatMap(({ event, planned }) => planned.map((p) => ({ event, p })));
+    const rows = entries.flatMap(({ event, planned }) => planned.map((p) => ({ id: newId(), event, p })));
     if (rows.length === 0) return [];
-    const inserted = await this.query<DeliveryRow>(
-      `INSERT INTO notifications.deliveries (id, event_id, event_type, channel, recipient_id, webhook_id, status, suppressed_reason, next_attempt_at, attempts, sent_at)
+    if (inApp && !(inApp.inbox instanceof PostgresNotificationInbox)) return super.recordMany(entries, inApp);
+    const inbox = inApp
+      ? rows
+          .filter((r) => r.p.status === 'sent')
+          .map((r) => inApp.of({ id: r.id, eventId: r.event.id, channel: r.p.channel, recipientId: r.p.recipientId, status: 'sent' }))
+          .filter((n): n is InboxNotification => n !== null)
+      : [];
+    const insert = `INSERT INTO notifications.deliveries (id, event_id, event_type, channel, recipient_id, webhook_id, status, suppressed_reason, next_attempt_at, attempts, sent_at)
        SELECT p.id, p.event_id, p.event_type, p.channel, p.recipient_id, p.webhook_id, p.status, p.reason, CASE WHEN p.status = 'pending' THEN now() END,
               CASE WHEN p.status = 'sent' THEN 1 ELSE 0 END, CASE WHEN p.status = 'sent' THEN now() END
          FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[])
               AS p(id, event_id, event_type, channel, recipient_id, webhook_id, status, reason)
        ON CONFLICT DO NOTHING
-       RETURNING ${DELIVERY_COLUMNS}`,
-      [
-        rows.map(() => newId()),
-        rows.map((r) => r.event.id),
-        rows.map((r) => r.event.type),
-        rows.map((r) => r.p.channel),
-        rows.map((r) => r.p.recipientId),
-        rows.map((r) => r.p.webhookId),
-        rows.map((r) => r.p.status),
-        rows.map((r) => r.p.suppressedReason),
-      ],
+       RETURNING ${DELIVERY_COLUMNS}`;
+    const params: unknown[] = [
+      rows.map((r) => r.id),
+      rows.map((r) => r.event.id),
+      rows.map((r) => r.event.type),
+      rows.map((r) => r.p.channel),
+      rows.map((r) => r.p.recipientId),
+      rows.map((r) => r.p.webhookId),
+      rows.map((r) => r.p.status),
+      rows.map((r) => r.p.suppressedReason),
+    ];
+    if (inbox.length === 0) return (await this.query<DeliveryRow>(insert, params)).map(toDelivery);
+    const notifications = inboxInsert(inbox, params.length + 1, 'SELECT id FROM recorded');
+    const inserted = await this.query<DeliveryRow>(
+      `WITH recorded AS (${insert}), inboxed AS (${notifications.sql}) SELECT * FROM recorded`,
+      [...params, ...notifications.params],
     );
     return inserted.map(toDelivery);
   }

@@ -38,6 +38,37 @@ function toNotification(row: NotificationRow): InboxNotification {
   };
 }
 
+/**
+ * The INSERT of many inbox rows, its parameters numbered from `$first` (a statement of its own, or a
+ * part of another: the delivery ledger writes in-app rows and their inbox rows in one statement).
+ * `onlyDeliveriesIn`: a query (say a CTE's name) naming the delivery ids whose rows are written.
+ */
+export function inboxInsert(list: readonly InboxNotification[], first = 1, onlyDeliveriesIn?: string): { sql: string; params: unknown[] } {
+  const col = <K extends keyof InboxNotification>(key: K) => list.map((n) => n[key]);
+  const types = ['uuid', 'uuid', 'uuid', 'uuid', 'text', 'text', 'text', 'text', 'uuid', 'uuid', 'timestamptz', 'timestamptz'];
+  const args = types.map((t, i) => `$${first + i}::${t}[]`).join(', ');
+  const sql =
+    `INSERT INTO notifications.notifications (${COLUMNS})
+       SELECT * FROM unnest(${args}) AS x(${COLUMNS})` +
+    (onlyDeliveriesIn ? ` WHERE x.delivery_id IN (${onlyDeliveriesIn})` : '') +
+    ` ON CONFLICT (delivery_id) DO NOTHING`;
+  const params = [
+    col('id'),
+    col('recipientId'),
+    col('deliveryId'),
+    col('eventId'),
+    col('type'),
+    col('title'),
+    col('body'),
+    col('link'),
+    col('taskId'),
+    col('actorId'),
+    col('createdAt'),
+    col('readAt'),
+  ];
+  return { sql, params };
+}
+
 /** The in-app inbox in `notifications.notifications`; one row per in-app delivery (unique delivery_id). */
 @Injectable()
 export class PostgresNotificationInbox extends NotificationInbox {
@@ -55,26 +86,8 @@ export class PostgresNotificationInbox extends NotificationInbox {
 
   override async addMany(list: readonly InboxNotification[]): Promise<void> {
     if (list.length === 0) return;
-    const col = <K extends keyof InboxNotification>(key: K) => list.map((n) => n[key]);
-    await this.txHost.tx.query(
-      `INSERT INTO notifications.notifications (${COLUMNS})
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::uuid[], $11::timestamptz[], $12::timestamptz[])
-       ON CONFLICT (delivery_id) DO NOTHING`,
-      [
-        col('id'),
-        col('recipientId'),
-        col('deliveryId'),
-        col('eventId'),
-        col('type'),
-        col('title'),
-        col('body'),
-        col('link'),
-        col('taskId'),
-        col('actorId'),
-        col('createdAt'),
-        col('readAt'),
-      ],
-    );
+    const { sql, params } = inboxInsert(list);
+    await this.txHost.tx.query(sql, params);
   }
 
   async list(recipientId: string, unreadOnly: boolean, limit: number, before: InboxPosition | null): Promise<InboxPage> {

@@ -1,6 +1,16 @@
 import { EventView } from '../../../events';
 import { Delivery, DeliveryStatus, PlannedDelivery, PublicDeliveryStatus, SuppressedReason } from '../../domain/delivery';
 import { WebhookEndpoint } from '../../domain/webhook-endpoint';
+import { InboxNotification, NotificationInbox } from './notification-inbox.port';
+
+/**
+ * The inbox rows of in-app rows recorded sent (delivered by the caller in the same transaction):
+ * `of` gives a recorded row's inbox notification (null: none), `inbox` is where it goes.
+ */
+export interface InboxWrites {
+  inbox: NotificationInbox;
+  of(delivery: Pick<Delivery, 'id' | 'eventId' | 'channel' | 'recipientId' | 'status'>): InboxNotification | null;
+}
 
 export interface DeliveryFilter {
   eventId?: string;
@@ -43,13 +53,21 @@ export abstract class DeliveryLedger {
   abstract record(event: Pick<EventView, 'id' | 'type'>, planned: readonly PlannedDelivery[]): Promise<Delivery[]>;
   /**
    * record() for the planned rows of many events at once (the relay's batch): the same rows, the same
-   * idempotency. Adapters override it with one statement; this default records event by event.
+   * idempotency. With `inApp`, each row inserted (not one that existed) gets its inbox notification
+   * written in the same transaction. Adapters override it with one statement (the PostgreSQL ledger
+   * writes the inbox rows in it too when the inbox is PostgreSQL's); this default records event by
+   * event, then adds the inbox rows.
    */
   async recordMany(
     entries: ReadonlyArray<{ event: Pick<EventView, 'id' | 'type'>; planned: readonly PlannedDelivery[] }>,
+    inApp?: InboxWrites,
   ): Promise<Delivery[]> {
     const all: Delivery[] = [];
     for (const { event, planned } of entries) all.push(...(await this.record(event, planned)));
+    if (inApp) {
+      const rows = all.map((d) => inApp.of(d)).filter((n): n is InboxNotification => n !== null);
+      if (rows.length) await inApp.inbox.addMany(rows);
+    }
     return all;
   }
   abstract find(id: string): Promise<Delivery | null>;
