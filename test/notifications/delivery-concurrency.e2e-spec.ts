@@ -99,6 +99,46 @@ describe('delivery concurrency (NOTIFY_CONCURRENCY=3)', () => {
     }
   });
 
+  it('attempts rows it just recorded in its own process when the queue has room for them all (no job), and queues them otherwise', async () => {
+    receiver.answer = () => ({ status: 204 });
+    for (let i = 0; i < 4; i++) {
+      const created = await apiAs(t, admin).POST('/api/v1/webhooks', {
+        body: { url: `${receiver.url}/room-${i}`, events: ['task.created'] },
+      });
+      expect(created.response.status).toBe(201);
+    }
+    const lone = await apiAs(t, admin).POST('/api/v1/webhooks', { body: { url: `${receiver.url}/room-lone`, events: ['task.updated'] } });
+    expect(lone.response.status).toBe(201);
+    const settledWebhooks = async (taskId: string, type: string, count: number) => {
+      const eventId = await eventIdOf(t, admin.accessToken, taskId, type);
+      return eventually(async () => {
+        const hooks = (await deliveriesOf(t, admin.accessToken, eventId)).filter((r) => r.channel === 'webhook');
+        return hooks.length >= count && hooks.every((r) => r.status === 'sent') ? hooks : undefined;
+      }, 30_000);
+    };
+    // task.created: more webhook rows (4 here, with any endpoint an earlier test left) than the 3 sends
+    // the webhooks queue runs at once — queued.
+    const task = await createTask(t, admin.accessToken, { title: 'room' });
+    const createdRows = await settledWebhooks(task.id, 'task.created', 4);
+    // task.updated, once those are done: one row — attempted here.
+    const updated = await apiAs(t, admin).PATCH('/api/v1/tasks/{id}', {
+      params: { path: { id: task.id } },
+      body: { title: 'room, renamed' },
+    });
+    expect(updated.response.status).toBe(200);
+    const updatedRows = await settledWebhooks(task.id, 'task.updated', 1);
+    expect([...createdRows, ...updatedRows].every((r) => r.attempts === 1)).toBe(true);
+
+    const webhooks = t.running.app.get(DeliveryQueues, { strict: false }).queue(QueueNames.webhooks);
+    const jobs = await webhooks.getJobs(['completed', 'active', 'waiting'], 0, 2000);
+    const queued = new Set(jobs.flatMap((j) => j?.data?.deliveryIds ?? (j?.data?.deliveryId ? [j.data.deliveryId] : [])));
+    expect(createdRows.every((r) => queued.has(r.id))).toBe(true);
+    expect(updatedRows.some((r) => queued.has(r.id))).toBe(false);
+    await new Promise((r) => setTimeout(r, 500)); // a duplicate would arrive by now
+    const lonely = receiver.requests.filter((r) => r.path === '/room-lone');
+    expect(lonely.map((r) => r.headers['webhook-id'])).toEqual([updatedRows[0].id]);
+  });
+
   it('claims and settles deliveries in shared statements, each row on its own terms (one claim wins, only its lease settles)', async () => {
     const ledger = t.running.app.get(DeliveryLedger, { strict: false });
     const member = await createUser(t, 'member');

@@ -62,12 +62,11 @@ describe('notifications: deliveries recorded in the relay batch', () => {
     expect(published.rows[0].published_at).not.toBeNull();
     const runs = await db.query(`SELECT handler FROM events.handler_runs WHERE event_id = $1`, [eventId]);
     expect(runs.rows.map((r) => r.handler)).toEqual(['notifications.publisher']);
-    // Completed jobs are kept by the backend's retention: on BullMQ's PostgreSQL backend by age only
-    // (its count retention re-sorts every kept job on each completion), on Redis by age and count.
+    // The email row was attempted by this process right after the commit (NOTIFY_SEND_AT_RELAY, on by
+    // default, and the email queue had room): no job either.
     const emailId = rows.find((r) => r.channel === 'email')!.id;
-    const emailJob = await t.running.app.get(DeliveryQueues, { strict: false }).queue(QueueNames.email).getJob(emailId);
-    const expected = process.env.REDIS_URL ? { age: 3600, count: 10_000 } : { age: 300 };
-    expect(emailJob?.opts.removeOnComplete).toEqual(expected);
+    const emailQueue = t.running.app.get(DeliveryQueues, { strict: false }).queue(QueueNames.email);
+    expect(await emailQueue.getJob(emailId)).toBeUndefined();
   });
 
   it('records an in-app row and its inbox row in one statement, and a row recorded again gets no second inbox row', async () => {
@@ -120,6 +119,32 @@ describe('notifications: deliveries recorded in the relay batch', () => {
     expect(theirs.rows).toEqual([{ delivery_id: row.id, title: 'again' }]);
   });
 
+  it('does not attempt rows of a paused queue where they were recorded: they wait in the queue until it is resumed', async () => {
+    const emailQueue = t.running.app.get(DeliveryQueues, { strict: false }).queue(QueueNames.email);
+    const emailOf = async (eventId: string) =>
+      (await db.query(`SELECT id, status, attempts FROM notifications.deliveries WHERE event_id = $1 AND channel = 'email'`, [eventId]))
+        .rows[0];
+    let eventId = '';
+    await emailQueue.pause();
+    try {
+      await new Promise((r) => setTimeout(r, 1500)); // the workers read the paused flags every second
+      const task = await createTask(t, admin.accessToken, { title: 'Paused channel' });
+      await assignTask(t, admin.accessToken, task.id, member.id);
+      eventId = await eventIdOf(t, admin.accessToken, task.id, 'task.assigned');
+      const row = await eventually(() => emailOf(eventId));
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await emailOf(eventId)).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(await emailQueue.getJob(row.id)).toBeDefined(); // queued, waiting for the resume
+    } finally {
+      await emailQueue.resume();
+    }
+    const sent = await eventually(async () => {
+      const row = await emailOf(eventId);
+      return row?.status === 'sent' ? row : undefined;
+    }, 15_000);
+    expect(sent.attempts).toBe(1);
+  });
+
   it('falls back to the per-event path when the relay cannot record the batch, with the same rows once', async () => {
     const task = await createTask(t, admin.accessToken, { title: 'Relayed the slow way' });
     const holder = new Client({ connectionString: t.databaseUrl });
@@ -147,4 +172,33 @@ describe('notifications: deliveries recorded in the relay batch', () => {
       await holder.end();
     }
   }, 60_000);
+});
+
+describe('notifications: with NOTIFY_SEND_AT_RELAY=false every pending row goes through its queue', () => {
+  let t: TestApp;
+  let admin: Session;
+  let member: Session;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { NOTIFY_SEND_AT_RELAY: 'false' } });
+    admin = await adminSession(t);
+    member = await createUser(t, 'member', { name: 'Quentin Queue' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('sends the email through a job of the email queue, kept by the backend retention', async () => {
+    const task = await createTask(t, admin.accessToken, { title: 'Through the queue' });
+    await assignTask(t, admin.accessToken, task.id, member.id);
+    const eventId = await eventIdOf(t, admin.accessToken, task.id, 'task.assigned');
+    const rows = await settledDeliveries(t, admin.accessToken, eventId, 2);
+    const emailId = rows.find((r) => r.channel === 'email')!.id;
+    const emailJob = await t.running.app.get(DeliveryQueues, { strict: false }).queue(QueueNames.email).getJob(emailId);
+    expect(emailJob?.returnvalue).toMatchObject({ kind: 'sent' });
+    // Completed jobs are kept by the backend's retention: on BullMQ's PostgreSQL backend by age only
+    // (its count retention re-sorts every kept job on each completion), on Redis by age and count.
+    const expected = process.env.REDIS_URL ? { age: 3600, count: 10_000 } : { age: 300 };
+    expect(emailJob?.opts.removeOnComplete).toEqual(expected);
+  });
 });

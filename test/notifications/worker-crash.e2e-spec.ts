@@ -9,7 +9,13 @@ import { TEST_JWT_SECRET, eventually } from '../support/test-app';
  * and the message arrives exactly once. Deterministic: the SMTP sink holds the first message
  * *before* accepting it (no 250 sent), so the killed attempt provably did not deliver.
  */
-describe('notifications survive a worker killed mid-delivery', () => {
+// Both ways a delivery reaches its send: attempted in the relay's process right after the commit
+// (NOTIFY_SEND_AT_RELAY, the default: the sweeper recovers it), or through its queue job (BullMQ's
+// stalled-job recovery does).
+describe.each([
+  ['attempted where it was recorded', 'true'],
+  ['through its queue job', 'false'],
+])('notifications survive a worker killed mid-delivery (%s)', (_how, sendAtRelay) => {
   let cluster: ProcessCluster;
   let sink: SmtpSink;
   let release: () => void = () => undefined;
@@ -23,6 +29,7 @@ describe('notifications survive a worker killed mid-delivery', () => {
     RATE_LIMIT: '100000/1m',
     AUTH_RATE_LIMIT: '100000/1m',
     NOTIFY_RETRY_SCHEDULE: '1s,1s,1s',
+    NOTIFY_SEND_AT_RELAY: sendAtRelay,
   };
   beforeAll(async () => {
     sink = await startSmtpSink();

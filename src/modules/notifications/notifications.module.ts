@@ -80,6 +80,7 @@ export class NotificationsModule {
         sweepGraceMs: DEFAULT_SWEEP_GRACE_MS,
         deliveryConcurrency: config.notifyConcurrency,
         deliveryJobBatch: config.notifyJobBatch,
+        sendAtRelay: config.notifySendAtRelay,
       }),
     };
     return {

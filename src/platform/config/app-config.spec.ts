@@ -10,6 +10,11 @@ describe('AppConfig: delivery pipeline settings', () => {
     expect(config.smtpPoolSize).toBe(16);
   });
 
+  it('attempts deliveries where they were recorded unless NOTIFY_SEND_AT_RELAY=false', () => {
+    expect(AppConfig.fromEnv(BASE).notifySendAtRelay).toBe(true);
+    expect(AppConfig.fromEnv({ ...BASE, NOTIFY_SEND_AT_RELAY: 'false' }).notifySendAtRelay).toBe(false);
+  });
+
   it('reads them from the environment', () => {
     const config = AppConfig.fromEnv({ ...BASE, NOTIFY_CONCURRENCY: '64', SMTP_POOL_SIZE: '4' });
     expect(config.notifyConcurrency).toBe(64);
@@ -22,6 +27,7 @@ describe('AppConfig: delivery pipeline settings', () => {
     ['NOTIFY_CONCURRENCY', 'many'],
     ['SMTP_POOL_SIZE', '0'],
     ['SMTP_POOL_SIZE', '1.5'],
+    ['NOTIFY_SEND_AT_RELAY', 'sometimes'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => AppConfig.fromEnv({ ...BASE, [name]: value })).toThrow(ConfigError);
     expect(() => AppConfig.fromEnv({ ...BASE, [name]: value })).toThrow(name);

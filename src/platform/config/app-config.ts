@@ -60,6 +60,7 @@ export class AppConfig {
   readonly notifyConcurrency!: number;
   /** Most deliveries of one channel a delivery job carries (rows planned together share a job). */
   readonly notifyJobBatch!: number;
+  readonly notifySendAtRelay!: boolean;
   /** Connections of the SMTP pool (EMAIL_TRANSPORT=smtp); emails beyond wait for a free one. */
   readonly smtpPoolSize!: number;
   /** Open event streams (GET /events/stream) allowed per user and per API process; beyond them a 429. */
@@ -150,6 +151,7 @@ function readEnv(env: Env, cwd: string): Omit<AppConfig, 'with' | 'runsHttpApi' 
     eventsConcurrency: int(env, 'EVENTS_CONCURRENCY', 8, 1, 256),
     notifyConcurrency: int(env, 'NOTIFY_CONCURRENCY', 16, 1, 256),
     notifyJobBatch: int(env, 'NOTIFY_JOB_BATCH', 10, 1, 100),
+    notifySendAtRelay: bool(env, 'NOTIFY_SEND_AT_RELAY', true),
     smtpPoolSize: int(env, 'SMTP_POOL_SIZE', 16, 1, 256),
     streamMaxPerUser: int(env, 'STREAM_MAX_PER_USER', 10, 1, 1000),
     streamMaxPerProcess: int(env, 'STREAM_MAX_PER_PROCESS', 1000, 1, 100_000),

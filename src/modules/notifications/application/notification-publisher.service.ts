@@ -115,7 +115,7 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     );
     const inApp = recorded.filter((d) => d.status === 'sent' && d.channel === IN_APP_CHANNEL).length;
     const jobs = recorded.filter((d) => d.status === 'pending').map((d) => ({ id: d.id, channel: d.channel }));
-    if (jobs.length) await this.afterCommit.run(() => this.queue.enqueue(jobs));
+    if (jobs.length) await this.afterCommit.run(() => this.queue.dispatch(jobs));
     this.logger.debug(
       { events: events.length, rows: recorded.length, inApp, queued: jobs.length, ms: Date.now() - started },
       'relay batch recorded',
@@ -195,7 +195,7 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     const recorded = await this.ledger.record(event, planned);
     const pending = recorded.filter((d) => d.status === 'pending');
     const jobs = pending.map((d) => ({ id: d.id, channel: d.channel }));
-    if (jobs.length) await this.afterCommit.run(() => this.queue.enqueue(jobs));
+    if (jobs.length) await this.afterCommit.run(() => this.queue.dispatch(jobs));
     this.logger.debug(
       {
         eventId: event.id,

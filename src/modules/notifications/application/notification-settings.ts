@@ -21,6 +21,12 @@ export abstract class NotificationSettings {
    * into jobs of up to this many, so a backlog costs one queue job per batch, not per recipient.
    */
   abstract deliveryJobBatch: number;
+  /**
+   * NOTIFY_SEND_AT_RELAY: rows just recorded are attempted in the process that recorded them when
+   * its delivery worker for their queue has room (no queue job: the ledger row is what makes them
+   * durable, the sweeper what recovers them); the rest, and every retry, go through the queues.
+   */
+  abstract sendAtRelay: boolean;
 }
 
 export const DEFAULT_SEND_TIMEOUT_MS = 20_000;

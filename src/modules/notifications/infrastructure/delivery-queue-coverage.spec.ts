@@ -22,7 +22,7 @@ describe('processor coverage of the hand-made delivery queues', () => {
     },
   ]);
   const queues = () => new DeliveryQueues(backend, channels, settings);
-  const workers = () => new DeliveryWorkers(backend, channels, queues(), {} as never, {} as never, settings, {} as never);
+  const workers = () => new DeliveryWorkers(backend, channels, queues(), {} as never, {} as never, settings, {} as never, {} as never);
 
   const check = (...instances: object[]) => {
     const wrappers = instances.map(

@@ -20,6 +20,14 @@ export interface DeliveryJobData {
 /** Id of the job carrying a batch of deliveries: derived from its first, so adding it twice is a no-op. */
 export const batchJobId = (firstDeliveryId: string): string => `batch-${firstDeliveryId}`;
 
+/** Attempts deliveries in this process (the delivery workers, where they run): see DeliveryQueue.dispatch. */
+export interface LocalDeliveryRunner {
+  /** Starts attempting `ids` (rows of `channel` in `queue`) here and returns true, or false when it has no room. */
+  take(queue: string, channel: string, ids: readonly string[]): boolean;
+  /** Whether this process is attempting the delivery right now (it has no job, but is live). */
+  isAttempting(id: string): boolean;
+}
+
 /** Name of the custom backoff strategy the delivery workers implement (the ledger's schedule). */
 export const DELIVERY_BACKOFF = 'notify-schedule';
 
@@ -39,6 +47,7 @@ const BATCH_JOBS_LOOKED_AT = 2000;
 export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdown, HandMadeQueues {
   private readonly logger = new Logger('DeliveryQueues');
   private readonly queues = new Map<string, Queue>();
+  private runner: LocalDeliveryRunner | null = null;
 
   constructor(
     private readonly backend: QueueBackendSettings,
@@ -100,13 +109,33 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
     await this.adds.submit(deliveries);
   }
 
-  private async addJobs(deliveries: readonly DeliveryJobRef[]): Promise<void> {
-    const byChannel = new Map<string, DeliveryJobRef[]>();
-    for (const d of deliveries) {
-      const refs = byChannel.get(d.channel);
-      if (refs) refs.push(d);
-      else byChannel.set(d.channel, [d]);
+  /** The delivery workers of this process register here (null: they stopped). */
+  attemptHere(runner: LocalDeliveryRunner | null): void {
+    this.runner = runner;
+  }
+
+  /** Per channel, the runner takes the rows if it has room for all of them; the rest are enqueued. */
+  override async dispatch(deliveries: readonly DeliveryJobRef[]): Promise<void> {
+    const runner = this.runner;
+    if (!runner) return this.enqueue(deliveries);
+    const rest: DeliveryJobRef[] = [];
+    for (const [channel, refs] of groupByChannel(deliveries)) {
+      const queue = this.channels.queueOf(channel);
+      if (
+        !queue ||
+        !runner.take(
+          queue,
+          channel,
+          refs.map((d) => d.id),
+        )
+      )
+        rest.push(...refs);
     }
+    await this.enqueue(rest);
+  }
+
+  private async addJobs(deliveries: readonly DeliveryJobRef[]): Promise<void> {
+    const byChannel = groupByChannel(deliveries);
     const size = this.settings.deliveryJobBatch;
     await Promise.all(
       [...byChannel].map(([channel, refs]) => {
@@ -164,9 +193,11 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
 
   async withoutLiveJob(deliveries: readonly DeliveryJobRef[]): Promise<DeliveryJobRef[]> {
     const jobless: DeliveryJobRef[] = [];
+    // Being attempted in this process (dispatched here, no job): live.
+    const candidates = deliveries.filter((d) => !this.runner?.isAttempting(d.id));
     // A few look-ups at once: a sweep of a large backlog asks for hundreds of jobs.
-    for (let i = 0; i < deliveries.length; i += LIVENESS_CHECKS_AT_ONCE) {
-      const slice = deliveries.slice(i, i + LIVENESS_CHECKS_AT_ONCE);
+    for (let i = 0; i < candidates.length; i += LIVENESS_CHECKS_AT_ONCE) {
+      const slice = candidates.slice(i, i + LIVENESS_CHECKS_AT_ONCE);
       const states = await Promise.all(slice.map((d) => this.liveness(d)));
       slice.forEach((d, k) => {
         if (states[k] !== 'live') jobless.push(d);
@@ -212,4 +243,14 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
     this.queues.clear();
   }
+}
+
+function groupByChannel(deliveries: readonly DeliveryJobRef[]): Map<string, DeliveryJobRef[]> {
+  const byChannel = new Map<string, DeliveryJobRef[]>();
+  for (const d of deliveries) {
+    const refs = byChannel.get(d.channel);
+    if (refs) refs.push(d);
+    else byChannel.set(d.channel, [d]);
+  }
+  return byChannel;
 }

@@ -1,4 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import { JobSchedulers } from '../../../platform/queue/job-schedulers';
 import { DeclaresHandMadeQueues, HandMadeQueues } from '../../../platform/queue/processor-coverage.check';
@@ -9,7 +11,7 @@ import { DeliveryRecoveryService } from '../application/delivery-recovery.servic
 import { NotificationSettings } from '../application/notification-settings';
 import { NotificationChannelRegistry } from '../application/ports/notification-channel.registry.port';
 import { EMAIL_CHANNEL, IN_APP_CHANNEL } from '../domain/notification-channels';
-import { DeliveryJobData, DeliveryQueues } from './delivery-queues';
+import { DeliveryJobData, DeliveryQueues, LocalDeliveryRunner } from './delivery-queues';
 
 export const SWEEPER_SCHEDULER_ID = 'deliveries-sweeper';
 
@@ -19,6 +21,10 @@ class Slots {
   private readonly waiting: Array<() => void> = [];
   constructor(size: number) {
     this.free = size;
+  }
+  /** Free places nobody waits for. */
+  get idle(): number {
+    return this.waiting.length > 0 ? 0 : this.free;
   }
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.free > 0) this.free -= 1;
@@ -32,6 +38,9 @@ class Slots {
     }
   }
 }
+
+/** How often the queues' paused flags are read (a paused queue's rows are not attempted at the relay). */
+const PAUSED_REFRESH_MS = 1000;
 
 /** How long a 'later' outcome waits: until a moment after `until`, and never less than that moment. */
 const laterDelayMs = (until: Date): number => Math.max(until.getTime() - Date.now(), 0) + 250;
@@ -69,7 +78,7 @@ export class RetryLaterError extends Error {
  */
 @Injectable()
 @DeclaresHandMadeQueues()
-export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy, HandMadeQueues {
+export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy, HandMadeQueues, LocalDeliveryRunner {
   private readonly logger = new Logger('DeliveryWorkers');
   private readonly workers: Worker[] = [];
   /**
@@ -78,6 +87,12 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
    * requests a receiver (or the SMTP pool) sees at once.
    */
   private readonly slots = new Map<string, Slots>();
+  /** Deliveries being attempted here without a job (dispatched after their commit: see take()). */
+  private readonly attempting = new Set<string>();
+  private readonly localRuns = new Set<Promise<void>>();
+  /** Queues paused (in the dashboard, say), refreshed every second: rows of those are not attempted here. */
+  private paused = new Set<string>();
+  private pausedTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly backend: QueueBackendSettings,
@@ -87,10 +102,17 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
     private readonly recovery: DeliveryRecoveryService,
     private readonly settings: NotificationSettings,
     private readonly schedulers: JobSchedulers,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     for (const spec of this.deliverySpecs()) this.workers.push(this.deliveryWorker(spec.queue, spec.concurrency));
+    if (this.settings.sendAtRelay) {
+      await this.refreshPaused();
+      this.pausedTimer = setInterval(() => void this.refreshPaused(), PAUSED_REFRESH_MS);
+      this.pausedTimer.unref();
+      this.queues.attemptHere(this);
+    }
     this.workers.push(this.sweeperWorker());
     // Re-asserted periodically by JobSchedulers: the sweeper exists to recover deliveries whose jobs
     // a lost queue backend took with it, so it must not be lost with them.
@@ -117,7 +139,50 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.queues.attemptHere(null);
+    if (this.pausedTimer) clearInterval(this.pausedTimer);
     await Promise.all(this.workers.splice(0).map((w) => w.close().catch(() => undefined)));
+    await Promise.allSettled([...this.localRuns]);
+  }
+
+  /**
+   * Rows just recorded by this process (after their commit) are attempted here at once when their
+   * queue's worker runs here and has room for all of them: the queue round trips (add, fetch,
+   * complete) are not on their way. Durability is the ledger row's: a crash leaves it pending or
+   * leased, and the sweeper queues it (as for rows whose jobs were lost). Those that cannot finish
+   * now go on in jobs of their own, as in a batch job; so does every retry.
+   */
+  take(queue: string, channel: string, ids: readonly string[]): boolean {
+    const slots = this.slots.get(queue);
+    if (!slots || slots.idle < ids.length || this.workers.length === 0 || this.paused.has(queue)) return false;
+    for (const id of ids) this.attempting.add(id);
+    // Called after the recording transaction's commit but still in its context: the attempts run
+    // outside it, as a job's do (their claims and outcomes then share statements across attempts).
+    const run = this.txHost
+      .withoutTransaction(() => this.attemptAll(queue, ids))
+      .then(({ later }) => this.queues.addLater(queue, channel, later))
+      .catch((err: Error) => this.logger.warn(`deliveries attempted here (${ids.length}) left for the sweeper: ${err.message}`))
+      .finally(() => {
+        for (const id of ids) this.attempting.delete(id);
+        this.localRuns.delete(run);
+      });
+    this.localRuns.add(run);
+    return true;
+  }
+
+  isAttempting(id: string): boolean {
+    return this.attempting.has(id);
+  }
+
+  /** A paused queue pauses its deliveries here too (within a second); on a failed check the last state holds. */
+  private async refreshPaused(): Promise<void> {
+    const queues = this.deliverySpecs().map((spec) => spec.queue);
+    try {
+      const states = await Promise.all(queues.map((name) => this.queues.queue(name).isPaused()));
+      this.paused = new Set(queues.filter((_, i) => states[i]));
+    } catch (err) {
+      this.logger.debug(`paused queues not refreshed: ${(err as Error).message}`);
+    }
   }
 
   private deliveryWorker(queue: string, concurrency: number): Worker<DeliveryJobData> {
@@ -172,7 +237,17 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
    * again: the rows already done are skipped by their claim.
    */
   private async processBatch(job: Job<DeliveryJobData>, ids: readonly string[]): Promise<BatchOutcome> {
-    const settled = await Promise.allSettled(ids.map((id) => this.attempt(job.queueName, id)));
+    const { outcome, later } = await this.attemptAll(job.queueName, ids);
+    await this.queues.addLater(job.queueName, job.name, later);
+    return outcome;
+  }
+
+  /** Attempts every delivery at once; returns the counts and those to go on later in jobs of their own. */
+  private async attemptAll(
+    queue: string,
+    ids: readonly string[],
+  ): Promise<{ outcome: BatchOutcome; later: Array<{ id: string; delayMs: number }> }> {
+    const settled = await Promise.allSettled(ids.map((id) => this.attempt(queue, id)));
     const outcome: BatchOutcome = { kind: 'batch', sent: 0, skipped: 0, dead: 0, later: 0 };
     const later: Array<{ id: string; delayMs: number }> = [];
     settled.forEach((result, i) => {
@@ -192,8 +267,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
         });
     });
     outcome.later = later.length;
-    await this.queues.addLater(job.queueName, job.name, later);
-    return outcome;
+    return { outcome, later };
   }
 
   private attempt(queue: string, deliveryId: string): Promise<AttemptOutcome> {

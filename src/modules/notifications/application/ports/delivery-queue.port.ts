@@ -12,6 +12,14 @@ export abstract class DeliveryQueue {
    */
   abstract enqueue(deliveries: readonly DeliveryJobRef[]): Promise<void>;
   /**
+   * Deliveries just recorded, after their commit: those this process can attempt at once (it runs
+   * their queue's worker, which has room, and NOTIFY_SEND_AT_RELAY is on) are attempted here without
+   * a queue job; the rest are enqueued. This default enqueues them all.
+   */
+  async dispatch(deliveries: readonly DeliveryJobRef[]): Promise<void> {
+    await this.enqueue(deliveries);
+  }
+  /**
    * For deliveries that must run (again): adds a job unless a live one (waiting, delayed, active)
    * exists; a finished job with the same id is replaced. Returns how many jobs were added.
    */

@@ -196,6 +196,7 @@ export function fakeSettings(overrides: Partial<NotificationSettings> = {}): Not
     leaseMs: 30_000,
     deliveryConcurrency: 4,
     deliveryJobBatch: 10,
+    sendAtRelay: true,
     sendTimeoutMs: 20_000,
     sweepIntervalMs: 5_000,
     sweepGraceMs: 5_000,
