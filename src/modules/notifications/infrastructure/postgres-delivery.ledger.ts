@@ -40,10 +40,12 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
    * lease token), so batching changes nothing about who may claim or settle what.
    */
   private readonly claims = new MicroBatcher<ClaimRequest, ClaimedRow | undefined>((requests) => this.claimRows(requests), BATCHING);
-  private readonly sent = new MicroBatcher<{ id: string; leaseToken: string }, boolean>(
-    (requests) => this.markSentRows(requests),
-    BATCHING,
-  );
+  // "Sent" is not on any delivery's way (the message is out): one statement at a time, so the outcomes
+  // that arrive meanwhile share the next one.
+  private readonly sent = new MicroBatcher<{ id: string; leaseToken: string }, boolean>((requests) => this.markSentRows(requests), {
+    ...BATCHING,
+    maxInFlight: 1,
+  });
 
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
