@@ -4,6 +4,8 @@ import { AppConfig } from '../../platform/config';
 import { ContextModuleOptions } from '../../platform/context-module-options';
 import { DeliveriesController } from './api/deliveries.controller';
 import { NotificationPreferencesController } from './api/notification-preferences.controller';
+import { PlanningReads } from './application/ports/planning-reads.port';
+import { PostgresPlanningReads } from './infrastructure/postgres-planning.reads';
 import { NotificationsController } from './api/notifications.controller';
 import { WebhooksController } from './api/webhooks.controller';
 import { DeliveryAttemptService } from './application/delivery-attempt.service';
@@ -96,6 +98,7 @@ export class NotificationsModule {
         { provide: NotificationPreferenceStore, useClass: PostgresNotificationPreferenceStore },
         { provide: EmailDigests, useClass: PostgresEmailDigests },
         { provide: WebhookEndpointRepository, useClass: PostgresWebhookEndpointRepository },
+        { provide: PlanningReads, useClass: PostgresPlanningReads },
         { provide: AddressResolver, useClass: DnsAddressResolver },
         { provide: TaskWatchers, useClass: TaskAudienceWatchers },
         { provide: WebhookDispatcher, useClass: StandardWebhookDispatcher },

@@ -11,6 +11,7 @@ import {
   FakeDeliveryQueue,
   FakePreferenceStore,
   FakeTaskWatchers,
+  FakePlanningReads,
   FakeWebhookRepository,
   ImmediateAfterCommit,
   RecordingChannel,
@@ -42,7 +43,7 @@ class RecordingInbox extends NotificationInbox {
   }
 }
 
-function setup() {
+function setup(options: { planningReads?: boolean } = {}) {
   const ledger = new InMemoryDeliveryLedger();
   const queue = new FakeDeliveryQueue();
   const preferences = new FakePreferenceStore();
@@ -63,6 +64,7 @@ function setup() {
   for (const id of [CREATOR, ASSIGNEE, WATCHER, ADMIN]) users.add(id);
   const inbox = new RecordingInbox();
   const settings = { appPublicUrl: 'https://taskwire.test' } as NotificationSettings;
+  const planningReads = options.planningReads ? new FakePlanningReads(preferences, webhooks) : undefined;
   const publisher = new NotificationPublisher(
     ledger,
     queue,
@@ -74,8 +76,10 @@ function setup() {
     new ImmediateAfterCommit(),
     inbox,
     settings,
+    undefined,
+    planningReads,
   );
-  return { ledger, queue, preferences, webhooks, users, watchers, inbox, publisher };
+  return { ledger, queue, preferences, webhooks, users, watchers, inbox, publisher, planningReads };
 }
 
 const context = { title: 'Ship it', creatorId: CREATOR, assigneeId: ASSIGNEE, state: 'completed', version: 4 };
@@ -273,6 +277,26 @@ describe('NotificationPublisher (with in-memory ports)', () => {
       const pending = ledger.all().filter((d) => d.status === 'pending');
       expect(queue.enqueued.map((j) => j.id).sort()).toEqual(pending.map((d) => d.id).sort());
       expect(queue.enqueued.some((j) => j.channel === 'in_app')).toBe(false);
+    });
+
+    it('with PlanningReads, reads the preferences and subscribers of the whole batch in one call, with the same rows', async () => {
+      const plain = setup();
+      const batched = setup({ planningReads: true });
+      for (const kit of [plain, batched]) {
+        kit.webhooks.add({ id: '019ac3f1-bbbb-7000-8000-000000000006', events: ['task.assigned'] });
+        kit.webhooks.add({ id: '019ac3f1-bbbb-7000-8000-000000000007', events: ['task.created'] });
+        await kit.preferences.save(WATCHER, [{ key: 'email', eventType: 'task.assigned', enabled: false }]);
+      }
+      const events = [ASSIGNEE, WATCHER].map((assigneeId) =>
+        taskEvent('task.assigned', { ...context, state: 'assigned', assigneeId }, { actorId: ADMIN }),
+      );
+      const batch = [...events, taskEvent('task.created', context, { actorId: CREATOR })];
+      await plain.publisher.handleRelayed(batch, outside);
+      await batched.publisher.handleRelayed(batch, outside);
+      expect(rows(batched.ledger)).toEqual(rows(plain.ledger));
+      expect(batched.planningReads!.asked).toHaveLength(1);
+      expect(batched.planningReads!.asked[0].userIds.sort()).toEqual([ASSIGNEE, WATCHER].sort());
+      expect(batched.planningReads!.asked[0].eventTypes.sort()).toEqual(['task.assigned', 'task.created']);
     });
 
     it('writes in-app deliveries into the inbox in the same call, marks them sent after one attempt, and queues no job for them', async () => {

@@ -24,6 +24,7 @@ import { NotificationInbox } from './ports/notification-inbox.port';
 import { NotificationPreferenceStore } from './ports/notification-preference.store.port';
 import { TaskWatchers } from './ports/task-watchers.port';
 import { WebhookEndpointRepository } from './ports/webhook-endpoint.repository.port';
+import { PlanningData, PlanningReads } from './ports/planning-reads.port';
 
 export const NOTIFICATIONS_HANDLER = 'notifications.publisher';
 
@@ -31,6 +32,11 @@ export const NOTIFICATIONS_HANDLER = 'notifications.publisher';
 interface PlanWithPeople {
   planned: PlannedDelivery[];
   people: ReadonlyMap<string, DirectoryUser>;
+}
+/** What planning one event read of its own context: its audience's preferences, its type's subscribers. */
+interface EventReads {
+  settings: Map<string, PreferenceSetting[]>;
+  endpoints: WebhookEndpoint[];
 }
 /** An event of a relay batch with its plan. */
 type EventPlan = PlanWithPeople & { event: EventView };
@@ -60,8 +66,8 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
   readonly types = EVENT_TYPES;
   private readonly logger = new Logger('Notifications');
   private readonly directory: MicroBatcher<readonly string[], DirectoryUser[]>;
-  private readonly settings: MicroBatcher<readonly string[], Map<string, PreferenceSetting[]>>;
-  private readonly subscribers: MicroBatcher<string, WebhookEndpoint[]>;
+  /** Preferences of an event's audience and the endpoints subscribed to its type, for concurrent plans at once. */
+  private readonly reads: MicroBatcher<{ users: readonly string[]; type: string }, EventReads>;
 
   constructor(
     private readonly ledger: DeliveryLedger,
@@ -75,17 +81,28 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     private readonly inbox: NotificationInbox,
     private readonly notificationSettings: NotificationSettings,
     @Optional() private readonly relayedHandlers?: RelayedEventHandlers,
+    /** One read for both (the PostgreSQL adapter); without it, the two ports above are asked. */
+    @Optional() private readonly planningReads?: PlanningReads,
   ) {
     this.directory = batchedUserLookup(users);
-    this.settings = new MicroBatcher(async (lists) => {
-      const all = await this.preferences.settingsOf([...new Set(lists.flat())]);
-      return lists.map((ids) => new Map(ids.filter((id) => all.has(id)).map((id) => [id, all.get(id)!])));
+    // One read for every user and every event type of the batch (a task created with an assignee
+    // brings two types), split back per event.
+    this.reads = new MicroBatcher(async (asks) => {
+      const all = await this.readForPlanning([...new Set(asks.flatMap((a) => a.users))], [...new Set(asks.map((a) => a.type))]);
+      return asks.map(({ users: ids, type }) => ({
+        settings: new Map(ids.filter((id) => all.settings.has(id)).map((id) => [id, all.settings.get(id)!])),
+        endpoints: all.endpoints.filter((endpoint) => subscribesTo(endpoint, type)),
+      }));
     });
-    // One read for every event type of the batch (a task created with an assignee brings two types).
-    this.subscribers = new MicroBatcher(async (types) => {
-      const endpoints = await this.webhooks.activeSubscribers([...new Set(types)]);
-      return types.map((type) => endpoints.filter((endpoint) => subscribesTo(endpoint, type)));
-    });
+  }
+
+  private async readForPlanning(userIds: readonly string[], types: readonly string[]): Promise<PlanningData> {
+    if (this.planningReads) return this.planningReads.read(userIds, types);
+    const [settings, endpoints] = await Promise.all([
+      userIds.length ? this.preferences.settingsOf(userIds) : new Map<string, PreferenceSetting[]>(),
+      this.webhooks.activeSubscribers(types),
+    ]);
+    return { settings, endpoints };
   }
 
   onModuleInit(): void {
@@ -184,8 +201,32 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
 
   /** plan(), with the directory entries it read (the audience and the actor: an inbox row names the actor). */
   private async planWithPeople(event: EventView): Promise<PlanWithPeople> {
-    const [users, webhooks] = await Promise.all([this.planUserDeliveries(event), this.planWebhookDeliveries(event)]);
-    return { planned: [...users.planned, ...webhooks], people: users.people };
+    const forUsers = Boolean(entryFor(event.type)) && event.aggregateType === 'task';
+    const watchers = forUsers && needsWatchers(event.type) ? await this.watchers.watchersOf(event.aggregateId) : [];
+    const audience = forUsers ? audienceOf(event.type, event.payload, watchers) : [];
+    const people = event.actorId && audience.length && !audience.includes(event.actorId) ? [...audience, event.actorId] : audience;
+    const [directory, reads] = await Promise.all([
+      people.length ? this.directory.submit(people) : Promise.resolve([]),
+      this.reads.submit({ users: audience, type: event.type }),
+    ]);
+    const users = new Map<string, DirectoryUser>(directory.map((u) => [u.id, u]));
+    const planned = audience.length
+      ? planUserDeliveries({
+          event,
+          watchers,
+          users,
+          channels: this.channels.userChannels(),
+          wants: (userId, key, type) => isEnabled(reads.settings.get(userId) ?? [], key, type),
+        })
+      : [];
+    const webhooks = reads.endpoints.map((endpoint) => ({
+      channel: WEBHOOK_CHANNEL,
+      recipientId: null,
+      webhookId: endpoint.id,
+      status: 'pending' as const,
+      suppressedReason: null,
+    }));
+    return { planned: [...planned, ...webhooks], people: users };
   }
 
   /** Writes the planned rows (in the ambient transaction) and queues the pending ones after commit. */
@@ -207,35 +248,5 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
       'deliveries recorded',
     );
     return recorded;
-  }
-
-  private async planUserDeliveries(event: EventView): Promise<PlanWithPeople> {
-    const none = { planned: [], people: new Map<string, DirectoryUser>() };
-    if (!entryFor(event.type) || event.aggregateType !== 'task') return none;
-    const watchers = needsWatchers(event.type) ? await this.watchers.watchersOf(event.aggregateId) : [];
-    const audience = audienceOf(event.type, event.payload, watchers);
-    if (audience.length === 0) return none;
-    const people = event.actorId && !audience.includes(event.actorId) ? [...audience, event.actorId] : audience;
-    const [directory, settings] = await Promise.all([this.directory.submit(people), this.settings.submit(audience)]);
-    const users = new Map<string, DirectoryUser>(directory.map((u) => [u.id, u]));
-    const planned = planUserDeliveries({
-      event,
-      watchers,
-      users,
-      channels: this.channels.userChannels(),
-      wants: (userId, key, type) => isEnabled(settings.get(userId) ?? [], key, type),
-    });
-    return { planned, people: users };
-  }
-
-  private async planWebhookDeliveries(event: EventView): Promise<PlannedDelivery[]> {
-    const endpoints = await this.subscribers.submit(event.type);
-    return endpoints.map((endpoint) => ({
-      channel: WEBHOOK_CHANNEL,
-      recipientId: null,
-      webhookId: endpoint.id,
-      status: 'pending' as const,
-      suppressedReason: null,
-    }));
   }
 }

@@ -1,0 +1,20 @@
+import { PreferenceSetting } from '../../domain/notification-preferences';
+import { WebhookEndpoint } from '../../domain/webhook-endpoint';
+
+/** What planning a batch of events reads besides the directory. */
+export interface PlanningData {
+  /** The switched preference settings of the users asked for (a user with none is absent). */
+  settings: Map<string, PreferenceSetting[]>;
+  /** The active endpoints subscribed to any of the event types asked for (or to `*`), oldest first. */
+  endpoints: WebhookEndpoint[];
+}
+
+/**
+ * The planner's reads of its own context's tables, for a whole batch: preferences and webhook
+ * subscribers. The PostgreSQL adapter reads both in one statement (a relay batch's plan is then two
+ * reads: this and the directory); without one, the publisher asks NotificationPreferenceStore and
+ * WebhookEndpointRepository.
+ */
+export abstract class PlanningReads {
+  abstract read(userIds: readonly string[], eventTypes: readonly string[]): Promise<PlanningData>;
+}
