@@ -135,9 +135,18 @@ const env = (role, port) => ({
 });
 const WORKER_NODE_ARGS = (process.env.WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 const API_NODE_ARGS = (process.env.API_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-let nextPort = 3900 + Math.floor(Math.random() * 500);
+// A port the OS says is free (a fixed range once hit 4369, RabbitMQ's epmd, and the worker exited).
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
 async function start(role) {
-  const port = nextPort++;
+  const port = await freePort();
   const child = spawn(process.execPath, [...(role === 'worker' ? WORKER_NODE_ARGS : API_NODE_ARGS), MAIN], {
     cwd: ROOT,
     // WORKER_LOG=<file>: the worker's log lines (LOG_LEVEL warn) go there, e.g. to see the sweeper re-queue.
