@@ -1,5 +1,4 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { User } from '../domain/user.aggregate';
 import { DirectoryUser, UserDirectory } from './ports/user-directory.port';
 import { UserRepository } from './ports/user.repository.port';
 import { UserState, UserStateCache, userStateOf } from './ports/user-state-cache.port';
@@ -26,8 +25,9 @@ export class UserDirectoryService extends UserDirectory {
     if (cached) return fromState(cached);
     const user = await this.users.findById(id);
     if (!user) return null;
-    await this.cache?.set(userStateOf(user));
-    return toDirectoryUser(user);
+    const state = userStateOf(user);
+    await this.cache?.set(state);
+    return fromState(state);
   }
 
   /** Unknown ids are skipped; duplicates are asked once; order is unspecified. */
@@ -43,15 +43,12 @@ export class UserDirectoryService extends UserDirectory {
     }
     if (missing.length === 0) return found;
     for (const user of await this.users.findByIds(missing)) {
-      await this.cache?.set(userStateOf(user));
-      found.push(toDirectoryUser(user));
+      const state = userStateOf(user);
+      await this.cache?.set(state);
+      found.push(fromState(state));
     }
     return found;
   }
-}
-
-function toDirectoryUser(user: User): DirectoryUser {
-  return { id: user.id, email: user.email, name: user.name, role: user.role, active: user.active };
 }
 
 function fromState(state: UserState): DirectoryUser {
