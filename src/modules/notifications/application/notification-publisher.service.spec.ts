@@ -5,13 +5,13 @@ import { InMemoryUserDirectory } from '../../users/application/testing/in-memory
 import { NOTIFICATIONS_HANDLER, NotificationPublisher } from './notification-publisher.service';
 import { NotificationSettings } from './notification-settings';
 import { InboxNotification, NotificationInbox } from './ports/notification-inbox.port';
+import { PlanningReadsOverPorts } from './ports/planning-reads.port';
 import { InMemoryDeliveryLedger } from './testing/in-memory-delivery.ledger.fake';
 import {
   FakeChannelRegistry,
   FakeDeliveryQueue,
   FakePreferenceStore,
   FakeTaskWatchers,
-  FakePlanningReads,
   FakeWebhookRepository,
   ImmediateAfterCommit,
   RecordingChannel,
@@ -64,7 +64,8 @@ function setup(options: { planningReads?: boolean } = {}) {
   for (const id of [CREATOR, ASSIGNEE, WATCHER, ADMIN]) users.add(id);
   const inbox = new RecordingInbox();
   const settings = { appPublicUrl: 'https://taskwire.test' } as NotificationSettings;
-  const planningReads = options.planningReads ? new FakePlanningReads(preferences, webhooks) : undefined;
+  const planningReads = options.planningReads ? new PlanningReadsOverPorts(preferences, webhooks) : undefined;
+  const planningReadCalls = planningReads ? jest.spyOn(planningReads, 'read') : undefined;
   const publisher = new NotificationPublisher(
     ledger,
     queue,
@@ -79,7 +80,7 @@ function setup(options: { planningReads?: boolean } = {}) {
     undefined,
     planningReads,
   );
-  return { ledger, queue, preferences, webhooks, users, watchers, inbox, publisher, planningReads };
+  return { ledger, queue, preferences, webhooks, users, watchers, inbox, publisher, planningReadCalls };
 }
 
 const context = { title: 'Ship it', creatorId: CREATOR, assigneeId: ASSIGNEE, state: 'completed', version: 4 };
@@ -294,9 +295,10 @@ describe('NotificationPublisher (with in-memory ports)', () => {
       await plain.publisher.handleRelayed(batch, outside);
       await batched.publisher.handleRelayed(batch, outside);
       expect(rows(batched.ledger)).toEqual(rows(plain.ledger));
-      expect(batched.planningReads!.asked).toHaveLength(1);
-      expect(batched.planningReads!.asked[0].userIds.sort()).toEqual([ASSIGNEE, WATCHER].sort());
-      expect(batched.planningReads!.asked[0].eventTypes.sort()).toEqual(['task.assigned', 'task.created']);
+      expect(batched.planningReadCalls!.mock.calls).toHaveLength(1);
+      const [userIds, eventTypes] = batched.planningReadCalls!.mock.calls[0];
+      expect([...userIds].sort()).toEqual([ASSIGNEE, WATCHER].sort());
+      expect([...eventTypes].sort()).toEqual(['task.assigned', 'task.created']);
     });
 
     it('writes in-app deliveries into the inbox in the same call, marks them sent after one attempt, and queues no job for them', async () => {

@@ -24,7 +24,7 @@ import { NotificationInbox } from './ports/notification-inbox.port';
 import { NotificationPreferenceStore } from './ports/notification-preference.store.port';
 import { TaskWatchers } from './ports/task-watchers.port';
 import { WebhookEndpointRepository } from './ports/webhook-endpoint.repository.port';
-import { PlanningData, PlanningReads } from './ports/planning-reads.port';
+import { PlanningReads, PlanningReadsOverPorts } from './ports/planning-reads.port';
 
 export const NOTIFICATIONS_HANDLER = 'notifications.publisher';
 
@@ -73,8 +73,8 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     private readonly ledger: DeliveryLedger,
     private readonly queue: DeliveryQueue,
     private readonly channels: NotificationChannelRegistry,
-    private readonly preferences: NotificationPreferenceStore,
-    private readonly webhooks: WebhookEndpointRepository,
+    preferences: NotificationPreferenceStore,
+    webhooks: WebhookEndpointRepository,
     private readonly users: UserDirectory,
     private readonly watchers: TaskWatchers,
     private readonly afterCommit: AfterCommit,
@@ -82,27 +82,19 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     private readonly notificationSettings: NotificationSettings,
     @Optional() private readonly relayedHandlers?: RelayedEventHandlers,
     /** One read for both (the PostgreSQL adapter); without it, the two ports above are asked. */
-    @Optional() private readonly planningReads?: PlanningReads,
+    @Optional() planningReads?: PlanningReads,
   ) {
     this.directory = batchedUserLookup(users);
     // One read for every user and every event type of the batch (a task created with an assignee
     // brings two types), split back per event.
+    const planning = planningReads ?? new PlanningReadsOverPorts(preferences, webhooks);
     this.reads = new MicroBatcher(async (asks) => {
-      const all = await this.readForPlanning([...new Set(asks.flatMap((a) => a.users))], [...new Set(asks.map((a) => a.type))]);
+      const all = await planning.read([...new Set(asks.flatMap((a) => a.users))], [...new Set(asks.map((a) => a.type))]);
       return asks.map(({ users: ids, type }) => ({
         settings: new Map(ids.filter((id) => all.settings.has(id)).map((id) => [id, all.settings.get(id)!])),
         endpoints: all.endpoints.filter((endpoint) => subscribesTo(endpoint, type)),
       }));
     });
-  }
-
-  private async readForPlanning(userIds: readonly string[], types: readonly string[]): Promise<PlanningData> {
-    if (this.planningReads) return this.planningReads.read(userIds, types);
-    const [settings, endpoints] = await Promise.all([
-      userIds.length ? this.preferences.settingsOf(userIds) : new Map<string, PreferenceSetting[]>(),
-      this.webhooks.activeSubscribers(types),
-    ]);
-    return { settings, endpoints };
   }
 
   onModuleInit(): void {

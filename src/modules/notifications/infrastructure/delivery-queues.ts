@@ -121,15 +121,8 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
     const rest: DeliveryJobRef[] = [];
     for (const [channel, refs] of groupByChannel(deliveries)) {
       const queue = this.channels.queueOf(channel);
-      if (
-        !queue ||
-        !runner.take(
-          queue,
-          channel,
-          refs.map((d) => d.id),
-        )
-      )
-        rest.push(...refs);
+      const ids = refs.map((d) => d.id);
+      if (!queue || !runner.take(queue, channel, ids)) rest.push(...refs);
     }
     await this.enqueue(rest);
   }

@@ -154,7 +154,7 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
    */
   take(queue: string, channel: string, ids: readonly string[]): boolean {
     const slots = this.slots.get(queue);
-    if (!slots || slots.idle < ids.length || this.workers.length === 0 || this.paused.has(queue)) return false;
+    if (!slots || slots.idle < ids.length || this.paused.has(queue)) return false;
     for (const id of ids) this.attempting.add(id);
     // Called after the recording transaction's commit but still in its context: the attempts run
     // outside it, as a job's do (their claims and outcomes then share statements across attempts).

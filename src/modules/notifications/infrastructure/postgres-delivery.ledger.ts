@@ -68,9 +68,9 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
     entries: ReadonlyArray<{ event: Pick<EventView, 'id' | 'type'>; planned: readonly PlannedDelivery[] }>,
     inApp?: InboxWrites,
   ): Promise<Delivery[]> {
+    if (inApp && !(inApp.inbox instanceof PostgresNotificationInbox)) return super.recordMany(entries, inApp);
     const rows = entries.flatMap(({ event, planned }) => planned.map((p) => ({ id: newId(), event, p })));
     if (rows.length === 0) return [];
-    if (inApp && !(inApp.inbox instanceof PostgresNotificationInbox)) return super.recordMany(entries, inApp);
     const inbox = inApp
       ? rows
           .filter((r) => r.p.status === 'sent')

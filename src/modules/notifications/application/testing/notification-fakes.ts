@@ -10,7 +10,6 @@ import { DeliveryJobRef, DeliveryQueue } from '../ports/delivery-queue.port';
 import { ChannelMessage, NotificationChannel } from '../ports/notification-channel.port';
 import { NotificationChannelRegistry, RegisteredChannel } from '../ports/notification-channel.registry.port';
 import { NotificationPreferenceStore } from '../ports/notification-preference.store.port';
-import { PlanningData, PlanningReads } from '../ports/planning-reads.port';
 import { TaskWatchers } from '../ports/task-watchers.port';
 import { WebhookDispatcher } from '../ports/webhook-dispatcher.port';
 import { WebhookEndpointPatch, WebhookEndpointRepository } from '../ports/webhook-endpoint.repository.port';
@@ -227,20 +226,5 @@ export function taskEvent(type: string, payload: Record<string, unknown>, overri
 export class ImmediateAfterCommit extends AfterCommit {
   async run(work: () => Promise<void>): Promise<void> {
     await work();
-  }
-}
-
-/** PlanningReads over the fake preference store and webhook repository; records what each read asked for. */
-export class FakePlanningReads extends PlanningReads {
-  readonly asked: Array<{ userIds: string[]; eventTypes: string[] }> = [];
-  constructor(
-    private readonly preferences: NotificationPreferenceStore,
-    private readonly webhooks: WebhookEndpointRepository,
-  ) {
-    super();
-  }
-  async read(userIds: readonly string[], eventTypes: readonly string[]): Promise<PlanningData> {
-    this.asked.push({ userIds: [...userIds], eventTypes: [...eventTypes] });
-    return { settings: await this.preferences.settingsOf(userIds), endpoints: await this.webhooks.activeSubscribers(eventTypes) };
   }
 }
