@@ -158,6 +158,57 @@ describe('DeliveryAttemptService (with in-memory ports)', () => {
     expect(await s.ledger.find(d.id)).toMatchObject({ attempts: 2 });
   });
 
+  describe('a delivery recorded claimed (attemptClaimed)', () => {
+    const recordClaimed = async (s: ReturnType<typeof setup>) => {
+      const token = '019ac3f1-cccc-7000-8000-000000000001';
+      const [delivery] = await s.ledger.record(s.event, [
+        {
+          channel: 'email',
+          recipientId: USER,
+          webhookId: null,
+          status: 'sending',
+          suppressedReason: null,
+          lease: { token, ms: s.settings.leaseMs },
+        },
+      ]);
+      return { delivery, leaseToken: token, event: s.event, emailDigest: 'off' };
+    };
+
+    it('sends under the lease it was recorded with, without claiming it again', async () => {
+      const s = setup();
+      const claimed = await recordClaimed(s);
+      expect(claimed.delivery).toMatchObject({ status: 'sending', attempts: 1 });
+      const claim = jest.spyOn(s.ledger, 'claim');
+      const renew = jest.spyOn(s.ledger, 'renewLease');
+      expect(await s.service.attemptClaimed(claimed, s.clock.now().getTime())).toEqual({ kind: 'sent', attempt: 1 });
+      expect(s.email.messages.map((m) => m.deliveryId)).toEqual([claimed.delivery.id]);
+      expect(await s.ledger.find(claimed.delivery.id)).toMatchObject({ status: 'sent', attempts: 1 });
+      expect(claim).not.toHaveBeenCalled();
+      expect(renew).not.toHaveBeenCalled();
+    });
+
+    it('started late, renews its lease first, and sends nothing when the lease went to someone else meanwhile', async () => {
+      const s = setup();
+      const late = await recordClaimed(s);
+      const claimedAt = s.clock.now().getTime();
+      s.clock.advance(s.settings.leaseMs / 2);
+      expect(await s.service.attemptClaimed(late, claimedAt)).toEqual({ kind: 'sent', attempt: 1 });
+      expect(s.email.messages).toHaveLength(1);
+
+      const lost = await recordClaimed({
+        ...s,
+        event: taskEvent('task.assigned', { title: 'Other', assigneeId: USER }, { actorId: ACTOR }),
+      });
+      s.ledger.events.set(lost.event.id, lost.event);
+      const lostAt = s.clock.now().getTime();
+      s.clock.advance(s.settings.leaseMs + 1);
+      // The lease ran out and a job (queued by the sweeper) claimed the row: the late attempt steps aside.
+      expect(await s.ledger.claim(lost.delivery.id, s.settings.leaseMs)).not.toBeNull();
+      expect(await s.service.attemptClaimed(lost, lostAt)).toMatchObject({ kind: 'skipped' });
+      expect(s.email.messages).toHaveLength(1);
+    });
+  });
+
   describe('webhooks', () => {
     it('dispatches to the endpoint and clears its failing period on success', async () => {
       const s = setup();

@@ -86,7 +86,26 @@ export class DeliveryAttemptService {
   async attempt(deliveryId: string): Promise<AttemptOutcome> {
     const claimed = await this.claim(deliveryId);
     if ('kind' in claimed) return claimed;
+    return this.send(claimed);
+  }
+
+  /**
+   * An attempt at a delivery its recorder claimed (recorded `sending` under a lease taken at
+   * `claimedAt`, attempted by the same process after the commit): no claim statement. Should the
+   * attempt start late (it waited for a free place), the lease is renewed first; a lease no longer
+   * held means the row went to someone else (the sweeper, after it ran out), which then sends it.
+   */
+  async attemptClaimed(claimed: ClaimedDelivery, claimedAt: number): Promise<AttemptOutcome> {
+    if (this.clock.now().getTime() - claimedAt > this.settings.leaseMs / 3) {
+      const held = await this.ledger.renewLease(claimed.delivery.id, claimed.leaseToken, this.settings.leaseMs);
+      if (!held) return { kind: 'skipped', reason: 'the lease it was recorded with ran out before its attempt' };
+    }
+    return this.send(claimed);
+  }
+
+  private async send(claimed: ClaimedDelivery): Promise<AttemptOutcome> {
     const { delivery, leaseToken, event } = claimed;
+    const deliveryId = delivery.id;
     const attempt = delivery.attempts - delivery.scheduleOffset;
     // While this worker is alive and sending, its lease never runs out: only a dead (or hung)
     // worker's delivery can be taken over, so two sends of one delivery never overlap.

@@ -63,7 +63,7 @@ function setup(options: { planningReads?: boolean } = {}) {
   ]);
   for (const id of [CREATOR, ASSIGNEE, WATCHER, ADMIN]) users.add(id);
   const inbox = new RecordingInbox();
-  const settings = { appPublicUrl: 'https://taskwire.test' } as NotificationSettings;
+  const settings = { appPublicUrl: 'https://taskwire.test', leaseMs: 30_000 } as NotificationSettings;
   const planningReads = options.planningReads ? new PlanningReadsOverPorts(preferences, webhooks) : undefined;
   const planningReadCalls = planningReads ? jest.spyOn(planningReads, 'read') : undefined;
   const publisher = new NotificationPublisher(
@@ -278,6 +278,49 @@ describe('NotificationPublisher (with in-memory ports)', () => {
       const pending = ledger.all().filter((d) => d.status === 'pending');
       expect(queue.enqueued.map((j) => j.id).sort()).toEqual(pending.map((d) => d.id).sort());
       expect(queue.enqueued.some((j) => j.channel === 'in_app')).toBe(false);
+    });
+
+    it('records the rows of a channel this process would attempt at once as claimed, and hands them over after the commit', async () => {
+      const { ledger, queue, webhooks, publisher } = setup();
+      const hook = '019ac3f1-bbbb-7000-8000-000000000006';
+      webhooks.add({ id: hook, events: ['task.assigned'] });
+      queue.room.set(WEBHOOK_CHANNEL, 1); // room for the webhook row; none for email (no room at all)
+      const before = Date.now();
+      const event = taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN });
+      await publisher.handleRelayed([event], outside);
+      expect(rows(ledger)).toEqual([`email:${ASSIGNEE}:pending`, `in_app:${ASSIGNEE}:sent`, `webhook:${hook}:sending`]);
+      const sending = ledger.all().find((d) => d.channel === WEBHOOK_CHANNEL)!;
+      expect(sending.attempts).toBe(1);
+      expect(sending.nextAttemptAt!.getTime()).toBeGreaterThanOrEqual(before + 30_000); // leased for NOTIFY_LEASE_MS
+      // Handed over as its claim would have returned it (the endpoint read by planning), with the lease it was recorded under.
+      expect(queue.claimedHere).toHaveLength(1);
+      const [{ claimed, claimedAt }] = queue.claimedHere;
+      expect(claimed).toMatchObject({ delivery: { id: sending.id, status: 'sending' }, event: { id: event.id }, endpoint: { id: hook } });
+      expect(claimedAt).toBeGreaterThanOrEqual(before);
+      expect(ledger.rows.get(sending.id)!.leaseToken).toBe(claimed.leaseToken);
+      expect(queue.enqueued.map((j) => j.channel)).toEqual(['email']);
+
+      // Recorded again (a relay re-run): nothing is inserted, so nothing is handed over or queued twice.
+      await publisher.handleRelayed([event], outside);
+      expect(queue.claimedHere).toHaveLength(1);
+      expect(queue.enqueued).toHaveLength(1);
+    });
+
+    it('queues the rows of a channel when this process has no room for all of them', async () => {
+      const { ledger, queue, publisher } = setup();
+      queue.room.set('email', 1);
+      const events = [ASSIGNEE, WATCHER].map((assigneeId) =>
+        taskEvent('task.assigned', { ...context, state: 'assigned', assigneeId }, { actorId: ADMIN }),
+      );
+      await publisher.handleRelayed(events, outside);
+      expect(rows(ledger)).toEqual([
+        `email:${ASSIGNEE}:pending`,
+        `email:${WATCHER}:pending`,
+        `in_app:${ASSIGNEE}:sent`,
+        `in_app:${WATCHER}:sent`,
+      ]);
+      expect(queue.claimedHere).toEqual([]);
+      expect(queue.enqueued.map((j) => j.channel)).toEqual(['email', 'email']);
     });
 
     it('with PlanningReads, reads the preferences and subscribers of the whole batch in one call, with the same rows', async () => {

@@ -8,16 +8,16 @@ import { OnEventTypes } from '../../events';
 import { RelayedEventHandlers, RelayedEventsHandler } from '../../events';
 import { Delivery, PlannedDelivery } from '../domain/delivery';
 import { PreferenceSetting, isEnabled } from '../domain/notification-preferences';
-import { IN_APP_CHANNEL, WEBHOOK_CHANNEL } from '../domain/notification-channels';
+import { EMAIL_CHANNEL, IN_APP_CHANNEL, WEBHOOK_CHANNEL } from '../domain/notification-channels';
 import { entryFor, needsWatchers, notificationText } from '../domain/notification-catalogue';
 import { audienceOf, planUserDeliveries } from '../domain/recipient-rules';
 import { WebhookEndpoint, subscribesTo } from '../domain/webhook-endpoint';
 import { batchedUserLookup } from './batched-user-lookup';
 import { inboxNotificationOf } from './in-app.channel';
 import { NotificationSettings } from './notification-settings';
-import { MicroBatcher } from '../../../kernel';
+import { MicroBatcher, newId } from '../../../kernel';
 import { AfterCommit } from './ports/after-commit.port';
-import { DeliveryLedger, InboxWrites } from './ports/delivery-ledger.port';
+import { ClaimedDelivery, DeliveryLedger, InboxWrites } from './ports/delivery-ledger.port';
 import { DeliveryQueue } from './ports/delivery-queue.port';
 import { NotificationChannelRegistry } from './ports/notification-channel.registry.port';
 import { NotificationInbox } from './ports/notification-inbox.port';
@@ -28,15 +28,19 @@ import { PlanningReads, PlanningReadsOverPorts } from './ports/planning-reads.po
 
 export const NOTIFICATIONS_HANDLER = 'notifications.publisher';
 
-/** A plan, with the directory entries read for it (audience and actor). */
+/** A plan, with the directory entries read for it (audience and actor) and the endpoints of its webhook rows. */
 interface PlanWithPeople {
   planned: PlannedDelivery[];
   people: ReadonlyMap<string, DirectoryUser>;
+  endpoints: readonly WebhookEndpoint[];
+  emailDigests?: ReadonlyMap<string, string>;
 }
 /** What planning one event read of its own context: its audience's preferences, its type's subscribers. */
 interface EventReads {
   settings: Map<string, PreferenceSetting[]>;
   endpoints: WebhookEndpoint[];
+  /** Email digest settings of the audience (absent: off), when the planning reads include them. */
+  emailDigests?: ReadonlyMap<string, string>;
 }
 /** An event of a relay batch with its plan. */
 type EventPlan = PlanWithPeople & { event: EventView };
@@ -88,11 +92,12 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     // One read for every user and every event type of the batch (a task created with an assignee
     // brings two types), split back per event.
     const planning = planningReads ?? new PlanningReadsOverPorts(preferences, webhooks);
-    this.reads = new MicroBatcher(async (asks) => {
+    this.reads = new MicroBatcher<{ users: readonly string[]; type: string }, EventReads>(async (asks) => {
       const all = await planning.read([...new Set(asks.flatMap((a) => a.users))], [...new Set(asks.map((a) => a.type))]);
       return asks.map(({ users: ids, type }) => ({
         settings: new Map(ids.filter((id) => all.settings.has(id)).map((id) => [id, all.settings.get(id)!])),
         endpoints: all.endpoints.filter((endpoint) => subscribesTo(endpoint, type)),
+        ...(all.emailDigests ? { emailDigests: all.emailDigests } : {}),
       }));
     });
   }
@@ -117,18 +122,63 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
       claimed(),
     ]);
     const ids = new Set(mine.map((e) => e.id));
-    const plans = planned.filter((p) => ids.has(p.event.id)).map((p) => this.inAppHere(p));
+    const claimedAt = Date.now();
+    const plans = this.claimHere(planned.filter((p) => ids.has(p.event.id)).map((p) => this.inAppHere(p)));
     const recorded = await this.ledger.recordMany(
       plans.filter((p) => p.planned.length > 0),
       { inbox: this.inbox, of: this.inboxRow(plans) },
     );
     const inApp = recorded.filter((d) => d.status === 'sent' && d.channel === IN_APP_CHANNEL).length;
     const jobs = recorded.filter((d) => d.status === 'pending').map((d) => ({ id: d.id, channel: d.channel }));
-    if (jobs.length) await this.afterCommit.run(() => this.queue.dispatch(jobs));
+    const here = this.claimedOf(recorded, plans);
+    if (jobs.length || here.length)
+      await this.afterCommit.run(async () => {
+        if (here.length) this.queue.attemptClaimed(here, claimedAt);
+        if (jobs.length) await this.queue.dispatch(jobs);
+      });
     this.logger.debug(
-      { events: events.length, rows: recorded.length, inApp, queued: jobs.length, ms: Date.now() - started },
+      { events: events.length, rows: recorded.length, inApp, claimedHere: here.length, queued: jobs.length, ms: Date.now() - started },
       'relay batch recorded',
     );
+  }
+
+  /**
+   * Pending rows of a channel this process would attempt itself at once after the commit (its
+   * delivery worker has room for all of them: DeliveryQueue.canAttemptHere) are recorded claimed
+   * instead — `sending`, under a lease of their own — so their attempts need no claim statement.
+   * A crash after the commit leaves them leased: once the lease runs out the sweeper queues them.
+   */
+  private claimHere(plans: EventPlan[]): EventPlan[] {
+    const counts = new Map<string, number>();
+    for (const plan of plans)
+      for (const p of plan.planned) if (p.status === 'pending') counts.set(p.channel, (counts.get(p.channel) ?? 0) + 1);
+    const here = new Set([...counts].filter(([channel, count]) => this.queue.canAttemptHere(channel, count)).map(([channel]) => channel));
+    if (here.size === 0) return plans;
+    const ms = this.notificationSettings.leaseMs;
+    const claimed = (p: PlannedDelivery): PlannedDelivery =>
+      p.status === 'pending' && here.has(p.channel) ? { ...p, status: 'sending', lease: { token: newId(), ms } } : p;
+    return plans.map((plan) => ({ ...plan, planned: plan.planned.map(claimed) }));
+  }
+
+  /** The rows recorded claimed (not those that existed already: they were not inserted), as their attempts take them. */
+  private claimedOf(recorded: readonly Delivery[], plans: ReadonlyArray<EventPlan>): ClaimedDelivery[] {
+    const sending = recorded.filter((d) => d.status === 'sending');
+    if (sending.length === 0) return [];
+    const byEvent = new Map(plans.map((p) => [p.event.id, p]));
+    return sending.flatMap((delivery) => {
+      const plan = byEvent.get(delivery.eventId)!;
+      const row = plan.planned.find(
+        (p) => p.channel === delivery.channel && p.recipientId === delivery.recipientId && p.webhookId === delivery.webhookId,
+      );
+      if (!row?.lease) return [];
+      // What the claim would have read with the row, from what planning read: the endpoint, the digest setting.
+      const endpoint = delivery.webhookId ? { endpoint: plan.endpoints.find((e) => e.id === delivery.webhookId) ?? null } : {};
+      const digest =
+        delivery.channel === EMAIL_CHANNEL && delivery.recipientId && plan.emailDigests
+          ? { emailDigest: plan.emailDigests.get(delivery.recipientId) ?? 'off' }
+          : {};
+      return [{ delivery, leaseToken: row.lease.token, event: plan.event, ...endpoint, ...digest }];
+    });
   }
 
   /**
@@ -218,7 +268,7 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
       status: 'pending' as const,
       suppressedReason: null,
     }));
-    return { planned: [...planned, ...webhooks], people: users };
+    return { planned: [...planned, ...webhooks], people: users, endpoints: reads.endpoints, emailDigests: reads.emailDigests };
   }
 
   /** Writes the planned rows (in the ambient transaction) and queues the pending ones after commit. */

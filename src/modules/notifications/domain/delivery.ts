@@ -47,9 +47,13 @@ export interface PlannedDelivery {
   /**
    * `sent`: delivered by its writer inside the same transaction (an in-app row written with its inbox
    * row), so it is recorded sent with its one attempt instead of being queued.
+   * `sending`: claimed by its writer, which attempts it itself right after the commit (no queue job):
+   * recorded with its first attempt counted, under `lease` — the row a claim would have made.
    */
-  status: 'pending' | 'suppressed' | 'sent';
+  status: 'pending' | 'suppressed' | 'sent' | 'sending';
   suppressedReason: SuppressedReason | null;
+  /** A `sending` plan's lease: its token, and how long it lasts from the recording. */
+  lease?: { token: string; ms: number };
 }
 
 /** The public shape (docs/api.md "Notifications"). */

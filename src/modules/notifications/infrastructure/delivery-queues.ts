@@ -4,6 +4,7 @@ import { DeclaresHandMadeQueues, HandMadeQueues } from '../../../platform/queue/
 import { QueueBackendSettings } from '../../../platform/queue/queue-backend';
 import { QueueNames } from '../../../platform/queue/queue-names';
 import { DeliveryJobRef, DeliveryQueue } from '../application/ports/delivery-queue.port';
+import { ClaimedDelivery } from '../application/ports/delivery-ledger.port';
 import { NotificationChannelRegistry } from '../application/ports/notification-channel.registry.port';
 import { MicroBatcher } from '../../../kernel';
 import { NotificationSettings } from '../application/notification-settings';
@@ -24,6 +25,10 @@ export const batchJobId = (firstDeliveryId: string): string => `batch-${firstDel
 export interface LocalDeliveryRunner {
   /** Starts attempting `ids` (rows of `channel` in `queue`) here and returns true, or false when it has no room. */
   take(queue: string, channel: string, ids: readonly string[]): boolean;
+  /** Whether `take` would take `count` rows of `queue` now (room for all of them, the queue not paused). */
+  hasRoom(queue: string, count: number): boolean;
+  /** Attempts rows recorded claimed by this process (see DeliveryQueue.canAttemptHere), without claiming them again. */
+  takeClaimed(queue: string, channel: string, claimed: readonly ClaimedDelivery[], claimedAt: number): void;
   /** Whether this process is attempting the delivery right now (it has no job, but is live). */
   isAttempting(id: string): boolean;
 }
@@ -125,6 +130,22 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
       if (!queue || !runner.take(queue, channel, ids)) rest.push(...refs);
     }
     await this.enqueue(rest);
+  }
+
+  override canAttemptHere(channel: string, count: number): boolean {
+    const queue = this.channels.queueOf(channel);
+    return Boolean(queue && this.runner?.hasRoom(queue, count));
+  }
+
+  override attemptClaimed(claimed: readonly ClaimedDelivery[], claimedAt: number): void {
+    const runner = this.runner;
+    for (const [channel, rows] of groupBy(claimed, (c) => c.delivery.channel)) {
+      const queue = this.channels.queueOf(channel);
+      if (runner && queue) runner.takeClaimed(queue, channel, rows, claimedAt);
+      // Stopped meanwhile (shutting down): the rows keep their leases, then the sweeper queues them.
+      else
+        this.logger.warn(`${rows.length} ${channel} deliveries claimed here are left for the sweeper (no delivery worker runs here now)`);
+    }
   }
 
   private async addJobs(deliveries: readonly DeliveryJobRef[]): Promise<void> {
@@ -239,11 +260,15 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
 }
 
 function groupByChannel(deliveries: readonly DeliveryJobRef[]): Map<string, DeliveryJobRef[]> {
-  const byChannel = new Map<string, DeliveryJobRef[]>();
-  for (const d of deliveries) {
-    const refs = byChannel.get(d.channel);
-    if (refs) refs.push(d);
-    else byChannel.set(d.channel, [d]);
+  return groupBy(deliveries, (d) => d.channel);
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
   }
-  return byChannel;
+  return groups;
 }

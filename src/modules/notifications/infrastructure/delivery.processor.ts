@@ -10,6 +10,7 @@ import { AttemptOutcome, DeliveryAttemptService } from '../application/delivery-
 import { DeliveryRecoveryService } from '../application/delivery-recovery.service';
 import { NotificationSettings } from '../application/notification-settings';
 import { NotificationChannelRegistry } from '../application/ports/notification-channel.registry.port';
+import { ClaimedDelivery } from '../application/ports/delivery-ledger.port';
 import { EMAIL_CHANNEL, IN_APP_CHANNEL } from '../domain/notification-channels';
 import { DeliveryJobData, DeliveryQueues, LocalDeliveryRunner } from './delivery-queues';
 
@@ -153,13 +154,35 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
    * now go on in jobs of their own, as in a batch job; so does every retry.
    */
   take(queue: string, channel: string, ids: readonly string[]): boolean {
+    if (!this.hasRoom(queue, ids.length)) return false;
+    this.runHere(queue, channel, ids, (id) => this.attempt(queue, id));
+    return true;
+  }
+
+  hasRoom(queue: string, count: number): boolean {
     const slots = this.slots.get(queue);
-    if (!slots || slots.idle < ids.length || this.paused.has(queue)) return false;
+    return Boolean(slots && slots.idle >= count && !this.paused.has(queue));
+  }
+
+  /**
+   * Rows the publisher recorded claimed because hasRoom said yes (the claim's round trip saved):
+   * attempted like take()'s, under the leases they were recorded with. Their slots were not held in
+   * between, so one may wait a moment for its turn (attemptClaimed then makes sure its lease is still held).
+   */
+  takeClaimed(queue: string, channel: string, claimed: readonly ClaimedDelivery[], claimedAt: number): void {
+    const byId = new Map(claimed.map((c) => [c.delivery.id, c]));
+    this.runHere(queue, channel, [...byId.keys()], (id) =>
+      this.inSlot(queue, () => this.attempts.attemptClaimed(byId.get(id)!, claimedAt)),
+    );
+  }
+
+  /** Attempts `ids` here, without a job; those that cannot finish now go on in jobs of their own. */
+  private runHere(queue: string, channel: string, ids: readonly string[], attempt: (id: string) => Promise<AttemptOutcome>): void {
     for (const id of ids) this.attempting.add(id);
     // Called after the recording transaction's commit but still in its context: the attempts run
     // outside it, as a job's do (their claims and outcomes then share statements across attempts).
     const run = this.txHost
-      .withoutTransaction(() => this.attemptAll(queue, ids))
+      .withoutTransaction(() => this.attemptAll(ids, attempt))
       .then(({ later }) => this.queues.addLater(queue, channel, later))
       .catch((err: Error) => this.logger.warn(`deliveries attempted here (${ids.length}) left for the sweeper: ${err.message}`))
       .finally(() => {
@@ -167,7 +190,6 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
         this.localRuns.delete(run);
       });
     this.localRuns.add(run);
-    return true;
   }
 
   isAttempting(id: string): boolean {
@@ -237,17 +259,17 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
    * again: the rows already done are skipped by their claim.
    */
   private async processBatch(job: Job<DeliveryJobData>, ids: readonly string[]): Promise<BatchOutcome> {
-    const { outcome, later } = await this.attemptAll(job.queueName, ids);
+    const { outcome, later } = await this.attemptAll(ids, (id) => this.attempt(job.queueName, id));
     await this.queues.addLater(job.queueName, job.name, later);
     return outcome;
   }
 
   /** Attempts every delivery at once; returns the counts and those to go on later in jobs of their own. */
   private async attemptAll(
-    queue: string,
     ids: readonly string[],
+    attempt: (id: string) => Promise<AttemptOutcome>,
   ): Promise<{ outcome: BatchOutcome; later: Array<{ id: string; delayMs: number }> }> {
-    const settled = await Promise.allSettled(ids.map((id) => this.attempt(queue, id)));
+    const settled = await Promise.allSettled(ids.map((id) => attempt(id)));
     const outcome: BatchOutcome = { kind: 'batch', sent: 0, skipped: 0, dead: 0, later: 0 };
     const later: Array<{ id: string; delayMs: number }> = [];
     settled.forEach((result, i) => {
@@ -271,8 +293,13 @@ export class DeliveryWorkers implements OnApplicationBootstrap, OnModuleDestroy,
   }
 
   private attempt(queue: string, deliveryId: string): Promise<AttemptOutcome> {
+    return this.inSlot(queue, () => this.attempts.attempt(deliveryId));
+  }
+
+  /** One attempt, in its turn among the queue's NOTIFY_CONCURRENCY. */
+  private inSlot(queue: string, attempt: () => Promise<AttemptOutcome>): Promise<AttemptOutcome> {
     const slots = this.slots.get(queue);
-    return slots ? slots.run(() => this.attempts.attempt(deliveryId)) : this.attempts.attempt(deliveryId);
+    return slots ? slots.run(attempt) : attempt();
   }
 
   private sweeperWorker(): Worker {

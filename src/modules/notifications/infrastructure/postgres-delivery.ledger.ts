@@ -77,11 +77,14 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
           .map((r) => inApp.of({ id: r.id, eventId: r.event.id, channel: r.p.channel, recipientId: r.p.recipientId, status: 'sent' }))
           .filter((n): n is InboxNotification => n !== null)
       : [];
-    const insert = `INSERT INTO notifications.deliveries (id, event_id, event_type, channel, recipient_id, webhook_id, status, suppressed_reason, next_attempt_at, attempts, sent_at)
-       SELECT p.id, p.event_id, p.event_type, p.channel, p.recipient_id, p.webhook_id, p.status, p.reason, CASE WHEN p.status = 'pending' THEN now() END,
-              CASE WHEN p.status = 'sent' THEN 1 ELSE 0 END, CASE WHEN p.status = 'sent' THEN now() END
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[])
-              AS p(id, event_id, event_type, channel, recipient_id, webhook_id, status, reason)
+    // A `sending` plan is recorded as its claim would leave it: first attempt counted, leased.
+    const insert = `INSERT INTO notifications.deliveries (id, event_id, event_type, channel, recipient_id, webhook_id, status, suppressed_reason, next_attempt_at, attempts, sent_at, lease_token)
+       SELECT p.id, p.event_id, p.event_type, p.channel, p.recipient_id, p.webhook_id, p.status, p.reason,
+              CASE p.status WHEN 'pending' THEN now() WHEN 'sending' THEN now() + p.lease_ms * interval '1 millisecond' END,
+              CASE WHEN p.status IN ('sent', 'sending') THEN 1 ELSE 0 END, CASE WHEN p.status = 'sent' THEN now() END,
+              CASE WHEN p.status = 'sending' THEN p.lease_token END
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[], $9::uuid[], $10::int[])
+              AS p(id, event_id, event_type, channel, recipient_id, webhook_id, status, reason, lease_token, lease_ms)
        ON CONFLICT DO NOTHING
        RETURNING ${DELIVERY_COLUMNS}`;
     const params: unknown[] = [
@@ -93,6 +96,8 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
       rows.map((r) => r.p.webhookId),
       rows.map((r) => r.p.status),
       rows.map((r) => r.p.suppressedReason),
+      rows.map((r) => r.p.lease?.token ?? null),
+      rows.map((r) => r.p.lease?.ms ?? null),
     ];
     if (inbox.length === 0) return (await this.query<DeliveryRow>(insert, params)).map(toDelivery);
     const notifications = inboxInsert(inbox, params.length + 1, 'SELECT id FROM recorded');

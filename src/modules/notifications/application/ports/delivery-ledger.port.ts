@@ -48,7 +48,8 @@ export interface ClaimedDelivery {
 export abstract class DeliveryLedger {
   /**
    * Inserts the planned rows that do not exist yet; returns those inserted. A `sent` plan (delivered
-   * by the caller in this transaction) is recorded sent with one attempt.
+   * by the caller in this transaction) is recorded sent with one attempt; a `sending` plan (attempted
+   * by the caller after the commit) as claimed under its lease, with one attempt.
    */
   abstract record(event: Pick<EventView, 'id' | 'type'>, planned: readonly PlannedDelivery[]): Promise<Delivery[]>;
   /**

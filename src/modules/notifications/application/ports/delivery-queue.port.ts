@@ -1,3 +1,5 @@
+import type { ClaimedDelivery } from './delivery-ledger.port';
+
 /** A delivery to queue: its id and its channel (which queue). */
 export interface DeliveryJobRef {
   id: string;
@@ -18,6 +20,24 @@ export abstract class DeliveryQueue {
    */
   async dispatch(deliveries: readonly DeliveryJobRef[]): Promise<void> {
     await this.enqueue(deliveries);
+  }
+  /**
+   * Whether this process would attempt `count` rows of `channel` itself at once (as dispatch does:
+   * NOTIFY_SEND_AT_RELAY on, its worker for their queue here with that much room, the queue not
+   * paused). Asked before recording: such rows are then recorded claimed (`sending`, under a lease of
+   * the caller's) and handed to attemptClaimed after their commit — the claim's round trip saved.
+   * This default never does.
+   */
+  canAttemptHere(_channel: string, _count: number): boolean {
+    return false;
+  }
+  /**
+   * Rows recorded claimed after canAttemptHere said yes, after their commit (`claimedAt`: when their
+   * leases were taken, before the recording): attempted in this process. Should it no longer attempt
+   * here (shutting down), their leases run out and the sweeper queues them.
+   */
+  attemptClaimed(_claimed: readonly ClaimedDelivery[], _claimedAt: number): void {
+    throw new Error('this delivery queue does not attempt deliveries itself (canAttemptHere is always false)');
   }
   /**
    * For deliveries that must run (again): adds a job unless a live one (waiting, delayed, active)

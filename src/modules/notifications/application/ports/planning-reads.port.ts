@@ -9,11 +9,17 @@ export interface PlanningData {
   settings: Map<string, PreferenceSetting[]>;
   /** The active endpoints subscribed to any of the event types asked for (or to `*`), oldest first. */
   endpoints: WebhookEndpoint[];
+  /**
+   * The email digest settings of the users asked for (a user with none is absent: `off`), where the
+   * reader reads them too; undefined otherwise (an email attempt then reads its recipient's).
+   */
+  emailDigests?: Map<string, string>;
 }
 
 /**
  * The planner's reads of its own context's tables, for a whole batch: preferences and webhook
- * subscribers. The PostgreSQL adapter reads both in one statement (a relay batch's plan is then two
+ * subscribers (and, for rows attempted where they are recorded, email digest settings). The
+ * PostgreSQL adapter reads them in one statement (a relay batch's plan is then two
  * reads: this and the directory); without one, the publisher uses PlanningReadsOverPorts.
  */
 export abstract class PlanningReads {

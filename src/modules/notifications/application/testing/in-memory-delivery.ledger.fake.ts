@@ -27,15 +27,15 @@ export class InMemoryDeliveryLedger extends DeliveryLedger {
         webhookId: p.webhookId,
         status: p.status as DeliveryStatus,
         suppressedReason: p.suppressedReason,
-        attempts: p.status === 'sent' ? 1 : 0,
+        attempts: p.status === 'sent' || p.status === 'sending' ? 1 : 0,
         scheduleOffset: 0,
         lastError: null,
-        nextAttemptAt: p.status === 'pending' ? now : null,
+        nextAttemptAt: p.status === 'pending' ? now : p.status === 'sending' ? new Date(now.getTime() + (p.lease?.ms ?? 0)) : null,
         sentAt: p.status === 'sent' ? now : null,
         digestId: null as string | null,
         createdAt: now,
         updatedAt: now,
-        leaseToken: null,
+        leaseToken: p.status === 'sending' ? (p.lease?.token ?? newId()) : null,
       };
       this.rows.set(row.id, row);
       inserted.push(this.copy(row));

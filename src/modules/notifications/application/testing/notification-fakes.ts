@@ -6,6 +6,7 @@ import { ALL_EVENTS, WebhookEndpoint } from '../../domain/webhook-endpoint';
 import { typesCarriedBy } from '../../domain/notification-catalogue';
 import { NotificationSettings } from '../notification-settings';
 import { AfterCommit } from '../ports/after-commit.port';
+import { ClaimedDelivery } from '../ports/delivery-ledger.port';
 import { DeliveryJobRef, DeliveryQueue } from '../ports/delivery-queue.port';
 import { ChannelMessage, NotificationChannel } from '../ports/notification-channel.port';
 import { NotificationChannelRegistry, RegisteredChannel } from '../ports/notification-channel.registry.port';
@@ -35,8 +36,18 @@ export class FakePreferenceStore extends NotificationPreferenceStore {
 export class FakeDeliveryQueue extends DeliveryQueue {
   readonly enqueued: DeliveryJobRef[] = [];
   readonly ensured: DeliveryJobRef[] = [];
+  /** Per channel, how many rows "this process" would attempt at once (none by default: all queued). */
+  readonly room = new Map<string, number>();
+  /** What attemptClaimed was handed. */
+  readonly claimedHere: Array<{ claimed: ClaimedDelivery; claimedAt: number }> = [];
   async enqueue(deliveries: readonly DeliveryJobRef[]): Promise<void> {
     this.enqueued.push(...deliveries);
+  }
+  override canAttemptHere(channel: string, count: number): boolean {
+    return (this.room.get(channel) ?? 0) >= count;
+  }
+  override attemptClaimed(claimed: readonly ClaimedDelivery[], claimedAt: number): void {
+    this.claimedHere.push(...claimed.map((c) => ({ claimed: c, claimedAt })));
   }
   /** Deliveries whose job is live (waiting, delayed, active); a test may also act while it is asked. */
   readonly live = new Set<string>();
