@@ -7,6 +7,7 @@ import { UnitOfWork } from '../../kernel';
 import { AppConfig } from '../config';
 import { dataSourceOptions } from './data-source-options';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work';
+import { WriteBatches } from './write-batch';
 
 /** The resolved connection URL (for components that need their own connection, e.g. LISTEN). */
 export abstract class DatabaseConnectionInfo {
@@ -46,10 +47,11 @@ export class DatabaseModule {
         }),
       ],
       providers: [
+        WriteBatches,
         { provide: UnitOfWork, useClass: TypeOrmUnitOfWork },
         { provide: DatabaseConnectionInfo, useValue: { url: databaseUrl } satisfies DatabaseConnectionInfo },
       ],
-      exports: [UnitOfWork, DatabaseConnectionInfo],
+      exports: [UnitOfWork, WriteBatches, DatabaseConnectionInfo],
     };
   }
 }

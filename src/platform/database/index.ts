@@ -5,3 +5,4 @@ export * from './migration-runner';
 export { EmbeddedPostgresServer } from './embedded/embedded-postgres.server';
 export * from './pg-notification.listener';
 export * from './postgres-errors';
+export * from './write-batch';

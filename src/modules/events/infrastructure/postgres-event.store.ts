@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { DomainEvent } from '../../../kernel';
+import { WriteBatches } from '../../../platform/database';
 import { captureTraceContext } from '../../../platform/tracing';
 import { EventFilter, EventOrigin, EventPage, EventStore } from '../application/ports/event-store.port';
 import { StoredEvent } from '../domain/stored-event';
@@ -14,7 +15,10 @@ const NOTIFY_MAX_BYTES = 7900;
 /** The outbox / audit table in PostgreSQL; writes join the ambient transaction. */
 @Injectable()
 export class PostgresEventStore extends EventStore {
-  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    @Optional() private readonly writes?: WriteBatches,
+  ) {
     super();
   }
 
@@ -46,6 +50,18 @@ export class PostgresEventStore extends EventStore {
     params.push(EVENTS_CHANNEL, NOTIFY_MAX_BYTES);
     const channel = `$${params.length - 1}`;
     const maxBytes = `$${params.length}`;
+    // Inside UnitOfWork.runWrites: the insert and its NOTIFY join the batch's one statement (what
+    // was inserted is then not known here; the publisher does not need it).
+    const deferred = this.writes?.defer({
+      sql: `INSERT INTO events.events (id, type, aggregate_type, aggregate_id, actor_id, occurred_at, correlation_id, causation_id, payload, idempotency_key, trace_context)
+            VALUES ${tuples.join(', ')}
+            ON CONFLICT (idempotency_key) DO NOTHING
+            RETURNING id`,
+      params,
+      then: `(SELECT CASE WHEN ids IS NOT NULL THEN pg_notify(${channel}, CASE WHEN length(ids) <= ${maxBytes}::int THEN ids ELSE '*' END) END
+                FROM (SELECT string_agg(id::text, ',') AS ids FROM {rows}) list) AS notified`,
+    });
+    if (deferred) return [];
     const rows: Array<{ ids: string | null }> = await this.txHost.tx.query(
       `WITH inserted AS (
          INSERT INTO events.events (id, type, aggregate_type, aggregate_id, actor_id, occurred_at, correlation_id, causation_id, payload, idempotency_key, trace_context)

@@ -26,6 +26,19 @@ export function reminderSyncSql(task: Task): Sql {
 }
 
 /**
+ * The reminder rows of a task being inserted (nothing to replace yet): a plain INSERT, so it can
+ * join the task's INSERT in one statement (UnitOfWork.runWrites). No row when no reminder is wanted.
+ */
+export function newTaskRemindersSql(task: Task): Sql {
+  const wanted = remindersFor(task, task.toProps().updatedAt);
+  return {
+    sql: `INSERT INTO tasks.task_reminders (task_id, kind, due_at)
+          SELECT $1::uuid, kind, $2::timestamptz FROM unnest($3::text[]) AS kind`,
+    params: [task.id, task.dueAt, wanted.map((r) => r.kind)],
+  };
+}
+
+/**
  * The claim: per kind, an index range scan of `task_reminders_pending (kind, due_at) WHERE
  * fired_at IS NULL` up to the kind's horizon (now for `overdue`, now + lead for `due_soon`), so
  * its cost depends on how many reminders are due, not on how many are scheduled. `SKIP LOCKED`

@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Repository } from 'typeorm';
-import { isUniqueViolation } from '../../../platform/database';
+import { WriteBatches, isUniqueViolation } from '../../../platform/database';
 import { Task } from '../domain/task.aggregate';
 import { VersionConflictError } from '../domain/task.errors';
 import { TaskListQuery, TaskPage, TaskRepository } from '../application/ports/task.repository.port';
@@ -11,7 +11,7 @@ import { TaskMapper, TaskRow } from './task.mapper';
 import { TaskOrmEntity } from './task.orm-entity';
 import { Sql, TaskListStep, buildListSteps, buildMemberListSql } from './task-list.sql-builder';
 import { TASK_COLUMNS, insertTaskSql, updateTaskSql } from './task.columns';
-import { reminderSyncSql } from './postgres-task-reminder.schedule';
+import { newTaskRemindersSql, reminderSyncSql } from './postgres-task-reminder.schedule';
 
 /** Rows of the ordering probed before trusting a walk past sparse filters. */
 const PROBE_WINDOW = 1000;
@@ -24,7 +24,10 @@ const PROBE_WINDOW = 1000;
  */
 @Injectable()
 export class PostgresTaskRepository extends TaskRepository {
-  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    @Optional() private readonly writes?: WriteBatches,
+  ) {
     super();
   }
 
@@ -41,6 +44,12 @@ export class PostgresTaskRepository extends TaskRepository {
 
   async save(task: Task, expectedVersion: number | null): Promise<void> {
     const r = TaskMapper.toRow(task);
+    // A new task inside UnitOfWork.runWrites: its row (and reminders) join the batch's one statement.
+    const conflict = (error: unknown) => (isUniqueViolation(error, 'tasks_pkey') ? new VersionConflictError(task.id, null) : undefined);
+    if (expectedVersion === null && this.writes?.defer({ ...insertTaskSql(r), mapError: conflict })) {
+      if (task.remindersChanged) this.writes.defer(newTaskRemindersSql(task));
+      return;
+    }
     if (expectedVersion === null) {
       try {
         await this.run(insertTaskSql(r));

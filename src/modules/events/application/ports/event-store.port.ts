@@ -25,7 +25,10 @@ export interface EventPage {
 
 /** The outbox / audit table. `append` joins the caller's ambient transaction. */
 export abstract class EventStore {
-  /** Inserts; a duplicate idempotency key is skipped silently. Returns the ids actually stored. */
+  /**
+   * Inserts; a duplicate idempotency key is skipped silently. Returns the ids actually stored — none
+   * when the write went into a UnitOfWork.runWrites batch (sent after the work, as one statement).
+   */
   abstract append(events: readonly DomainEvent[], origin: EventOrigin): Promise<string[]>;
   abstract findById(id: string): Promise<StoredEvent | null>;
   /** Oldest first, after the given seq. */
