@@ -7,7 +7,7 @@
 //   (N=1000 tasks for throughput; RATE=20 assignments/s for LATENCY_SECONDS=15 for latency)
 //   WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' passes node flags to the worker process only
 //   (API_NODE_ARGS likewise to the API process);
-//   DB_POOL_SIZE, EVENTS_CONCURRENCY, OUTBOX_BATCH_SIZE and every NOTIFY_* variable are passed through to the processes.
+//   DB_POOL_SIZE, EVENTS_CONCURRENCY, OUTBOX_BATCH_SIZE, SMTP_POOL_SIZE and every NOTIFY_* variable are passed through to the processes.
 //   REFERENCE=0 skips the reference run; WORKER_LOG=<file> keeps the worker's log lines; BENCH_KEEP_DB=1 keeps the bench database; TRACE_QUERIES_FILE with WORKER_NODE_ARGS='--require bench/support/trace-queries.cjs'
 //   counts the worker's statements.
 //
@@ -128,7 +128,9 @@ const env = (role, port) => ({
   ...(role === 'api' && process.env.API_TRACE_QUERIES_FILE ? { TRACE_QUERIES_FILE: process.env.API_TRACE_QUERIES_FILE } : {}),
   ...(process.env.DB_POOL_SIZE ? { DB_POOL_SIZE: process.env.DB_POOL_SIZE } : {}),
   ...Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => k === 'EVENTS_CONCURRENCY' || k === 'OUTBOX_BATCH_SIZE' || /^NOTIFY_[A-Z_]+$/.test(k)),
+    Object.entries(process.env).filter(
+      ([k]) => k === 'EVENTS_CONCURRENCY' || k === 'OUTBOX_BATCH_SIZE' || k === 'SMTP_POOL_SIZE' || /^NOTIFY_[A-Z_]+$/.test(k),
+    ),
   ),
 });
 const WORKER_NODE_ARGS = (process.env.WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
