@@ -4,9 +4,9 @@ import { ConfigError } from './config.errors';
 const BASE = { JWT_SECRET: 'unit-test-secret-that-is-long-enough-0123456789', DATA_DIR: '/tmp/taskwire-config-spec' };
 
 describe('AppConfig: delivery pipeline settings', () => {
-  it('defaults NOTIFY_CONCURRENCY to 16 jobs per delivery queue and SMTP_POOL_SIZE to 16 connections', () => {
+  it('defaults NOTIFY_CONCURRENCY to 32 sends per delivery queue and SMTP_POOL_SIZE to 16 connections', () => {
     const config = AppConfig.fromEnv(BASE);
-    expect(config.notifyConcurrency).toBe(16);
+    expect(config.notifyConcurrency).toBe(32);
     expect(config.smtpPoolSize).toBe(16);
   });
 

@@ -149,7 +149,7 @@ function readEnv(env: Env, cwd: string): Omit<AppConfig, 'with' | 'runsHttpApi' 
     outboxBatchSize: int(env, 'OUTBOX_BATCH_SIZE', 500, 1, 10_000),
     outboxPollIntervalMs: duration(env, 'OUTBOX_POLL_INTERVAL', '1000ms', 10),
     eventsConcurrency: int(env, 'EVENTS_CONCURRENCY', 8, 1, 256),
-    notifyConcurrency: int(env, 'NOTIFY_CONCURRENCY', 16, 1, 256),
+    notifyConcurrency: int(env, 'NOTIFY_CONCURRENCY', 32, 1, 256),
     notifyJobBatch: int(env, 'NOTIFY_JOB_BATCH', 10, 1, 100),
     notifySendAtRelay: bool(env, 'NOTIFY_SEND_AT_RELAY', true),
     smtpPoolSize: int(env, 'SMTP_POOL_SIZE', 16, 1, 256),
