@@ -207,6 +207,31 @@ describe('DeliveryAttemptService (with in-memory ports)', () => {
       expect(await s.service.attemptClaimed(lost, lostAt)).toMatchObject({ kind: 'skipped' });
       expect(s.email.messages).toHaveLength(1);
     });
+
+    it('started late, reads the endpoint again instead of trusting what planning read', async () => {
+      const s = setup();
+      s.webhooks.add({ id: HOOK });
+      const token = '019ac3f1-cccc-7000-8000-000000000002';
+      const [delivery] = await s.ledger.record(s.event, [
+        {
+          channel: 'webhook',
+          recipientId: null,
+          webhookId: HOOK,
+          status: 'sending',
+          suppressedReason: null,
+          lease: { token, ms: s.settings.leaseMs },
+        },
+      ]);
+      const planned = { delivery, leaseToken: token, event: s.event, endpoint: { ...s.webhooks.endpoints.get(HOOK)! } }; // planning's copy
+      const claimedAt = s.clock.now().getTime();
+      await s.webhooks.update(HOOK, { active: false }, s.clock.now()); // disabled by hand after planning read it
+      s.clock.advance(s.settings.leaseMs / 2);
+      expect(await s.service.attemptClaimed(planned, claimedAt)).toMatchObject({
+        kind: 'dead',
+        error: expect.stringContaining('disabled'),
+      });
+      expect(s.dispatcher.sent).toEqual([]);
+    });
   });
 
   describe('webhooks', () => {

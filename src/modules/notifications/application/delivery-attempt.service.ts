@@ -99,6 +99,9 @@ export class DeliveryAttemptService {
     if (this.clock.now().getTime() - claimedAt > this.settings.leaseMs / 3) {
       const held = await this.ledger.renewLease(claimed.delivery.id, claimed.leaseToken, this.settings.leaseMs);
       if (!held) return { kind: 'skipped', reason: 'the lease it was recorded with ran out before its attempt' };
+      // What planning read is no longer fresh (an endpoint may have been disabled meanwhile): read it again.
+      const { endpoint: _endpoint, emailDigest: _digest, ...rest } = claimed;
+      return this.send(rest);
     }
     return this.send(claimed);
   }

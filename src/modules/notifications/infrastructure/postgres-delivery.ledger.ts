@@ -77,10 +77,12 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
           .map((r) => inApp.of({ id: r.id, eventId: r.event.id, channel: r.p.channel, recipientId: r.p.recipientId, status: 'sent' }))
           .filter((n): n is InboxNotification => n !== null)
       : [];
-    // A `sending` plan is recorded as its claim would leave it: first attempt counted, leased.
+    // A `sending` plan is recorded as its claim would leave it: first attempt counted, leased — from
+    // this statement's moment (clock_timestamp), not the transaction's start (now()), which may lie
+    // well before it: the lease must not be shorter than its holder thinks.
     const insert = `INSERT INTO notifications.deliveries (id, event_id, event_type, channel, recipient_id, webhook_id, status, suppressed_reason, next_attempt_at, attempts, sent_at, lease_token)
        SELECT p.id, p.event_id, p.event_type, p.channel, p.recipient_id, p.webhook_id, p.status, p.reason,
-              CASE p.status WHEN 'pending' THEN now() WHEN 'sending' THEN now() + p.lease_ms * interval '1 millisecond' END,
+              CASE p.status WHEN 'pending' THEN now() WHEN 'sending' THEN clock_timestamp() + p.lease_ms * interval '1 millisecond' END,
               CASE WHEN p.status IN ('sent', 'sending') THEN 1 ELSE 0 END, CASE WHEN p.status = 'sent' THEN now() END,
               CASE WHEN p.status = 'sending' THEN p.lease_token END
          FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[], $9::uuid[], $10::int[])
