@@ -138,6 +138,18 @@ describe('writes sent as one statement (UnitOfWork.runWrites)', () => {
     expect(writes.defer({ sql: 'SELECT 1', params: [] })).toBe(false);
   });
 
+  it('refuses a write deferred by work still running after runWrites ended (its batch was sent without it)', async () => {
+    let late: Promise<boolean> | undefined;
+    await uow.runWrites(async () => {
+      writes.defer({ sql: 'INSERT INTO public.batch_probe (id, note) VALUES ($1, $2)', params: [6, 'in time'] });
+      late = new Promise((resolve) => setTimeout(resolve, 50)).then(() =>
+        writes.defer({ sql: 'INSERT INTO public.batch_probe (id, note) VALUES ($1, $2)', params: [7, 'too late'] }),
+      );
+    });
+    await expect(late).rejects.toThrow(/after its UnitOfWork.runWrites had ended/);
+    expect((await db.query('SELECT id FROM public.batch_probe ORDER BY id')).rows).toEqual([{ id: 6 }]);
+  });
+
   it('refuses a transaction opened inside the batch: it would commit apart from the batch', async () => {
     await expect(
       uow.runWrites(async () => {

@@ -22,6 +22,11 @@ export interface BatchedWrite {
 }
 
 const BATCH = Symbol('taskwire.writeBatch');
+interface Batch {
+  writes: BatchedWrite[];
+  /** Set once the work has ended: the batch is being (or has been) sent. */
+  sent: boolean;
+}
 
 /**
  * Writes deferred by the adapters inside UnitOfWork.runWrites, sent when the work is done as ONE
@@ -40,11 +45,13 @@ export class WriteBatches {
    * none (the caller runs it now, in the ambient transaction or on its own).
    */
   defer(write: BatchedWrite): boolean {
-    const batch = this.cls.isActive() ? (this.cls.get(BATCH) as BatchedWrite[] | undefined) : undefined;
+    const batch = this.cls.isActive() ? (this.cls.get(BATCH) as Batch | undefined) : undefined;
     if (!batch) return false;
-    // A transaction opened inside the batch's work would commit apart from the batch.
+    // A transaction opened inside the batch's work would commit apart from the batch; work still
+    // running after runWrites returned would write into a batch already sent.
     if (this.txHost.isTransactionActive()) throw new Error('a transaction was opened inside UnitOfWork.runWrites');
-    batch.push(write);
+    if (batch.sent) throw new Error('a write was deferred after its UnitOfWork.runWrites had ended');
+    batch.writes.push(write);
     return true;
   }
 
@@ -54,17 +61,22 @@ export class WriteBatches {
    */
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.txHost.isTransactionActive()) return work();
-    const batch: BatchedWrite[] = [];
-    const result = await this.cls.run({ ifNested: 'inherit' }, () => {
-      this.cls.set(BATCH, batch);
-      return work();
-    });
-    if (batch.length === 0) return result;
-    const { sql, params } = combineWrites(batch);
+    const batch: Batch = { writes: [], sent: false };
+    let result: T;
+    try {
+      result = await this.cls.run({ ifNested: 'inherit' }, () => {
+        this.cls.set(BATCH, batch);
+        return work();
+      });
+    } finally {
+      batch.sent = true;
+    }
+    if (batch.writes.length === 0) return result;
+    const { sql, params } = combineWrites(batch.writes);
     try {
       await this.txHost.tx.query(sql, params);
     } catch (error) {
-      for (const write of batch) {
+      for (const write of batch.writes) {
         const mapped = write.mapError?.(error);
         if (mapped !== undefined) throw mapped;
       }
