@@ -50,27 +50,23 @@ export class PostgresEventStore extends EventStore {
     params.push(EVENTS_CHANNEL, NOTIFY_MAX_BYTES);
     const channel = `$${params.length - 1}`;
     const maxBytes = `$${params.length}`;
+    const insert = `INSERT INTO events.events (id, type, aggregate_type, aggregate_id, actor_id, occurred_at, correlation_id, causation_id, payload, idempotency_key, trace_context)
+         VALUES ${tuples.join(', ')}
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING id`;
+    const notify = `CASE WHEN ids IS NOT NULL THEN pg_notify(${channel}, CASE WHEN length(ids) <= ${maxBytes}::int THEN ids ELSE '*' END) END`;
     // Inside UnitOfWork.runWrites: the insert and its NOTIFY join the batch's one statement (what
     // was inserted is then not known here; the publisher does not need it).
     const deferred = this.writes?.defer({
-      sql: `INSERT INTO events.events (id, type, aggregate_type, aggregate_id, actor_id, occurred_at, correlation_id, causation_id, payload, idempotency_key, trace_context)
-            VALUES ${tuples.join(', ')}
-            ON CONFLICT (idempotency_key) DO NOTHING
-            RETURNING id`,
+      sql: insert,
       params,
-      then: `(SELECT CASE WHEN ids IS NOT NULL THEN pg_notify(${channel}, CASE WHEN length(ids) <= ${maxBytes}::int THEN ids ELSE '*' END) END
-                FROM (SELECT string_agg(id::text, ',') AS ids FROM {rows}) list) AS notified`,
+      then: `(SELECT ${notify} FROM (SELECT string_agg(id::text, ',') AS ids FROM {rows}) list) AS notified`,
     });
     if (deferred) return [];
     const rows: Array<{ ids: string | null }> = await this.txHost.tx.query(
-      `WITH inserted AS (
-         INSERT INTO events.events (id, type, aggregate_type, aggregate_id, actor_id, occurred_at, correlation_id, causation_id, payload, idempotency_key, trace_context)
-         VALUES ${tuples.join(', ')}
-         ON CONFLICT (idempotency_key) DO NOTHING
-         RETURNING id),
+      `WITH inserted AS (${insert}),
        list AS (SELECT string_agg(id::text, ',') AS ids FROM inserted)
-       SELECT ids, CASE WHEN ids IS NOT NULL THEN pg_notify(${channel}, CASE WHEN length(ids) <= ${maxBytes}::int THEN ids ELSE '*' END) END AS notified
-         FROM list`,
+       SELECT ids, ${notify} AS notified FROM list`,
       params,
     );
     const ids = rows[0]?.ids ? rows[0].ids.split(',') : [];

@@ -159,13 +159,17 @@ describe('DeliveryAttemptService (with in-memory ports)', () => {
   });
 
   describe('a delivery recorded claimed (attemptClaimed)', () => {
-    const recordClaimed = async (s: ReturnType<typeof setup>) => {
-      const token = '019ac3f1-cccc-7000-8000-000000000001';
+    /** A row as the publisher records it for an attempt of its own: `sending`, under its lease. */
+    const recordClaimed = async (
+      s: ReturnType<typeof setup>,
+      target: { channel: string; recipientId?: string; webhookId?: string } = { channel: 'email', recipientId: USER },
+      token = '019ac3f1-cccc-7000-8000-000000000001',
+    ) => {
       const [delivery] = await s.ledger.record(s.event, [
         {
-          channel: 'email',
-          recipientId: USER,
-          webhookId: null,
+          channel: target.channel,
+          recipientId: target.recipientId ?? null,
+          webhookId: target.webhookId ?? null,
           status: 'sending',
           suppressedReason: null,
           lease: { token, ms: s.settings.leaseMs },
@@ -211,18 +215,12 @@ describe('DeliveryAttemptService (with in-memory ports)', () => {
     it('started late, reads the endpoint again instead of trusting what planning read', async () => {
       const s = setup();
       s.webhooks.add({ id: HOOK });
-      const token = '019ac3f1-cccc-7000-8000-000000000002';
-      const [delivery] = await s.ledger.record(s.event, [
-        {
-          channel: 'webhook',
-          recipientId: null,
-          webhookId: HOOK,
-          status: 'sending',
-          suppressedReason: null,
-          lease: { token, ms: s.settings.leaseMs },
-        },
-      ]);
-      const planned = { delivery, leaseToken: token, event: s.event, endpoint: { ...s.webhooks.endpoints.get(HOOK)! } }; // planning's copy
+      const { delivery, leaseToken, event } = await recordClaimed(
+        s,
+        { channel: 'webhook', webhookId: HOOK },
+        '019ac3f1-cccc-7000-8000-000000000002',
+      );
+      const planned = { delivery, leaseToken, event, endpoint: { ...s.webhooks.endpoints.get(HOOK)! } }; // planning's copy
       const claimedAt = s.clock.now().getTime();
       await s.webhooks.update(HOOK, { active: false }, s.clock.now()); // disabled by hand after planning read it
       s.clock.advance(s.settings.leaseMs / 2);

@@ -97,7 +97,7 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
       return asks.map(({ users: ids, type }) => ({
         settings: new Map(ids.filter((id) => all.settings.has(id)).map((id) => [id, all.settings.get(id)!])),
         endpoints: all.endpoints.filter((endpoint) => subscribesTo(endpoint, type)),
-        ...(all.emailDigests ? { emailDigests: all.emailDigests } : {}),
+        emailDigests: all.emailDigests,
       }));
     });
   }

@@ -44,15 +44,16 @@ export class PostgresTaskRepository extends TaskRepository {
 
   async save(task: Task, expectedVersion: number | null): Promise<void> {
     const r = TaskMapper.toRow(task);
-    // A new task inside UnitOfWork.runWrites: its row (and reminders) join the batch's one statement.
-    const conflict = (error: unknown) => (isUniqueViolation(error, 'tasks_pkey') ? new VersionConflictError(task.id, null) : undefined);
-    if (expectedVersion === null && this.writes?.defer({ ...insertTaskSql(r), mapError: conflict })) {
-      if (task.remindersChanged) this.writes.defer(newTaskRemindersSql(task));
-      return;
-    }
     if (expectedVersion === null) {
+      // Inside UnitOfWork.runWrites: the row (and its reminders) join the batch's one statement.
+      const insert = insertTaskSql(r);
+      const conflict = (error: unknown) => (isUniqueViolation(error, 'tasks_pkey') ? new VersionConflictError(task.id, null) : undefined);
+      if (this.writes?.defer({ ...insert, mapError: conflict })) {
+        if (task.remindersChanged) this.writes.defer(newTaskRemindersSql(task));
+        return;
+      }
       try {
-        await this.run(insertTaskSql(r));
+        await this.run(insert);
       } catch (error) {
         if (isUniqueViolation(error)) throw new VersionConflictError(task.id, null);
         throw error;
