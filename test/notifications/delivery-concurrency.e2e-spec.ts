@@ -1,5 +1,6 @@
 import { DeliveryLedger } from '../../src/modules/notifications/application/ports/delivery-ledger.port';
 import { DeliveryQueues, batchJobId } from '../../src/modules/notifications/infrastructure/delivery-queues';
+import { DeliveryWorkers } from '../../src/modules/notifications/infrastructure/delivery.processor';
 import { QueueNames } from '../../src/platform/queue';
 import { apiAs } from '../support/api';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
@@ -222,5 +223,44 @@ describe('delivery concurrency (NOTIFY_CONCURRENCY=3)', () => {
     const own = await webhooks.getJob(failing); // the retry, in a job of its own
     expect(own?.data).toEqual({ deliveryId: failing });
     expect(await webhooks.getJob(rows[0].id)).toBeUndefined(); // the others never had one
+  });
+
+  it('gives back the claims of rows recorded claimed when the delivery workers stop attempting here before the commit, and queues them', async () => {
+    // The window of a graceful stop: the relay asked canAttemptHere (yes) and recorded the webhook row
+    // claimed; by its commit the delivery workers had detached. The row must not wait out its 30 s
+    // lease for the sweeper: its claim is given back and a job (the queue's worker still runs) sends it.
+    receiver.answer = () => ({ status: 204 });
+    const queues = t.running.app.get(DeliveryQueues, { strict: false });
+    const workers = t.running.app.get(DeliveryWorkers, { strict: false });
+    const created = await apiAs(t, admin).POST('/api/v1/webhooks', {
+      body: { url: `${receiver.url}/given-back`, events: ['task.created'] },
+    });
+    expect(created.response.status).toBe(201);
+    const ledger = t.running.app.get(DeliveryLedger, { strict: false });
+    const canAttemptHere = jest.spyOn(queues, 'canAttemptHere').mockReturnValue(true);
+    const attemptClaimed = jest.spyOn(queues, 'attemptClaimed');
+    queues.attemptHere(null);
+    try {
+      const startedAt = Date.now();
+      const task = await createTask(t, admin.accessToken, { title: 'given back' });
+      const eventId = await eventIdOf(t, admin.accessToken, task.id, 'task.created');
+      await eventually(() => receiver.requests.some((r) => r.path === '/given-back'), 10_000);
+      expect(Date.now() - startedAt).toBeLessThan(10_000); // well inside the lease (30 s): not the sweeper
+      const handedBack = attemptClaimed.mock.results.flatMap((r) => r.value as Array<{ delivery: { id: string } }>);
+      const [row] = await eventually(async () => {
+        const all = (await deliveriesOf(t, admin.accessToken, eventId)).filter((d) => d.webhookId === created.data!.id);
+        return all.length === 1 && all[0].status === 'sent' ? all : undefined;
+      });
+      expect(handedBack.map((c) => c.delivery.id)).toContain(row.id); // it was recorded claimed, then handed back
+      expect(row.attempts).toBe(1); // the given-back claim did not count as an attempt
+      await new Promise((r) => setTimeout(r, 500)); // a duplicate would arrive by now
+      expect(receiver.requests.filter((r) => r.path === '/given-back').map((r) => r.headers['webhook-id'])).toEqual([row.id]);
+      // Only a lease still held is given back: the sent row's old claims give back nothing.
+      expect(await ledger.release([{ id: row.id, leaseToken: row.id }])).toEqual([]);
+    } finally {
+      canAttemptHere.mockRestore();
+      attemptClaimed.mockRestore();
+      queues.attemptHere(workers);
+    }
   });
 });

@@ -306,6 +306,29 @@ describe('NotificationPublisher (with in-memory ports)', () => {
       expect(queue.enqueued).toHaveLength(1);
     });
 
+    it('gives the claims back and queues the rows when this process stopped attempting between recording and commit', async () => {
+      const { ledger, queue, webhooks, publisher } = setup();
+      const hook = '019ac3f1-bbbb-7000-8000-000000000006';
+      webhooks.add({ id: hook, events: ['task.assigned'] });
+      queue.room.set(WEBHOOK_CHANNEL, 1);
+      queue.stoppedAttempting = true; // canAttemptHere said yes; by the commit the delivery workers had stopped
+      const event = taskEvent('task.assigned', { ...context, state: 'assigned' }, { actorId: ADMIN });
+      await publisher.handleRelayed([event], outside);
+      // Not left leased for the sweeper: pending, due now, its attempt not counted, and queued.
+      const row = ledger.all().find((d) => d.channel === WEBHOOK_CHANNEL)!;
+      expect(row).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(row.nextAttemptAt!.getTime()).toBeLessThanOrEqual(Date.now());
+      expect(ledger.rows.get(row.id)!.leaseToken).toBeNull();
+      expect(queue.claimedHere).toEqual([]);
+      expect(queue.enqueued.map((j) => [j.channel, j.id])).toEqual([
+        ['email', ledger.all().find((d) => d.channel === 'email')!.id],
+        [WEBHOOK_CHANNEL, row.id],
+      ]);
+      // A queued job now claims it as any pending row.
+      ledger.events.set(event.id, event);
+      expect(await ledger.claim(row.id, 30_000)).toMatchObject({ delivery: { id: row.id, attempts: 1 } });
+    });
+
     it('queues the rows of a channel when this process has no room for all of them', async () => {
       const { ledger, queue, publisher } = setup();
       queue.room.set('email', 1);

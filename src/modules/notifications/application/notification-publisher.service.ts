@@ -133,8 +133,9 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     const here = this.claimedOf(recorded, plans);
     if (jobs.length || here.length)
       await this.afterCommit.run(async () => {
-        if (here.length) this.queue.attemptClaimed(here, claimedAt);
+        const left = here.length ? this.queue.attemptClaimed(here, claimedAt) : [];
         if (jobs.length) await this.queue.dispatch(jobs);
+        if (left.length) await this.giveBack(left);
       });
     this.logger.debug(
       { events: events.length, rows: recorded.length, inApp, claimedHere: here.length, queued: jobs.length, ms: Date.now() - started },
@@ -158,6 +159,20 @@ export class NotificationPublisher implements RelayedEventsHandler, OnModuleInit
     const claimed = (p: PlannedDelivery): PlannedDelivery =>
       p.status === 'pending' && here.has(p.channel) ? { ...p, status: 'sending', lease: { token: newId(), ms } } : p;
     return plans.map((plan) => ({ ...plan, planned: plan.planned.map(claimed) }));
+  }
+
+  /**
+   * Rows recorded claimed whose attempts this process no longer makes (its delivery workers stopped
+   * between the recording and its commit: a graceful shutdown): their claims are given back and they
+   * are queued now, for another worker, rather than waiting out their leases for the sweeper.
+   */
+  private async giveBack(left: readonly ClaimedDelivery[]): Promise<void> {
+    const released = new Set(await this.ledger.release(left.map((c) => ({ id: c.delivery.id, leaseToken: c.leaseToken }))));
+    const jobs = left.filter((c) => released.has(c.delivery.id)).map((c) => ({ id: c.delivery.id, channel: c.delivery.channel }));
+    if (jobs.length) await this.queue.enqueue(jobs);
+    this.logger.log(
+      `${jobs.length} of ${left.length} deliveries recorded claimed were queued instead (delivery workers stopped here meanwhile; the rest had changed hands)`,
+    );
   }
 
   /** The rows recorded claimed (not those that existed already: they were not inserted), as their attempts take them. */

@@ -137,15 +137,16 @@ export class DeliveryQueues extends DeliveryQueue implements OnApplicationShutdo
     return Boolean(queue && this.runner?.hasRoom(queue, count));
   }
 
-  override attemptClaimed(claimed: readonly ClaimedDelivery[], claimedAt: number): void {
+  override attemptClaimed(claimed: readonly ClaimedDelivery[], claimedAt: number): readonly ClaimedDelivery[] {
     const runner = this.runner;
+    const left: ClaimedDelivery[] = [];
     for (const [channel, rows] of groupBy(claimed, (c) => c.delivery.channel)) {
       const queue = this.channels.queueOf(channel);
       if (runner && queue) runner.takeClaimed(queue, channel, rows, claimedAt);
-      // Stopped meanwhile (shutting down): the rows keep their leases, then the sweeper queues them.
-      else
-        this.logger.warn(`${rows.length} ${channel} deliveries claimed here are left for the sweeper (no delivery worker runs here now)`);
+      // Stopped meanwhile (shutting down): handed back, to be released and queued by the caller.
+      else left.push(...rows);
     }
+    return left;
   }
 
   private async addJobs(deliveries: readonly DeliveryJobRef[]): Promise<void> {

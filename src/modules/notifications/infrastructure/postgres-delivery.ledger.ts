@@ -172,6 +172,22 @@ export class PostgresDeliveryLedger extends DeliveryLedger {
     return requests.map((r) => byToken.get(r.token));
   }
 
+  async release(claims: ReadonlyArray<{ id: string; leaseToken: string }>): Promise<string[]> {
+    const valid = claims.filter((c) => isUuid(c.id) && isUuid(c.leaseToken));
+    if (valid.length === 0) return [];
+    const rows = await this.txHost.withoutTransaction(() =>
+      this.query<{ id: string }>(
+        `UPDATE notifications.deliveries d
+            SET status = 'pending', attempts = greatest(d.attempts - 1, 0), lease_token = NULL, next_attempt_at = now(), updated_at = now()
+           FROM unnest($1::uuid[], $2::uuid[]) AS r(id, token)
+          WHERE d.id = r.id AND d.status = 'sending' AND d.lease_token = r.token
+          RETURNING d.id`,
+        [valid.map((c) => c.id), valid.map((c) => c.leaseToken)],
+      ),
+    );
+    return rows.map((r) => r.id);
+  }
+
   async renewLease(id: string, leaseToken: string, leaseMs: number): Promise<boolean> {
     const rows = await this.query(
       `UPDATE notifications.deliveries SET next_attempt_at = now() + $3 * interval '1 millisecond'

@@ -77,6 +77,13 @@ export abstract class DeliveryLedger {
    * `sending`, counts the attempt and sets a lease. Null when it is not claimable.
    */
   abstract claim(id: string, leaseMs: number): Promise<ClaimedDelivery | null>;
+  /**
+   * Claims given back before their attempt started (rows recorded claimed by a process that stopped
+   * attempting in between, shutting down): pending again, due now, the attempt not counted. Returns
+   * the ids given back; a lease no longer held gives back nothing. Runs on its own, outside any
+   * transaction (it follows the recording's commit).
+   */
+  abstract release(claims: ReadonlyArray<{ id: string; leaseToken: string }>): Promise<string[]>;
   /** Pushes the lease of a delivery being sent further out; false when it is no longer held. */
   abstract renewLease(id: string, leaseToken: string, leaseMs: number): Promise<boolean>;
   /** Outcome of a claimed attempt; false when the lease was lost meanwhile. */

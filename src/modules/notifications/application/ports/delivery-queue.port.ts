@@ -33,10 +33,11 @@ export abstract class DeliveryQueue {
   }
   /**
    * Rows recorded claimed after canAttemptHere said yes, after their commit (`claimedAt`: when their
-   * leases were taken, before the recording): attempted in this process. Should it no longer attempt
-   * here (shutting down), their leases run out and the sweeper queues them.
+   * leases were taken, before the recording): attempted in this process. Returns those it does not
+   * attempt because it stopped attempting here meanwhile (shutting down): the caller gives their
+   * claims back (DeliveryLedger.release) and enqueues them, instead of leaving them leased.
    */
-  attemptClaimed(_claimed: readonly ClaimedDelivery[], _claimedAt: number): void {
+  attemptClaimed(_claimed: readonly ClaimedDelivery[], _claimedAt: number): readonly ClaimedDelivery[] {
     throw new Error('this delivery queue does not attempt deliveries itself (canAttemptHere is always false)');
   }
   /**

@@ -80,6 +80,17 @@ export class InMemoryDeliveryLedger extends DeliveryLedger {
     return true;
   }
 
+  async release(claims: ReadonlyArray<{ id: string; leaseToken: string }>): Promise<string[]> {
+    const given: string[] = [];
+    for (const { id, leaseToken } of claims) {
+      const row = this.rows.get(id);
+      if (!row || row.status !== 'sending' || row.leaseToken !== leaseToken) continue;
+      Object.assign(row, { status: 'pending', attempts: Math.max(row.attempts - 1, 0), leaseToken: null, nextAttemptAt: this.now() });
+      given.push(id);
+    }
+    return given;
+  }
+
   async renewLease(id: string, leaseToken: string, leaseMs: number): Promise<boolean> {
     const row = this.rows.get(id);
     if (!row || row.status !== 'sending' || row.leaseToken !== leaseToken) return false;

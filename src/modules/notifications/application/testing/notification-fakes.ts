@@ -46,8 +46,12 @@ export class FakeDeliveryQueue extends DeliveryQueue {
   override canAttemptHere(channel: string, count: number): boolean {
     return (this.room.get(channel) ?? 0) >= count;
   }
-  override attemptClaimed(claimed: readonly ClaimedDelivery[], claimedAt: number): void {
+  /** Set: this process stopped attempting here after canAttemptHere said yes (attemptClaimed hands the rows back). */
+  stoppedAttempting = false;
+  override attemptClaimed(claimed: readonly ClaimedDelivery[], claimedAt: number): readonly ClaimedDelivery[] {
+    if (this.stoppedAttempting) return claimed;
     this.claimedHere.push(...claimed.map((c) => ({ claimed: c, claimedAt })));
+    return [];
   }
   /** Deliveries whose job is live (waiting, delayed, active); a test may also act while it is asked. */
   readonly live = new Set<string>();
