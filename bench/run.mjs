@@ -126,18 +126,34 @@ function dbUrl(base, name) {
   u.pathname = `/${name}`;
   return u.toString();
 }
-async function waitReady(url, child, name, timeoutMs = 120_000) {
+async function waitReady(url, child, name, timeoutMs = 120_000, logTail = () => '') {
   const t0 = performance.now();
+  let last = 'no answer';
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready${logTail()}`);
     try {
-      if ((await fetch(url)).status === 200) return performance.now() - t0;
-    } catch {}
-    if (performance.now() - t0 > timeoutMs) throw new Error(`${name} not ready after ${timeoutMs} ms`);
+      const res = await fetch(url);
+      if (res.status === 200) return performance.now() - t0;
+      last = `${res.status} ${(await res.text()).slice(0, 500)}`;
+    } catch (err) {
+      last = err.cause?.code ?? err.message;
+    }
+    if (performance.now() - t0 > timeoutMs) throw new Error(`${name} not ready after ${timeoutMs} ms (last answer: ${last})${logTail()}`);
     await sleep(25);
   }
 }
-const freePort = () => 3500 + Math.floor(Math.random() * 2000);
+/** The last lines a child wrote to `stream` (its log at LOG_LEVEL warn), for a start-up that fails. */
+function tailOf(stream, lines = 40) {
+  const kept = [];
+  let partial = '';
+  stream.on('data', (chunk) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop();
+    kept.push(...parts);
+    if (kept.length > lines) kept.splice(0, kept.length - lines);
+  });
+  return () => (kept.length ? `\n--- its last log lines ---\n${kept.join('\n')}` : '');
+}
 /** A port nothing listens on now (the OS picks it), for servers whose start-up we wait for. */
 const unusedPort = () =>
   new Promise((resolve, reject) => {
@@ -193,17 +209,17 @@ function twEnv(extra) {
   return env;
 }
 async function startTaskwire(main, { env, nodeArgs = [], name = 'taskwire' }) {
-  const port = freePort();
+  const port = await unusedPort();
   const spawnedAt = performance.now();
   const child = track(
     spawn(process.execPath, [...START_NODE_FLAGS, ...nodeArgs, main], {
       cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...env, PORT: String(port) },
     }),
     name,
   );
-  const readyMs = await waitReady(`http://127.0.0.1:${port}/health/ready`, child, name);
+  const readyMs = await waitReady(`http://127.0.0.1:${port}/health/ready`, child, name, 120_000, tailOf(child.stdout));
   return { child, port, url: `http://127.0.0.1:${port}`, readyMs, spawnedAt };
 }
 
