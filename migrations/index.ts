@@ -13,6 +13,7 @@ import { NotificationsSchema1764380700000 } from './1764380700000-notifications-
 import { TaskReminders1764380800000 } from './1764380800000-task-reminders';
 import { UserMinTokenVersion1764380820000 } from './1764380820000-user-min-token-version';
 import { EmailDigests1764380900000 } from './1764380900000-email-digests';
+import { TaskVersionCheck1764381000000 } from './1764381000000-task-version-check';
 
 export const MIGRATIONS = [
   Platform1764380000000,
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   TaskReminders1764380800000,
   UserMinTokenVersion1764380820000,
   EmailDigests1764380900000,
+  TaskVersionCheck1764381000000,
 ];

@@ -1,6 +1,11 @@
 import { Client, Notification } from 'pg';
 import * as pg from 'pg';
 import { UnitOfWork } from '../../src/kernel';
+import { EventPublisher } from '../../src/modules/events';
+import { TaskRepository } from '../../src/modules/tasks/application/ports/task.repository.port';
+import { saveAndPublish } from '../../src/modules/tasks/application/task-use-case.support';
+import { VersionConflictError } from '../../src/modules/tasks/domain/task.errors';
+import { ROLE_PERMISSIONS } from '../../src/modules/users/domain/permission';
 import { WriteBatches } from '../../src/platform/database';
 import { TestApp, eventually, startTestApp } from '../support/test-app';
 import { Session, adminSession, createUser } from '../support/auth-fixtures';
@@ -97,6 +102,66 @@ describe('writes sent as one statement (UnitOfWork.runWrites)', () => {
     } finally {
       await listener.end();
     }
+  });
+
+  it('PATCH /tasks/:id moving the due date: the version-guarded UPDATE, its reminders, the event and its NOTIFY in one statement', async () => {
+    const created = await t.http.post(
+      '/api/v1/tasks',
+      { title: 'Moved', assigneeId: member.id, dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString() },
+      { token: admin.accessToken },
+    );
+    expect(created.status).toBe(201);
+    const taskId = (created.body as { id: string }).id;
+    const dueAt = new Date(Date.now() + 5 * 86_400_000).toISOString();
+    const sent = await statementsDuring(async () => {
+      const res = await t.http.patch(`/api/v1/tasks/${taskId}`, { dueAt }, { token: admin.accessToken });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ version: 2, dueAt });
+    });
+    const writesOfRequest = sent.filter((s) => /(UPDATE|INSERT INTO) (tasks|events)\./.test(s));
+    expect(writesOfRequest).toHaveLength(1);
+    expect(writesOfRequest[0]).toMatch(
+      /^WITH w0 AS \(UPDATE tasks\.tasks .* WHERE id = \$1 AND version = \$2 RETURNING 1\), w1 AS \(DELETE FROM tasks\.task_reminders .*INSERT INTO tasks\.task_reminders .*INSERT INTO events\.events .*tasks\.expect_version_held\(EXISTS \(SELECT 1 FROM w0\)\).*pg_notify/,
+    );
+    expect(sent.filter((s) => /^(START TRANSACTION|BEGIN|COMMIT)/.test(s))).toEqual([]);
+    const { rows: reminders } = await db.query<{ kind: string; due_at: Date }>(
+      'SELECT kind, due_at FROM tasks.task_reminders WHERE task_id = $1 ORDER BY kind',
+      [taskId],
+    );
+    expect(reminders.map((r) => [r.kind, r.due_at.toISOString()])).toEqual([
+      ['due_soon', dueAt],
+      ['overdue', dueAt],
+    ]);
+    const { rows: events } = await db.query('SELECT type FROM events.events WHERE aggregate_id = $1 ORDER BY seq', [taskId]);
+    expect(events.map((e) => e.type)).toEqual(['task.created', 'task.assigned', 'task.updated']);
+  });
+
+  it('a change whose version moved meanwhile fails as one: VersionConflictError, no event, no reminder change', async () => {
+    const created = await t.http.post(
+      '/api/v1/tasks',
+      { title: 'Raced', dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString() },
+      { token: admin.accessToken },
+    );
+    const taskId = (created.body as { id: string }).id;
+    const tasks = t.running.app.get(TaskRepository, { strict: false });
+    const publisher = t.running.app.get(EventPublisher, { strict: false });
+    const actor = { id: admin.id, role: 'admin' as const, permissions: ROLE_PERMISSIONS.admin };
+    const task = (await tasks.findById(taskId))!;
+    const loaded = task.version;
+    expect(task.update(actor, { title: 'Stale edit', dueAt: new Date(Date.now() + 9 * 86_400_000) }, new Date())).toBe(true);
+    // Another writer moves the version between this change's read and its write.
+    await db.query('UPDATE tasks.tasks SET version = version + 1 WHERE id = $1', [taskId]);
+    const remindersBefore = (await db.query('SELECT kind, due_at FROM tasks.task_reminders WHERE task_id = $1 ORDER BY kind', [taskId]))
+      .rows;
+
+    await expect(saveAndPublish(uow, tasks, publisher, task, loaded)).rejects.toBeInstanceOf(VersionConflictError);
+    const { rows } = await db.query('SELECT title, version FROM tasks.tasks WHERE id = $1', [taskId]);
+    expect(rows).toEqual([{ title: 'Raced', version: loaded + 1 }]);
+    const { rows: events } = await db.query('SELECT type FROM events.events WHERE aggregate_id = $1 ORDER BY seq', [taskId]);
+    expect(events.map((e) => e.type)).toEqual(['task.created']);
+    expect((await db.query('SELECT kind, due_at FROM tasks.task_reminders WHERE task_id = $1 ORDER BY kind', [taskId])).rows).toEqual(
+      remindersBefore,
+    );
   });
 
   it('is atomic: a failing write leaves none of the batch behind', async () => {

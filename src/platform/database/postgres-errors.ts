@@ -11,3 +11,10 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const { code, constraint: violated } = driver as { code?: unknown; constraint?: unknown };
   return code === UNIQUE_VIOLATION && (constraint === undefined || violated === constraint);
 }
+
+/** The SQLSTATE of a raise by a schema's own check function (e.g. tasks.expect_version_held): `code`. */
+export function isRaisedAs(error: unknown, code: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const driver = (error as { driverError?: unknown }).driverError ?? error;
+  return (driver as { code?: unknown }).code === code;
+}

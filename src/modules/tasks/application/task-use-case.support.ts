@@ -33,8 +33,9 @@ export async function loadVisibleTask(
  * Saves the task and appends the events it recorded, atomically. `expectedVersion` is the version
  * the task had when loaded (null: a new task); a concurrent writer makes the save throw
  * VersionConflictError and nothing is published. A command that changed nothing writes nothing.
- * A new task's writes need no answer, so they go as one statement (UnitOfWork.runWrites): task,
- * reminders, events and their NOTIFY in one round trip instead of a transaction of four.
+ * The writes need no answer, so they go as one statement (UnitOfWork.runWrites): the task's INSERT
+ * or version-guarded UPDATE, its reminders, the events and their NOTIFY in one round trip instead
+ * of a transaction of four (a version that moved meanwhile fails the whole statement).
  */
 export async function saveAndPublish(
   uow: UnitOfWork,
@@ -49,5 +50,5 @@ export async function saveAndPublish(
     await tasks.save(task, expectedVersion);
     await publisher.publish(events);
   };
-  await (expectedVersion === null ? uow.runWrites(work) : uow.run(work));
+  await uow.runWrites(work);
 }

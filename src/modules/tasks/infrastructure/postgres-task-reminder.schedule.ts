@@ -26,6 +26,27 @@ export function reminderSyncSql(task: Task): Sql {
 }
 
 /**
+ * reminderSyncSql as plain writes (no WITH clause of their own), so they can join the task's
+ * UPDATE in one statement (UnitOfWork.runWrites): the DELETE of kinds no longer wanted and the
+ * upsert of those wanted touch different rows, so one snapshot serves both.
+ */
+export function reminderSyncWrites(task: Task): Sql[] {
+  const wanted = remindersFor(task, task.toProps().updatedAt);
+  if (wanted.length === 0) return [{ sql: 'DELETE FROM tasks.task_reminders WHERE task_id = $1', params: [task.id] }];
+  const kinds = wanted.map((r) => r.kind);
+  return [
+    { sql: 'DELETE FROM tasks.task_reminders WHERE task_id = $1 AND kind <> ALL($2::text[])', params: [task.id, kinds] },
+    {
+      sql: `INSERT INTO tasks.task_reminders (task_id, kind, due_at)
+            SELECT $1::uuid, kind, $2::timestamptz FROM unnest($3::text[]) AS kind
+            ON CONFLICT (task_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at, fired_at = NULL
+             WHERE task_reminders.due_at IS DISTINCT FROM EXCLUDED.due_at`,
+      params: [task.id, task.dueAt, kinds],
+    },
+  ];
+}
+
+/**
  * The reminder rows of a task being inserted (nothing to replace yet): a plain INSERT, so it can
  * join the task's INSERT in one statement (UnitOfWork.runWrites). No row when no reminder is wanted.
  */

@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Repository } from 'typeorm';
-import { WriteBatches, isUniqueViolation } from '../../../platform/database';
+import { WriteBatches, isRaisedAs, isUniqueViolation } from '../../../platform/database';
 import { Task } from '../domain/task.aggregate';
 import { VersionConflictError } from '../domain/task.errors';
 import { TaskListQuery, TaskPage, TaskRepository } from '../application/ports/task.repository.port';
@@ -11,7 +11,10 @@ import { TaskMapper, TaskRow } from './task.mapper';
 import { TaskOrmEntity } from './task.orm-entity';
 import { Sql, TaskListStep, buildListSteps, buildMemberListSql } from './task-list.sql-builder';
 import { TASK_COLUMNS, insertTaskSql, updateTaskSql } from './task.columns';
-import { newTaskRemindersSql, reminderSyncSql } from './postgres-task-reminder.schedule';
+import { newTaskRemindersSql, reminderSyncSql, reminderSyncWrites } from './postgres-task-reminder.schedule';
+
+/** Raised by tasks.expect_version_held when a batched UPDATE found its expected version gone. */
+const VERSION_NOT_HELD = 'TW409';
 
 /** Rows of the ordering probed before trusting a walk past sparse filters. */
 const PROBE_WINDOW = 1000;
@@ -59,7 +62,20 @@ export class PostgresTaskRepository extends TaskRepository {
         throw error;
       }
     } else {
-      const updated = await this.affected(updateTaskSql(r, expectedVersion));
+      const update = updateTaskSql(r, expectedVersion);
+      // Inside UnitOfWork.runWrites: the guarded UPDATE, its reminders and the events join one
+      // statement; when the version moved meanwhile, expect_version_held fails all of it.
+      const deferred = this.writes?.defer({
+        sql: `${update.sql} RETURNING 1`,
+        params: update.params,
+        then: `tasks.expect_version_held(EXISTS (SELECT 1 FROM {rows})) AS version_held`,
+        mapError: (error) => (isRaisedAs(error, VERSION_NOT_HELD) ? new VersionConflictError(task.id, expectedVersion) : undefined),
+      });
+      if (deferred) {
+        if (task.remindersChanged) for (const write of reminderSyncWrites(task)) this.writes!.defer(write);
+        return;
+      }
+      const updated = await this.affected(update);
       if (!updated) throw new VersionConflictError(task.id, expectedVersion);
     }
     // The reminder schedule follows the task in the same transaction, and only when the change

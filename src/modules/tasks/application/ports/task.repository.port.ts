@@ -68,6 +68,8 @@ export abstract class TaskRepository {
    * Inserts (`expectedVersion` null) or updates the task. An update only succeeds when the stored
    * version is still `expectedVersion` (`UPDATE … WHERE id = $1 AND version = $2`); otherwise — or
    * when an insert meets an existing id — it throws VersionConflictError (domain/task.errors).
+   * Inside UnitOfWork.runWrites an adapter may defer the write: the error is then thrown when the
+   * batch is sent, at the end of runWrites, and nothing of the batch is written.
    */
   abstract save(task: Task, expectedVersion: number | null): Promise<void>;
 
