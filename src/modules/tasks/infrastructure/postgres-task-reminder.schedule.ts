@@ -4,29 +4,22 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ReminderKind, ScheduledReminder, dueAtHorizon, remindersFor } from '../domain/task-reminder';
 import type { Task } from '../domain/task.aggregate';
 import { TaskReminderSchedule } from '../application/ports/task-reminder-schedule.port';
+import { combineWrites } from '../../../platform/database';
 import type { Sql } from './task-list.sql-builder';
 
 /**
  * The statement TaskRepository.save runs when a change touched the schedule: an open task with a
  * due date gets its reminders at that due date (a row already at that due date keeps its fired
  * state; a moved due date makes them unfired again) and loses the kinds it no longer has (a
- * due date set in the past has no `due_soon`); any other task loses its rows.
+ * due date set in the past has no `due_soon`); any other task loses its rows. One statement: the
+ * writes of reminderSyncWrites as CTEs.
  */
 export function reminderSyncSql(task: Task): Sql {
-  const wanted = remindersFor(task, task.toProps().updatedAt);
-  if (wanted.length === 0) return { sql: 'DELETE FROM tasks.task_reminders WHERE task_id = $1', params: [task.id] };
-  return {
-    sql: `WITH dropped AS (DELETE FROM tasks.task_reminders WHERE task_id = $1 AND kind <> ALL($3::text[]))
-          INSERT INTO tasks.task_reminders (task_id, kind, due_at)
-          SELECT $1::uuid, kind, $2::timestamptz FROM unnest($3::text[]) AS kind
-          ON CONFLICT (task_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at, fired_at = NULL
-           WHERE task_reminders.due_at IS DISTINCT FROM EXCLUDED.due_at`,
-    params: [task.id, task.dueAt, wanted.map((r) => r.kind)],
-  };
+  return combineWrites(reminderSyncWrites(task));
 }
 
 /**
- * reminderSyncSql as plain writes (no WITH clause of their own), so they can join the task's
+ * reminderSyncSql as plain writes (no WITH clause of their own), so they can also join the task's
  * UPDATE in one statement (UnitOfWork.runWrites): the DELETE of kinds no longer wanted and the
  * upsert of those wanted touch different rows, so one snapshot serves both.
  */
