@@ -232,11 +232,12 @@ const last = (list) => Math.max(...list.map((x) => x.at));
 // The worker starts delivering before its readiness probe answers (polled every 50 ms): a small backlog can be
 // sent before drainStart. The drain runs from the earlier of readiness and the first arrival at a sink.
 const drainFrom = Math.min(drainStart, ...[...mails, ...hooks].map((x) => x.at));
-const rate = (count, end) => (count / (Math.max(end - drainFrom, 1) / 1000)).toFixed(0);
+const drainSeconds = (end) => Math.max(end - drainFrom, 1) / 1000;
+const rate = (count, end) => (count / drainSeconds(end)).toFixed(0);
 const drained = { email: last(mails), webhook: last(hooks), inApp: inAppDone };
 const twDrainRate = sinkRate([...mails, ...hooks]);
 const total = Math.max(drained.email, drained.webhook, drained.inApp);
-const took = (end) => (Math.max(end - drainFrom, 1) / 1000).toFixed(3);
+const took = (end) => drainSeconds(end).toFixed(3);
 
 /** Arrivals per second by the sinks' own clock: count / (last − first arrival). */
 function sinkRate(list) {
